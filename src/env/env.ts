@@ -1,0 +1,205 @@
+import type { MiniWobWindow } from '../tasks/core/protocol.ts';
+import { parseAction } from './actions.ts';
+import { assignBids, resetBids } from './bids.ts';
+import { executeAction } from './execute.ts';
+import type { PageHost } from './host.ts';
+import { observeTree, renderObservation, type ObsElement, type ObservationFormat } from './observation.ts';
+
+export interface EnvOptions {
+  /** Steps before an unfinished episode is cut off with reward -1 (default 10). */
+  maxSteps: number;
+  /** How `observation.text` is written: pruned HTML (the paper's choice) or accessibility-tree text. */
+  format: ObservationFormat;
+  /** Success is raw reward > 0 (BrowserGym and the paper) or raw reward == 1 (strict). */
+  successRule: 'positive' | 'perfect';
+  /** 'task' keeps each task's own time limit; 'off' lifts it, as BrowserGym does, for slow policies. */
+  timeLimit: 'task' | 'off';
+  /** How long a page may take to become ready before the episode ends with an error. */
+  readyTimeoutMs: number;
+}
+
+export const DEFAULT_ENV_OPTIONS: EnvOptions = {
+  maxSteps: 10,
+  format: 'html',
+  successRule: 'positive',
+  timeLimit: 'off',
+  readyTimeoutMs: 10_000,
+};
+
+/** A time limit long enough never to bite, as BrowserGym sets it (setTimeout cannot take Infinity). */
+const LIFTED_TIME_LIMIT_MS = 10_000_000;
+
+export interface Observation {
+  utterance: string;
+  /** The pruned, bid-labelled tree; experts read it, renderers write it as text. */
+  tree: ObsElement;
+  /** The tree written in the env's format: exactly what a model reads. */
+  text: string;
+  /** The error of the previous action, if it failed (shown to the model with error-log feedback). */
+  lastError: string | null;
+  step: number;
+}
+
+export interface StepResult {
+  /** Null only when the page could not be observed (it threw or never became ready). */
+  observation: Observation | null;
+  /** Training reward: +1 on success, -1 on failure, timeout or step limit, 0 while running. */
+  reward: number;
+  /** The page's own reward (WOB_RAW_REWARD_GLOBAL), partial credit included. */
+  rawReward: number;
+  /** The page's time-discounted reward (WOB_REWARD_GLOBAL). */
+  taskReward: number;
+  done: boolean;
+  /** Ended by the step limit rather than by the page. */
+  truncated: boolean;
+  success: boolean;
+  /** Why the last action failed (parse error, unknown bid, hidden element...), as data. */
+  error: string | null;
+  /** The page itself failed: threw, never became ready. The episode ends; the env can be reset. */
+  pageError: string | null;
+  reason: string | null;
+  steps: number;
+}
+
+/**
+ * One task page driven through the MiniWob++ protocol: BrowserGym's small surface, reset and step,
+ * with errors returned as data and never thrown through the agent.
+ */
+export class TaskEnv {
+  readonly options: EnvOptions;
+  private win: MiniWobWindow | null = null;
+  private steps = 0;
+  private done = true;
+  private lastError: string | null = null;
+
+  constructor(
+    readonly host: PageHost,
+    options: Partial<EnvOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_ENV_OPTIONS, ...options };
+  }
+
+  async reset(seed: number | string): Promise<StepResult> {
+    this.steps = 0;
+    this.done = false;
+    this.lastError = null;
+    this.host.takePageErrors();
+    try {
+      const win = await this.host.ready(this.options.readyTimeoutMs);
+      this.win = win;
+      if (this.options.timeLimit === 'off') win.core.EPISODE_MAX_TIME = LIFTED_TIME_LIMIT_MS;
+      win.Math.seedrandom(seed);
+      resetBids(win.document);
+      win.core.startEpisodeReal();
+      // The official core covers the task with a START button until an episode starts.
+      const cover = win.document.getElementById('sync-task-cover');
+      if (cover) cover.style.display = 'none';
+      await settle(win);
+    } catch (error) {
+      return this.pageFailure(`Task page ${this.host.label} failed to start an episode: ${message(error)}`);
+    }
+    return this.result(null);
+  }
+
+  async step(actionText: string): Promise<StepResult> {
+    const win = this.win;
+    if (!win || this.done) {
+      return this.pageFailure('The episode is over (or never started): call reset(seed) before step().');
+    }
+    this.steps++;
+    let error: string | null;
+    const parsed = parseAction(actionText);
+    if (!parsed.ok) {
+      error = parsed.error;
+    } else {
+      try {
+        error = await executeAction(win.document, parsed.action, { hasLayout: this.host.hasLayout });
+      } catch (thrown) {
+        error = `The action threw: ${message(thrown)}`;
+      }
+      await settle(win);
+    }
+    const pageErrors = this.host.takePageErrors();
+    if (pageErrors.length && !win.WOB_DONE_GLOBAL) {
+      return this.pageFailure(
+        `Task page ${this.host.label} threw while handling the action: ${pageErrors.join('; ')}`,
+      );
+    }
+    this.lastError = error;
+    return this.result(error);
+  }
+
+  /** The current observation, without acting. */
+  observe(): Observation | null {
+    if (!this.win) return null;
+    const doc = this.win.document;
+    assignBids(doc);
+    const tree = observeTree(doc);
+    if (!tree) return null;
+    return {
+      utterance: this.win.core.getUtterance(),
+      tree,
+      text: renderObservation(tree, this.options.format),
+      lastError: this.lastError,
+      step: this.steps,
+    };
+  }
+
+  /** The page's window, for highlighting and inspection by the UI. */
+  get window(): MiniWobWindow | null {
+    return this.win;
+  }
+
+  private result(error: string | null): StepResult {
+    const win = this.win as MiniWobWindow;
+    const pageDone = win.WOB_DONE_GLOBAL === true;
+    const rawReward = pageDone ? Number(win.WOB_RAW_REWARD_GLOBAL) : 0;
+    const success = pageDone && (this.options.successRule === 'perfect' ? rawReward === 1 : rawReward > 0);
+    const truncated = !pageDone && this.steps >= this.options.maxSteps;
+    this.done = pageDone || truncated;
+    return {
+      observation: this.observe(),
+      reward: this.done ? (success ? 1 : -1) : 0,
+      rawReward,
+      taskReward: pageDone ? Number(win.WOB_REWARD_GLOBAL) : 0,
+      done: this.done,
+      truncated,
+      success,
+      error,
+      pageError: null,
+      reason: pageDone ? win.WOB_REWARD_REASON : truncated ? `step limit (${this.options.maxSteps})` : null,
+      steps: this.steps,
+    };
+  }
+
+  private pageFailure(pageError: string): StepResult {
+    this.done = true;
+    return {
+      observation: null,
+      reward: -1,
+      rawReward: 0,
+      taskReward: 0,
+      done: true,
+      truncated: false,
+      success: false,
+      error: null,
+      pageError,
+      reason: 'page error',
+      steps: this.steps,
+    };
+  }
+
+  dispose(): void {
+    this.host.dispose();
+    this.win = null;
+  }
+}
+
+/** Lets the page's own timers and handlers that an action scheduled run before we look. */
+function settle(win: Window): Promise<void> {
+  return new Promise((resolve) => win.setTimeout(resolve, 0));
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,365 @@
+import type { Action } from './actions.ts';
+import { findByBid } from './bids.ts';
+import { isVisible } from './observation.ts';
+
+/**
+ * Carries out a parsed action on a document with real DOM events, in the order a browser fires them
+ * for a person (pointer, mouse, focus, keyboard, input, change), so any page's listeners fire, jQuery
+ * and frameworks included. Returns an error message, or null when the action went through.
+ */
+export async function executeAction(
+  doc: Document,
+  action: Action,
+  options: { hasLayout: boolean },
+): Promise<string | null> {
+  const win = doc.defaultView;
+  if (!win) return 'The task page has no window: it was closed or never loaded.';
+  switch (action.kind) {
+    case 'noop':
+      if (action.waitMs > 0) await sleep(win, Math.min(action.waitMs, 5000));
+      return null;
+    case 'keyboard_press':
+      return pressKey(win, (doc.activeElement as HTMLElement | null) ?? doc.body, action.key);
+    case 'scroll':
+      (doc.scrollingElement ?? doc.body).scrollBy?.(action.dx, action.dy);
+      dispatch(win, doc.activeElement ?? doc.body, 'WheelEvent', 'wheel', {
+        deltaX: action.dx,
+        deltaY: action.dy,
+      });
+      return null;
+    case 'mouse_click':
+    case 'mouse_move':
+    case 'mouse_down':
+    case 'mouse_up':
+    case 'mouse_drag':
+      if (!options.hasLayout) {
+        return `${action.kind} needs page layout, which this DOM implementation does not compute; run this task in a browser.`;
+      }
+      return mouseAt(win, doc, action);
+  }
+  const found = findByBid(doc, action.bid);
+  if (!found) return `No element has bid "${action.bid}" on the page. Use a bid shown in the observation.`;
+  const element = found as HTMLElement;
+  if (!isVisible(element)) return `Element [${action.bid}] is not visible, so it cannot be acted on.`;
+  switch (action.kind) {
+    case 'click':
+      if (isDisabled(element)) return `Element [${action.bid}] is disabled.`;
+      click(win, element);
+      return null;
+    case 'hover':
+      hover(win, element);
+      return null;
+    case 'scroll_element':
+      element.scrollIntoView?.({ block: 'nearest' });
+      return null;
+    case 'fill':
+    case 'type':
+      return enterText(win, element, action.bid, action.text, action.kind === 'fill');
+    case 'select_option':
+      return selectOption(win, element, action.bid, action.option);
+    case 'press':
+      focus(element);
+      return pressKey(win, element, action.key);
+  }
+}
+
+type EventClass =
+  'Event' | 'MouseEvent' | 'PointerEvent' | 'FocusEvent' | 'KeyboardEvent' | 'InputEvent' | 'WheelEvent';
+
+/** Fires an event built with the page's own constructors (falling back where an implementation lacks one). */
+function dispatch(
+  win: Window,
+  target: EventTarget,
+  type: EventClass,
+  name: string,
+  init: Record<string, unknown> = {},
+): boolean {
+  const constructors = win as unknown as Record<string, typeof Event | undefined>;
+  const fallback =
+    type === 'PointerEvent' || type === 'WheelEvent'
+      ? 'MouseEvent'
+      : type === 'InputEvent'
+        ? 'Event'
+        : 'Event';
+  const Ctor = constructors[type] ?? constructors[fallback] ?? constructors.Event;
+  if (!Ctor) return true;
+  const bubbles = !['mouseenter', 'mouseleave', 'pointerenter', 'pointerleave', 'focus', 'blur'].includes(
+    name,
+  );
+  const event = new Ctor(name, {
+    bubbles,
+    cancelable: true,
+    composed: true,
+    view: win,
+    ...init,
+  } as EventInit);
+  if (type === 'KeyboardEvent') {
+    // keyCode and which are read-only legacy fields that old pages (jQuery handlers) still test.
+    const code = init.keyCode as number;
+    Object.defineProperty(event, 'keyCode', { get: () => code });
+    Object.defineProperty(event, 'which', { get: () => code });
+  }
+  return target.dispatchEvent(event);
+}
+
+function centre(element: Element): { clientX: number; clientY: number } {
+  const box = element.getBoundingClientRect?.();
+  return box
+    ? { clientX: box.left + box.width / 2, clientY: box.top + box.height / 2 }
+    : { clientX: 0, clientY: 0 };
+}
+
+function isDisabled(element: HTMLElement): boolean {
+  return (element as HTMLButtonElement).disabled === true || element.closest('fieldset[disabled]') !== null;
+}
+
+function focusable(element: HTMLElement): boolean {
+  const tag = element.tagName;
+  return (
+    ['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON', 'A'].includes(tag) ||
+    element.tabIndex >= 0 ||
+    element.isContentEditable
+  );
+}
+
+function focus(element: HTMLElement): void {
+  const doc = element.ownerDocument;
+  if (doc.activeElement === element) return;
+  if (focusable(element)) element.focus();
+  else (doc.activeElement as HTMLElement | null)?.blur?.();
+}
+
+function hover(win: Window, element: Element): void {
+  const at = centre(element);
+  dispatch(win, element, 'PointerEvent', 'pointerover', at);
+  dispatch(win, element, 'PointerEvent', 'pointerenter', at);
+  dispatch(win, element, 'MouseEvent', 'mouseover', at);
+  dispatch(win, element, 'MouseEvent', 'mouseenter', at);
+  dispatch(win, element, 'PointerEvent', 'pointermove', at);
+  dispatch(win, element, 'MouseEvent', 'mousemove', at);
+}
+
+function click(win: Window, element: HTMLElement): void {
+  const at = { ...centre(element), button: 0, detail: 1 };
+  hover(win, element);
+  dispatch(win, element, 'PointerEvent', 'pointerdown', { ...at, buttons: 1 });
+  const proceed = dispatch(win, element, 'MouseEvent', 'mousedown', { ...at, buttons: 1 });
+  if (proceed) focus(element);
+  dispatch(win, element, 'PointerEvent', 'pointerup', at);
+  dispatch(win, element, 'MouseEvent', 'mouseup', at);
+  if (element.tagName === 'OPTION') {
+    selectOptionElement(win, element as HTMLOptionElement);
+    return;
+  }
+  // A synthetic click runs the element's activation behaviour (checkbox toggles, label forwards).
+  dispatch(win, element, 'MouseEvent', 'click', at);
+}
+
+function enterText(
+  win: Window,
+  element: HTMLElement,
+  bid: string,
+  text: string,
+  replace: boolean,
+): string | null {
+  const editable = element.isContentEditable || element.getAttribute('contenteditable') === 'true';
+  const isText =
+    element.tagName === 'TEXTAREA' ||
+    (element.tagName === 'INPUT' &&
+      !['checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'image', 'range', 'color'].includes(
+        (element as HTMLInputElement).type,
+      ));
+  if (!isText && !editable)
+    return `Element [${bid}] is a <${element.tagName.toLowerCase()}>, not a text field: it cannot be filled.`;
+  if (isDisabled(element) || (element as HTMLInputElement).readOnly)
+    return `Element [${bid}] is disabled or read-only.`;
+  focus(element);
+  const field = element as HTMLInputElement;
+  const read = (): string => (editable ? (element.textContent ?? '') : field.value);
+  const write = (value: string): void => {
+    if (editable) element.textContent = value;
+    else setNativeValue(field, value);
+  };
+  if (replace) {
+    write(text);
+    dispatch(win, element, 'InputEvent', 'input', { inputType: 'insertText', data: text });
+  } else {
+    for (const ch of text) {
+      const key = keyInfo(ch);
+      dispatch(win, element, 'KeyboardEvent', 'keydown', key);
+      dispatch(win, element, 'KeyboardEvent', 'keypress', { ...key, charCode: ch.charCodeAt(0) });
+      write(read() + ch);
+      dispatch(win, element, 'InputEvent', 'input', { inputType: 'insertText', data: ch });
+      dispatch(win, element, 'KeyboardEvent', 'keyup', key);
+    }
+  }
+  dispatch(win, element, 'Event', 'change');
+  return null;
+}
+
+/** Sets a field's value through the prototype's setter, so frameworks that track values notice. */
+function setNativeValue(field: HTMLInputElement | HTMLTextAreaElement, value: string): void {
+  const proto = Object.getPrototypeOf(field) as object;
+  const setter = Object.getOwnPropertyDescriptor(proto, 'value')?.set;
+  if (setter) setter.call(field, value);
+  else field.value = value;
+}
+
+function selectOption(win: Window, element: HTMLElement, bid: string, option: string): string | null {
+  if (element.tagName !== 'SELECT')
+    return `Element [${bid}] is a <${element.tagName.toLowerCase()}>, not a <select>.`;
+  const select = element as HTMLSelectElement;
+  const wanted = option.trim();
+  const options = Array.from(select.options);
+  const match =
+    options.find((o) => (o.textContent ?? '').trim() === wanted) ??
+    options.find((o) => o.value === wanted) ??
+    options.find((o) => (o.textContent ?? '').trim().toLowerCase() === wanted.toLowerCase());
+  if (!match) {
+    const names = options.map((o) => JSON.stringify((o.textContent ?? '').trim())).join(', ');
+    return `Select [${bid}] has no option ${JSON.stringify(option)}. Options: ${names}.`;
+  }
+  focus(select);
+  selectOptionElement(win, match);
+  return null;
+}
+
+function selectOptionElement(win: Window, option: HTMLOptionElement): void {
+  const select = option.closest('select');
+  option.selected = true;
+  if (select) {
+    dispatch(win, select, 'InputEvent', 'input');
+    dispatch(win, select, 'Event', 'change');
+  }
+}
+
+const NAMED_KEYS: Record<string, { code: string; keyCode: number; text?: string }> = {
+  Enter: { code: 'Enter', keyCode: 13, text: '\r' },
+  Tab: { code: 'Tab', keyCode: 9 },
+  Backspace: { code: 'Backspace', keyCode: 8 },
+  Delete: { code: 'Delete', keyCode: 46 },
+  Escape: { code: 'Escape', keyCode: 27 },
+  ArrowUp: { code: 'ArrowUp', keyCode: 38 },
+  ArrowDown: { code: 'ArrowDown', keyCode: 40 },
+  ArrowLeft: { code: 'ArrowLeft', keyCode: 37 },
+  ArrowRight: { code: 'ArrowRight', keyCode: 39 },
+  Home: { code: 'Home', keyCode: 36 },
+  End: { code: 'End', keyCode: 35 },
+  PageUp: { code: 'PageUp', keyCode: 33 },
+  PageDown: { code: 'PageDown', keyCode: 34 },
+  Space: { code: 'Space', keyCode: 32, text: ' ' },
+  Shift: { code: 'ShiftLeft', keyCode: 16 },
+  Control: { code: 'ControlLeft', keyCode: 17 },
+  Alt: { code: 'AltLeft', keyCode: 18 },
+  Meta: { code: 'MetaLeft', keyCode: 91 },
+};
+
+function keyInfo(key: string): Record<string, unknown> {
+  const named = NAMED_KEYS[key];
+  if (named) return { key: key === 'Space' ? ' ' : key, code: named.code, keyCode: named.keyCode };
+  const upper = key.toUpperCase();
+  const code = /^[a-z]$/i.test(key) ? `Key${upper}` : /^\d$/.test(key) ? `Digit${key}` : '';
+  return { key, code, keyCode: upper.charCodeAt(0) };
+}
+
+/** Presses a key or a chord like "Control+a" on an element, editing text fields as a browser would. */
+function pressKey(win: Window, target: HTMLElement, chord: string): string | null {
+  const parts = chord === '+' ? ['+'] : chord.split('+').filter((p) => p !== '');
+  const key = parts.pop();
+  if (!key || (key.length > 1 && !NAMED_KEYS[key] && !/^F\d{1,2}$/.test(key))) {
+    return `Unknown key ${JSON.stringify(chord)}. Use a character or one of: ${Object.keys(NAMED_KEYS).join(', ')}, optionally with modifiers like "Control+a".`;
+  }
+  const modifiers = {
+    ctrlKey: parts.includes('Control'),
+    shiftKey: parts.includes('Shift'),
+    altKey: parts.includes('Alt'),
+    metaKey: parts.includes('Meta'),
+  };
+  const info = { ...keyInfo(key), ...modifiers };
+  const proceed = dispatch(win, target, 'KeyboardEvent', 'keydown', info);
+  const printable = key.length === 1 || key === 'Enter' || key === 'Space';
+  if (printable && !modifiers.ctrlKey && !modifiers.metaKey) {
+    dispatch(win, target, 'KeyboardEvent', 'keypress', {
+      ...info,
+      charCode: (NAMED_KEYS[key]?.text ?? key).charCodeAt(0),
+    });
+  }
+  const field = target as HTMLInputElement;
+  const isField = target.tagName === 'INPUT' || target.tagName === 'TEXTAREA';
+  if (proceed && isField && !field.readOnly) {
+    if (key === 'Backspace') {
+      setNativeValue(field, field.value.slice(0, -1));
+      dispatch(win, target, 'InputEvent', 'input', { inputType: 'deleteContentBackward' });
+    } else if (modifiers.ctrlKey && key.toLowerCase() === 'a') {
+      field.select?.();
+    } else if (key.length === 1 && !modifiers.ctrlKey && !modifiers.metaKey) {
+      setNativeValue(field, field.value + key);
+      dispatch(win, target, 'InputEvent', 'input', { inputType: 'insertText', data: key });
+    } else if (key === 'Enter' && target.tagName === 'TEXTAREA') {
+      setNativeValue(field, `${field.value}\n`);
+      dispatch(win, target, 'InputEvent', 'input', { inputType: 'insertLineBreak' });
+    }
+  }
+  dispatch(win, target, 'KeyboardEvent', 'keyup', info);
+  return null;
+}
+
+type PointerAction = Extract<Action, { x: number } | { x1: number }>;
+
+function mouseAt(win: Window, doc: Document, action: PointerAction): string | null {
+  const at = (x: number, y: number): Element | null => doc.elementFromPoint(x, y);
+  const fire = (x: number, y: number, names: [EventClass, string][]): string | null => {
+    const target = at(x, y);
+    if (!target) return `No element at (${x}, ${y}): the point is outside the page.`;
+    for (const [type, name] of names)
+      dispatch(win, target, type, name, {
+        clientX: x,
+        clientY: y,
+        button: 0,
+        buttons: name.endsWith('down') || name.endsWith('move') ? 1 : 0,
+      });
+    return null;
+  };
+  const down: [EventClass, string][] = [
+    ['PointerEvent', 'pointerdown'],
+    ['MouseEvent', 'mousedown'],
+  ];
+  const up: [EventClass, string][] = [
+    ['PointerEvent', 'pointerup'],
+    ['MouseEvent', 'mouseup'],
+  ];
+  const move: [EventClass, string][] = [
+    ['PointerEvent', 'pointermove'],
+    ['MouseEvent', 'mousemove'],
+  ];
+  switch (action.kind) {
+    case 'mouse_move':
+      return fire(action.x, action.y, move);
+    case 'mouse_down':
+      return fire(action.x, action.y, [...move, ...down]);
+    case 'mouse_up':
+      return fire(action.x, action.y, up);
+    case 'mouse_click': {
+      const error = fire(action.x, action.y, [...move, ...down]);
+      if (error) return error;
+      const target = at(action.x, action.y) as HTMLElement;
+      focus(target);
+      return fire(action.x, action.y, [...up, ['MouseEvent', 'click']]);
+    }
+    case 'mouse_drag': {
+      const error = fire(action.x1, action.y1, [...move, ...down]);
+      if (error) return error;
+      const steps = 8;
+      for (let s = 1; s <= steps; s++) {
+        const x = action.x1 + ((action.x2 - action.x1) * s) / steps;
+        const y = action.y1 + ((action.y2 - action.y1) * s) / steps;
+        fire(x, y, move);
+      }
+      return fire(action.x2, action.y2, up);
+    }
+  }
+}
+
+function sleep(win: Window, ms: number): Promise<void> {
+  return new Promise((resolve) => win.setTimeout(resolve, ms));
+}

@@ -1,0 +1,30 @@
+import { clickTasks } from './click/index.ts';
+import type { RegisteredTask } from './core/task.ts';
+import { formTasks } from './forms/index.ts';
+import { reasoningTasks } from './reasoning/index.ts';
+import { textTasks } from './text/index.ts';
+import { widgetTasks } from './widgets/index.ts';
+
+/** Every built-in task, by family. A task module never imports the env, the model or the UI. */
+export const BUILT_IN_TASKS: readonly RegisteredTask[] = [
+  ...clickTasks,
+  ...widgetTasks,
+  ...textTasks,
+  ...formTasks,
+  ...reasoningTasks,
+];
+
+const byName = new Map(BUILT_IN_TASKS.map((task) => [task.name, task]));
+if (byName.size !== BUILT_IN_TASKS.length) throw new Error('Two built-in tasks share a name.');
+
+export function findTask(name: string): RegisteredTask | undefined {
+  return byName.get(name);
+}
+
+export function getTask(name: string): RegisteredTask {
+  const task = byName.get(name);
+  if (!task) {
+    throw new Error(`No built-in task named "${name}". Built-in tasks: ${[...byName.keys()].join(', ')}.`);
+  }
+  return task;
+}
