@@ -1,3 +1,4 @@
+import { checkboxExperts } from './checkboxes/index.ts';
 import { clickExperts } from './click/index.ts';
 import type { Expert } from './expert.ts';
 import { formExperts } from './forms/index.ts';
@@ -7,6 +8,7 @@ import { widgetExperts } from './widgets/index.ts';
 
 export const EXPERTS: readonly Expert[] = [
   ...clickExperts,
+  ...checkboxExperts,
   ...widgetExperts,
   ...textExperts,
   ...formExperts,

@@ -1,3 +1,4 @@
+import { checkboxTasks } from './checkboxes/index.ts';
 import { clickTasks } from './click/index.ts';
 import type { RegisteredTask } from './core/task.ts';
 import { formTasks } from './forms/index.ts';
@@ -8,6 +9,7 @@ import { widgetTasks } from './widgets/index.ts';
 /** Every built-in task, by family. A task module never imports the env, the model or the UI. */
 export const BUILT_IN_TASKS: readonly RegisteredTask[] = [
   ...clickTasks,
+  ...checkboxTasks,
   ...widgetTasks,
   ...textTasks,
   ...formTasks,

@@ -23,7 +23,7 @@ export function installTask(window: Window, spec: TaskSpec): MiniWobWindow {
   let utterance = '';
   let startedAt = 0;
   let episode = 0;
-  let timers: ReturnType<typeof setTimeout>[] = [];
+  let timers: number[] = [];
   const clearTimers = (): void => {
     for (const id of timers) win.clearTimeout(id);
     timers = [];

@@ -1,0 +1,3 @@
+import type { Expert } from '../expert.ts';
+
+export const checkboxExperts: Expert[] = [];

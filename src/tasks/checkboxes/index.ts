@@ -1,0 +1,3 @@
+import type { RegisteredTask } from '../core/task.ts';
+
+export const checkboxTasks: RegisteredTask[] = [];
