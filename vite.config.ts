@@ -19,7 +19,7 @@ export default defineConfig({
   server: { port: 5173, strictPort: false },
   build: {
     target: 'es2022',
-    rollupOptions: { input: { main: 'index.html', task: 'task.html' } },
+    rollupOptions: { input: { main: 'index.html', task: 'task.html', harness: 'harness.html' } },
   },
   worker: { format: 'es' },
   test: {
@@ -31,6 +31,8 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
           pool: 'forks',
+          // Task tests run whole episodes, some with the official pages' animation delays.
+          testTimeout: 60_000,
         },
       },
       {

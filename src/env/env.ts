@@ -103,9 +103,7 @@ export class TaskEnv {
 
   async step(actionText: string): Promise<StepResult> {
     const win = this.win;
-    if (!win || this.done) {
-      return this.pageFailure('The episode is over (or never started): call reset(seed) before step().');
-    }
+    if (!win || this.done) return this.overFailure();
     this.steps++;
     let error: string | null;
     const parsed = parseAction(actionText);
@@ -119,6 +117,22 @@ export class TaskEnv {
       }
       await settle(win);
     }
+    return this.conclude(win, error);
+  }
+
+  /**
+   * Counts a step whose action something outside the page carried out (a Playwright driver, the way
+   * BrowserGym acts: the env benchmark's baseline) and reports what came of it, like `step`.
+   */
+  async recordStep(error: string | null): Promise<StepResult> {
+    const win = this.win;
+    if (!win || this.done) return this.overFailure();
+    this.steps++;
+    await settle(win);
+    return this.conclude(win, error);
+  }
+
+  private conclude(win: MiniWobWindow, error: string | null): StepResult {
     const pageErrors = this.host.takePageErrors();
     if (pageErrors.length && !win.WOB_DONE_GLOBAL) {
       return this.pageFailure(
@@ -127,6 +141,10 @@ export class TaskEnv {
     }
     this.lastError = error;
     return this.result(error);
+  }
+
+  private overFailure(): StepResult {
+    return this.pageFailure('The episode is over (or never started): call reset(seed) before step().');
   }
 
   /** The current observation, without acting. */

@@ -21,11 +21,7 @@ export async function executeAction(
     case 'keyboard_press':
       return pressKey(win, (doc.activeElement as HTMLElement | null) ?? doc.body, action.key);
     case 'scroll':
-      (doc.scrollingElement ?? doc.body).scrollBy?.(action.dx, action.dy);
-      dispatch(win, doc.activeElement ?? doc.body, 'WheelEvent', 'wheel', {
-        deltaX: action.dx,
-        deltaY: action.dy,
-      });
+      wheel(win, doc, action.dx, action.dy, options.hasLayout);
       return null;
     case 'mouse_click':
     case 'mouse_move':
@@ -129,7 +125,11 @@ function focus(element: HTMLElement): void {
   else (doc.activeElement as HTMLElement | null)?.blur?.();
 }
 
+/** The element the pointer is over, per page: where a wheel turns. */
+const pointerTarget = new WeakMap<Document, Element>();
+
 function hover(win: Window, element: Element): void {
+  pointerTarget.set(element.ownerDocument, element);
   const at = centre(element);
   dispatch(win, element, 'PointerEvent', 'pointerover', at);
   dispatch(win, element, 'PointerEvent', 'pointerenter', at);
@@ -174,6 +174,8 @@ function enterText(
   if (isDisabled(element) || (element as HTMLInputElement).readOnly)
     return `Element [${bid}] is disabled or read-only.`;
   focus(element);
+  // A focus handler may disable the field (a popup opening, say): then typing goes nowhere.
+  if (isDisabled(element)) return `Element [${bid}] became disabled when focused.`;
   const field = element as HTMLInputElement;
   const read = (): string => (editable ? (element.textContent ?? '') : field.value);
   const write = (value: string): void => {
@@ -186,10 +188,12 @@ function enterText(
   } else {
     for (const ch of text) {
       const key = keyInfo(ch);
-      dispatch(win, element, 'KeyboardEvent', 'keydown', key);
-      dispatch(win, element, 'KeyboardEvent', 'keypress', { ...key, charCode: ch.charCodeAt(0) });
-      write(read() + ch);
-      dispatch(win, element, 'InputEvent', 'input', { inputType: 'insertText', data: ch });
+      // A page that cancels the keydown (a spinner that takes digits only, say) keeps the character out.
+      if (dispatch(win, element, 'KeyboardEvent', 'keydown', key)) {
+        dispatch(win, element, 'KeyboardEvent', 'keypress', { ...key, charCode: ch.charCodeAt(0) });
+        write(read() + ch);
+        dispatch(win, element, 'InputEvent', 'input', { inputType: 'insertText', data: ch });
+      }
       dispatch(win, element, 'KeyboardEvent', 'keyup', key);
     }
   }
@@ -311,6 +315,7 @@ function mouseAt(win: Window, doc: Document, action: PointerAction): string | nu
   const fire = (x: number, y: number, names: [EventClass, string][]): string | null => {
     const target = at(x, y);
     if (!target) return `No element at (${x}, ${y}): the point is outside the page.`;
+    pointerTarget.set(doc, target);
     for (const [type, name] of names)
       dispatch(win, target, type, name, {
         clientX: x,
@@ -358,6 +363,34 @@ function mouseAt(win: Window, doc: Document, action: PointerAction): string | nu
       return fire(action.x2, action.y2, up);
     }
   }
+}
+
+/**
+ * A wheel turn over the element under the pointer, as a person scrolls: the page sees the wheel
+ * event, then the nearest scrollable box (or the document) scrolls. A synthetic wheel scrolls nothing
+ * by itself, so the scroll is done here; without layout the `scroll` event is fired here too.
+ */
+function wheel(win: Window, doc: Document, dx: number, dy: number, hasLayout: boolean): void {
+  const under = pointerTarget.get(doc);
+  const target = under?.isConnected ? under : doc.body;
+  if (!dispatch(win, target, 'WheelEvent', 'wheel', { deltaX: dx, deltaY: dy, deltaMode: 0 })) return;
+  let box: Element | null = target;
+  while (box && box !== doc.body && !isScrollable(win, box)) box = box.parentElement;
+  if (!box || box === doc.body) {
+    win.scrollBy?.(dx, dy);
+    return;
+  }
+  box.scrollTop += dy;
+  box.scrollLeft += dx;
+  if (!hasLayout) box.dispatchEvent(new (win as unknown as typeof globalThis).Event('scroll'));
+}
+
+function isScrollable(win: Window, element: Element): boolean {
+  if (element.tagName === 'TEXTAREA' || (element.tagName === 'SELECT' && (element as HTMLSelectElement).multiple)) {
+    return true;
+  }
+  const style = win.getComputedStyle(element);
+  return /(auto|scroll)/.test(`${style.overflow} ${style.overflowY} ${style.overflowX}`);
 }
 
 function sleep(win: Window, ms: number): Promise<void> {

@@ -17,6 +17,7 @@ export class IframePageHost implements PageHost {
   readonly iframe: HTMLIFrameElement;
   private readonly errors: string[] = [];
   private loaded: Promise<void>;
+  private isLoaded = false;
 
   constructor(
     readonly url: string,
@@ -28,32 +29,58 @@ export class IframePageHost implements PageHost {
     this.iframe.width = '160';
     this.iframe.height = '210';
     this.iframe.style.border = '0';
-    this.loaded = new Promise((resolve) =>
-      this.iframe.addEventListener('load', () => resolve(), { once: true }),
-    );
+    this.loaded = this.watchLoad();
     this.iframe.src = url;
     container.append(this.iframe);
-    void this.loaded.then(() => {
-      const win = this.iframe.contentWindow;
-      if (win) watchPageErrors(win, this.errors);
-    });
   }
 
   async ready(timeoutMs: number): Promise<MiniWobWindow> {
+    const now = this.readyWindow();
+    if (now) return now;
     const deadline = Date.now() + timeoutMs;
     const late = (): Error =>
       new Error(
         `it did not become ready within ${timeoutMs} ms (no MiniWob++ core, or WOB_TASK_READY stayed false)` +
           (this.errors.length ? `; the page reported: ${this.errors.join('; ')}` : ''),
       );
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(late()), timeoutMs));
-    await Promise.race([this.loaded, timeout]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(late()), timeoutMs);
+    });
+    try {
+      await Promise.race([this.loaded, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
     for (;;) {
-      const win = this.iframe.contentWindow;
-      if (win && speaksProtocol(win) && win.WOB_TASK_READY !== false) return win;
+      const win = this.readyWindow();
+      if (win) return win;
       if (Date.now() > deadline) throw late();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+
+  /** The page's window once it has loaded and is ready; null before (or while a reload is on its way). */
+  private readyWindow(): MiniWobWindow | null {
+    const win = this.iframe.contentWindow;
+    return this.isLoaded && win && speaksProtocol(win) && win.WOB_TASK_READY !== false ? win : null;
+  }
+
+  /** Resolves at the page's next load, from when its errors are collected. */
+  private watchLoad(): Promise<void> {
+    this.isLoaded = false;
+    return new Promise((resolve) =>
+      this.iframe.addEventListener(
+        'load',
+        () => {
+          this.isLoaded = true;
+          const win = this.iframe.contentWindow;
+          if (win) watchPageErrors(win, this.errors);
+          resolve();
+        },
+        { once: true },
+      ),
+    );
   }
 
   takePageErrors(): string[] {
@@ -62,13 +89,7 @@ export class IframePageHost implements PageHost {
 
   /** Loads the page again (after it crashed, say); the next ready() waits for it. */
   reload(): void {
-    this.loaded = new Promise((resolve) =>
-      this.iframe.addEventListener('load', () => resolve(), { once: true }),
-    );
-    void this.loaded.then(() => {
-      const win = this.iframe.contentWindow;
-      if (win) watchPageErrors(win, this.errors);
-    });
+    this.loaded = this.watchLoad();
     this.iframe.src = this.url;
   }
 

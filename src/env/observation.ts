@@ -88,7 +88,9 @@ function observeElement(element: Element, doc: Document, win: Window | null): Ob
   if (tag === 'option') out.selected = (element as HTMLOptionElement).selected;
   if (doc.activeElement === element && element !== doc.body) out.focused = true;
 
-  for (const child of element.childNodes) {
+  // A textarea's text is its value, shown above; its children would repeat it.
+  const children = tag === 'textarea' ? [] : element.childNodes;
+  for (const child of children) {
     if (child.nodeType === 3) {
       const text = collapse(child.textContent ?? '');
       if (text) out.children.push(text);
@@ -286,9 +288,17 @@ export function renderAxTree(root: ObsElement): string {
       return;
     }
     const generic = node.role === 'generic' || node.role === 'paragraph';
-    const namedByContent = NAMED_BY_CONTENT.has(node.role) && node.name !== '';
-    if (generic && !node.focused && node.name === '') {
+    const textLeaf = node.children.length > 0 && node.children.every((c) => typeof c === 'string');
+    const namedByContent = (NAMED_BY_CONTENT.has(node.role) && node.name !== '') || (generic && textLeaf);
+    const iconLike = generic && node.children.length === 0 && node.attributes.class !== undefined;
+    if (generic && !node.focused && node.name === '' && !textLeaf && !iconLike) {
       for (const child of node.children) walk(child, depth);
+      return;
+    }
+    // A generic leaf may still be what a page listens on: keep its bid, with its text or its class.
+    if (generic && node.name === '') {
+      const label = textLeaf ? JSON.stringify(textOf(node)) : `class=${JSON.stringify(node.attributes.class ?? '')}`;
+      lines.push(`${indent}[${node.bid}] ${node.role} ${label}${node.focused ? ' (focused)' : ''}`);
       return;
     }
     const states: string[] = [];

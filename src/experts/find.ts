@@ -43,6 +43,11 @@ export const byTag =
   (e: ObsElement): boolean =>
     e.tag === tag;
 
+export const byClass =
+  (name: string) =>
+  (e: ObsElement): boolean =>
+    (e.attributes.class ?? '').split(/\s+/).includes(name);
+
 /** Elements whose own visible text (or accessible name) equals `text` exactly, after trimming. */
 export const byText =
   (text: string) =>

@@ -6,18 +6,31 @@ import { reasoningTasks } from './reasoning/index.ts';
 import { textTasks } from './text/index.ts';
 import { widgetTasks } from './widgets/index.ts';
 
-/** Every built-in task, by family. A task module never imports the env, the model or the UI. */
-export const BUILT_IN_TASKS: readonly RegisteredTask[] = [
-  ...clickTasks,
-  ...checkboxTasks,
-  ...widgetTasks,
-  ...textTasks,
-  ...formTasks,
-  ...reasoningTasks,
+export interface TaskFamily {
+  readonly name: string;
+  readonly tasks: readonly RegisteredTask[];
+}
+
+/** The built-in tasks by family. A task module never imports the env, the model or the UI. */
+export const TASK_FAMILIES: readonly TaskFamily[] = [
+  { name: 'Click', tasks: clickTasks },
+  { name: 'Checkboxes', tasks: checkboxTasks },
+  { name: 'Widgets', tasks: widgetTasks },
+  { name: 'Text', tasks: textTasks },
+  { name: 'Forms', tasks: formTasks },
+  { name: 'Reasoning', tasks: reasoningTasks },
 ];
+
+export const BUILT_IN_TASKS: readonly RegisteredTask[] = TASK_FAMILIES.flatMap((family) => family.tasks);
 
 const byName = new Map(BUILT_IN_TASKS.map((task) => [task.name, task]));
 if (byName.size !== BUILT_IN_TASKS.length) throw new Error('Two built-in tasks share a name.');
+
+const familyByTask = new Map(TASK_FAMILIES.flatMap((f) => f.tasks.map((t) => [t.name, f.name] as const)));
+
+export function familyOf(name: string): string | undefined {
+  return familyByTask.get(name);
+}
 
 export function findTask(name: string): RegisteredTask | undefined {
   return byName.get(name);

@@ -1,3 +1,5 @@
+import type { Random } from './random.ts';
+
 /** Word lists the task generators draw from. */
 // prettier-ignore
 export const BUTTON_WORDS = [
@@ -42,3 +44,20 @@ export const COLORS = [
   'white',
   'gray',
 ];
+
+/** 1 -> "1st", 2 -> "2nd", 11 -> "11th": how the instructions name positions. */
+export function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Letters and digits, `minLength` to `maxLength` characters long: MiniWoB++'s made-up passwords and codes. */
+export function randomString(random: Random, minLength: number, maxLength: number): string {
+  const length = random.int(minLength, maxLength);
+  let text = '';
+  for (let i = 0; i < length; i++) text += ALPHANUMERIC[random.int(0, ALPHANUMERIC.length - 1)];
+  return text;
+}

@@ -1,0 +1,21 @@
+/** The lab's pages. Only the ones that exist are reachable; the others are named so the plan is visible. */
+export interface LabPage {
+  readonly id: 'tasks' | 'data' | 'train' | 'sweeps' | 'results';
+  readonly label: string;
+  /** What the page is for, shown as its tooltip. */
+  readonly purpose: string;
+  readonly ready: boolean;
+}
+
+export const LAB_PAGES: readonly LabPage[] = [
+  {
+    id: 'tasks',
+    label: 'Tasks',
+    purpose: 'Play a task, see what the agent sees, step an expert.',
+    ready: true,
+  },
+  { id: 'data', label: 'Data', purpose: 'Collect teacher traces.', ready: false },
+  { id: 'train', label: 'Train', purpose: 'One SFT + RL run with live curves.', ready: false },
+  { id: 'sweeps', label: 'Sweeps', purpose: 'Define, run and resume sweeps.', ready: false },
+  { id: 'results', label: 'Results', purpose: 'Bootstrap plots, Pareto frontier, export.', ready: false },
+];

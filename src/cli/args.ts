@@ -1,0 +1,192 @@
+import { SPLITS } from '../tasks/splits.ts';
+
+/** The commands of `npm run lab`, parsed and checked before anything starts. */
+export type Command =
+  | { kind: 'help'; text: string }
+  | {
+      kind: 'experts';
+      split: string;
+      seeds: number[];
+      seedsText: string;
+      json: boolean;
+      dom: 'browser' | 'node';
+      k: number;
+      errorRate: number;
+      miniwobDir: string | null;
+    }
+  | { kind: 'bench-env'; split: string; seeds: number[]; seedsText: string; json: boolean };
+
+/** A mistake in the command line: the message says what is wrong, the usage follows it. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly usage: string,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const SPLIT_NAMES = SPLITS.map((s) => s.name).join(', ');
+const MAX_K = 64;
+const MAX_SEEDS = 1_000_000;
+
+export const EXPERTS_USAGE = `npm run lab -- experts [options]
+  Runs every built task of a split (train and test tasks) with its scripted expert and reports
+  each task's success rate. The last line is JSON with --json.
+  --split NAME        ${SPLIT_NAMES} (default quick)
+  --seeds RANGES      seeds like 0-199 or 0-9,20,30-39 (default 0-199)
+  --dom browser|node  browser: task pages in iframes in headless Chromium (default);
+                      node: happy-dom in Node, no browser needed (tasks that need coordinates are skipped)
+  --k N               iframes side by side in the browser, 1-${MAX_K} (default 8)
+  --error-rate P      replace each expert step by a random action with probability P (default 0)
+  --miniwob-dir DIR   run the official MiniWob++ pages from DIR (its miniwob/html folder) instead
+  --json              print the report as one JSON line`;
+
+export const BENCH_USAGE = `npm run lab -- bench env [options]
+  Measures environment steps per second with the experts: in the page with 1 and 16 iframes, and
+  the same episodes driven from outside through Playwright (as BrowserGym does). Last line: JSON.
+  --split NAME        ${SPLIT_NAMES} (default quick)
+  --seeds RANGES      seeds of every task (default 0-19)
+  --json              print the report as one JSON line`;
+
+export const USAGE = `Usage: npm run lab -- <command> [options]
+
+Commands:
+  experts     run the scripted experts on a split's tasks
+  bench env   measure the environment's speed against a Playwright driver
+  help        show this text
+
+${EXPERTS_USAGE}
+
+${BENCH_USAGE}`;
+
+/** Seeds written as comma-separated numbers and inclusive ranges: `0-199`, `3`, `0-9,20-29`. */
+export function parseSeeds(text: string): number[] {
+  const seeds = new Set<number>();
+  for (const part of text.split(',')) {
+    const match = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!match) {
+      throw new Error(
+        `Cannot read seeds "${text}": write whole numbers and ranges like 0-199 or 0-9,20,30-39.`,
+      );
+    }
+    const from = Number(match[1]);
+    const to = match[2] === undefined ? from : Number(match[2]);
+    if (to < from) throw new Error(`The seed range ${part.trim()} runs backwards: write it as ${to}-${from}.`);
+    if (seeds.size + (to - from + 1) > MAX_SEEDS)
+      throw new Error(`Too many seeds in "${text}": at most ${MAX_SEEDS}.`);
+    for (let seed = from; seed <= to; seed++) seeds.add(seed);
+  }
+  return [...seeds];
+}
+
+/** Options of one command: `--name value`, `--name=value`, or a bare flag. */
+function readOptions(
+  args: string[],
+  flags: readonly string[],
+  valued: readonly string[],
+  usage: string,
+): Map<string, string> {
+  const options = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (!arg.startsWith('--')) throw new UsageError(`Unexpected argument "${arg}".`, usage);
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    if (flags.includes(name)) {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value.`, usage);
+      options.set(name, 'true');
+    } else if (valued.includes(name)) {
+      const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
+      if (value === undefined || value === '' || (eq < 0 && value.startsWith('--')))
+        throw new UsageError(`--${name} needs a value.`, usage);
+      options.set(name, value);
+    } else {
+      throw new UsageError(`Unknown option --${name}.`, usage);
+    }
+  }
+  return options;
+}
+
+function splitOption(options: Map<string, string>, usage: string): string {
+  const split = options.get('split') ?? 'quick';
+  if (!SPLITS.some((s) => s.name === split))
+    throw new UsageError(`There is no split "${split}". Splits: ${SPLIT_NAMES}.`, usage);
+  return split;
+}
+
+function seedsOption(options: Map<string, string>, fallback: string, usage: string): [number[], string] {
+  const text = options.get('seeds') ?? fallback;
+  try {
+    return [parseSeeds(text), text];
+  } catch (error) {
+    throw new UsageError((error as Error).message, usage);
+  }
+}
+
+function numberOption(
+  options: Map<string, string>,
+  name: string,
+  fallback: number,
+  check: (n: number) => boolean,
+  what: string,
+  usage: string,
+): number {
+  const text = options.get(name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || !check(value))
+    throw new UsageError(`--${name} must be ${what}, not "${text}".`, usage);
+  return value;
+}
+
+export function parseArgs(argv: readonly string[]): Command {
+  const [command, ...rest] = argv;
+  const wantsHelp = rest.includes('--help') || rest.includes('-h');
+  if (command === undefined) throw new UsageError('Name a command.', USAGE);
+  if (command === 'help' || command === '--help' || command === '-h') return { kind: 'help', text: USAGE };
+
+  if (command === 'experts') {
+    if (wantsHelp) return { kind: 'help', text: EXPERTS_USAGE };
+    const usage = EXPERTS_USAGE;
+    const options = readOptions(rest, ['json'], ['split', 'seeds', 'dom', 'k', 'error-rate', 'miniwob-dir'], usage);
+    const dom = options.get('dom') ?? 'browser';
+    if (dom !== 'browser' && dom !== 'node')
+      throw new UsageError(`--dom must be browser or node, not "${dom}".`, usage);
+    const miniwobDir = options.get('miniwob-dir') ?? null;
+    if (miniwobDir !== null && dom === 'node')
+      throw new UsageError('The official pages run only in a browser: drop --dom node to use --miniwob-dir.', usage);
+    const [seeds, seedsText] = seedsOption(options, '0-199', usage);
+    return {
+      kind: 'experts',
+      split: splitOption(options, usage),
+      seeds,
+      seedsText,
+      json: options.has('json'),
+      dom,
+      k: numberOption(
+        options,
+        'k',
+        8,
+        (n) => Number.isInteger(n) && n >= 1 && n <= MAX_K,
+        `a whole number from 1 to ${MAX_K}`,
+        usage,
+      ),
+      errorRate: numberOption(options, 'error-rate', 0, (p) => p >= 0 && p <= 1, 'a probability from 0 to 1', usage),
+      miniwobDir,
+    };
+  }
+
+  if (command === 'bench') {
+    const [what, ...benchArgs] = rest;
+    if (wantsHelp) return { kind: 'help', text: BENCH_USAGE };
+    if (what !== 'env')
+      throw new UsageError(`bench measures "env" only${what ? `, not "${what}"` : ''}.`, BENCH_USAGE);
+    const options = readOptions(benchArgs, ['json'], ['split', 'seeds'], BENCH_USAGE);
+    const [seeds, seedsText] = seedsOption(options, '0-19', BENCH_USAGE);
+    return { kind: 'bench-env', split: splitOption(options, BENCH_USAGE), seeds, seedsText, json: options.has('json') };
+  }
+
+  throw new UsageError(`Unknown command "${command}".`, USAGE);
+}

@@ -1,0 +1,10 @@
+/** Where a command writes: results to `out` (stdout), progress and problems to `err` (stderr). */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export const processIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};

@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createServer } from 'vite';
+import { CHROMIUM_ARGS } from '../../vite.config.ts';
+import type { LabHarness } from '../harness/api.ts';
+
+/** The project root, where vite.config.ts and harness.html live. */
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HARNESS_READY_MS = 60_000;
+
+/** The harness page open in headless Chromium, served by the project's own Vite dev server. */
+export interface LabBrowser {
+  page: Page;
+  chromiumVersion: string;
+  close(): Promise<void>;
+}
+
+export interface LabBrowserOptions {
+  /** Serve this official MiniWob++ folder at /miniwob-official/ (already checked). */
+  miniwobDir?: string;
+  /** Progress lines the harness reports. */
+  onProgress(line: string): void;
+  /** Uncaught errors of the harness page itself. */
+  onPageError(message: string): void;
+}
+
+/**
+ * Starts a Vite dev server from the project's vite.config.ts on a free port, launches Debian's
+ * chromium headless with the lab's flags, and opens harness.html, ready for page.evaluate calls.
+ */
+export async function openLabBrowser(options: LabBrowserOptions): Promise<LabBrowser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM_PATH}. Install Debian's chromium (apt-get install chromium), set ` +
+        'CHROMIUM_PATH to another build, or run the experts in Node with --dom node.',
+    );
+  }
+  // The official-pages plugin in vite.config.ts reads the folder from MINIWOB_DIR when the config loads.
+  if (options.miniwobDir) process.env.MINIWOB_DIR = options.miniwobDir;
+  const port = await freePort();
+  const server = await createServer({
+    configFile: `${PROJECT_ROOT}vite.config.ts`,
+    root: PROJECT_ROOT,
+    logLevel: 'warn',
+    server: {
+      port,
+      strictPort: true,
+      host: '127.0.0.1',
+      hmr: false,
+      watch: null,
+      open: false,
+      // Nothing changes during a headless run, so the browser may keep each module instead of asking
+      // Vite again: a task page imports ~85 of them, and an env pool loads many pages.
+      headers: { 'Cache-Control': 'max-age=86400' },
+    },
+  });
+  let browser: Browser | null = null;
+  try {
+    await server.listen();
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (error) => options.onPageError(error.message));
+    await page.exposeFunction('labProgress', (line: string) => options.onProgress(line));
+    await page.goto(`http://127.0.0.1:${port}/harness.html`);
+    await page.waitForFunction(() => window.lab !== undefined, null, { timeout: HARNESS_READY_MS });
+    const opened = browser;
+    return {
+      page,
+      chromiumVersion: opened.version(),
+      async close() {
+        await opened.close();
+        await server.close();
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await server.close();
+    throw error;
+  }
+}
+
+/** Calls one harness function in the page. */
+export function callHarness<K extends keyof LabHarness>(
+  page: Page,
+  name: K,
+  ...args: Parameters<LabHarness[K]>
+): Promise<Awaited<ReturnType<LabHarness[K]>>> {
+  return page.evaluate(
+    ([fn, fnArgs]) => {
+      const lab = window.lab as unknown as Record<string, (...a: unknown[]) => unknown>;
+      return lab[fn]!(...fnArgs);
+    },
+    [name, args] as [string, unknown[]],
+  ) as Promise<Awaited<ReturnType<LabHarness[K]>>>;
+}
+
+/** A TCP port nobody listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}

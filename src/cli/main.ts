@@ -1,0 +1,35 @@
+import { pathToFileURL } from 'node:url';
+import { parseArgs, UsageError } from './args.ts';
+import { runBenchEnvCommand } from './bench-env.ts';
+import { runExpertsCommand } from './experts.ts';
+import { processIo, type CliIo } from './io.ts';
+
+/**
+ * The headless runner, `npm run lab -- <command>`: long work without a person at the page.
+ * Returns the exit code: 0 done, 1 failed, 2 a bad command line or a bad official folder.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  try {
+    const command = parseArgs(argv);
+    switch (command.kind) {
+      case 'help':
+        io.out(command.text);
+        return 0;
+      case 'experts':
+        return await runExpertsCommand(command, io);
+      case 'bench-env':
+        return await runBenchEnvCommand(command, io);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n\n${error.usage}`);
+      return 2;
+    }
+    io.err(`lab: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}
