@@ -126,7 +126,7 @@ async function runInNode(episodes: PoolEpisode[], errorRate: number, io: CliIo):
   } finally {
     env?.dispose();
   }
-  return summarizeEpisodes(results, (performance.now() - started) / 1000);
+  return summarizeEpisodes(results, (performance.now() - started) / 1000, 0);
 }
 
 function expertsOutput(

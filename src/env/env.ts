@@ -91,9 +91,7 @@ export class TaskEnv {
       win.Math.seedrandom(seed);
       resetBids(win.document);
       win.core.startEpisodeReal();
-      // The official core covers the task with a START button until an episode starts.
-      const cover = win.document.getElementById('sync-task-cover');
-      if (cover) cover.style.display = 'none';
+      hideHumanDisplay(win.document);
       await settle(win);
     } catch (error) {
       return this.pageFailure(`Task page ${this.host.label} failed to start an episode: ${message(error)}`);
@@ -210,6 +208,20 @@ export class TaskEnv {
   dispose(): void {
     this.host.dispose();
     this.win = null;
+  }
+}
+
+/**
+ * What the official core adds for a person: the START cover over the task until an episode starts,
+ * the reward display beside it and the click visualiser. BrowserGym hides them too, so the
+ * observation of an official page shows the task as the lab's own page does.
+ */
+const HUMAN_DISPLAY_IDS = ['sync-task-cover', 'reward-display', 'click-canvas'];
+
+function hideHumanDisplay(doc: Document): void {
+  for (const id of HUMAN_DISPLAY_IDS) {
+    const element = doc.getElementById(id);
+    if (element) element.style.display = 'none';
   }
 }
 

@@ -18,6 +18,8 @@ export class IframePageHost implements PageHost {
   private readonly errors: string[] = [];
   private loaded: Promise<void>;
   private isLoaded = false;
+  /** The page's window once it was found ready, until the next load: checked once, not at every reset. */
+  private readyWin: MiniWobWindow | null = null;
 
   constructor(
     readonly url: string,
@@ -62,13 +64,16 @@ export class IframePageHost implements PageHost {
 
   /** The page's window once it has loaded and is ready; null before (or while a reload is on its way). */
   private readyWindow(): MiniWobWindow | null {
+    if (this.readyWin) return this.readyWin;
     const win = this.iframe.contentWindow;
-    return this.isLoaded && win && speaksProtocol(win) && win.WOB_TASK_READY !== false ? win : null;
+    if (this.isLoaded && win && speaksProtocol(win) && win.WOB_TASK_READY !== false) this.readyWin = win;
+    return this.readyWin;
   }
 
   /** Resolves at the page's next load, from when its errors are collected. */
   private watchLoad(): Promise<void> {
     this.isLoaded = false;
+    this.readyWin = null;
     return new Promise((resolve) =>
       this.iframe.addEventListener(
         'load',

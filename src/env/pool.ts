@@ -32,6 +32,8 @@ interface Slot {
   url: string | null;
   host: IframePageHost | null;
   env: TaskEnv | null;
+  /** The time its page took to (re)load, until the next episode has taken it into account; null if it failed. */
+  loading: Promise<number | null> | null;
 }
 
 /**
@@ -43,6 +45,8 @@ export class EnvPool {
   private readonly slots: Slot[];
   private readonly options: EnvPoolOptions;
   private readonly hop = taskHop();
+  /** Pages loaded (and reloaded) so far, over all runs. */
+  pageLoads = 0;
 
   constructor(
     readonly container: HTMLElement,
@@ -51,7 +55,7 @@ export class EnvPool {
     if (!Number.isInteger(options.size) || options.size < 1)
       throw new Error(`An env pool needs a whole number of iframes (at least 1), not ${options.size}.`);
     this.options = options;
-    this.slots = Array.from({ length: options.size }, () => ({ url: null, host: null, env: null }));
+    this.slots = Array.from({ length: options.size }, () => ({ url: null, host: null, env: null, loading: null }));
   }
 
   /**
@@ -79,13 +83,21 @@ export class EnvPool {
     const work = async (slot: Slot): Promise<void> => {
       for (let index = queue.take(slot.url); index !== undefined; index = queue.take(slot.url)) {
         const episode = episodes[index] as PoolEpisode;
-        const env = this.open(slot, urls[index] as string, episode);
-        queue.working(slot.url, +1);
+        const url = urls[index] as string;
+        const env = this.open(slot, url, episode, queue);
+        const loading = slot.loading;
+        slot.loading = null;
+        queue.working(url, +1);
         await this.hop();
+        const episodeStart = performance.now();
         const result = await this.runOne(env, policyFor(episode), episode);
-        queue.working(slot.url, -1);
+        const episodeMs = performance.now() - episodeStart;
+        // The first episode on a page waited for the load, which is timed on its own.
+        const loadMs = loading ? await loading : 0;
+        if (loadMs !== null) queue.timedEpisode(url, Math.max(0, episodeMs - loadMs));
+        queue.working(url, -1);
         // A failed page may be half-built or wedged: start the next episode from a fresh load.
-        if (result.failure !== null) slot.host?.reload();
+        if (result.failure !== null) this.reload(slot, queue);
         results[index] = result;
         progress.done++;
         progress.steps += result.steps.length;
@@ -109,7 +121,7 @@ export class EnvPool {
     return this.options.pageUrl?.(episode) ?? taskPageUrl(episode.task, episode.source);
   }
 
-  private open(slot: Slot, url: string, episode: PoolEpisode): TaskEnv {
+  private open(slot: Slot, url: string, episode: PoolEpisode, queue: EpisodeQueue): TaskEnv {
     if (slot.url === url && slot.env) return slot.env;
     this.close(slot);
     const label = episode.source === 'official' ? `official ${episode.task}` : episode.task;
@@ -117,7 +129,29 @@ export class EnvPool {
     slot.url = url;
     slot.host = host;
     slot.env = new TaskEnv(host, this.options.env);
+    this.timeLoad(slot, queue);
     return slot.env;
+  }
+
+  private reload(slot: Slot, queue: EpisodeQueue): void {
+    slot.host?.reload();
+    this.timeLoad(slot, queue);
+  }
+
+  /** Times the slot's page load (the env's reset waits for the same readiness). */
+  private timeLoad(slot: Slot, queue: EpisodeQueue): void {
+    const host = slot.host;
+    if (!host) return;
+    this.pageLoads++;
+    const start = performance.now();
+    slot.loading = host.ready(slot.env?.options.readyTimeoutMs ?? 0).then(
+      () => {
+        const ms = performance.now() - start;
+        queue.timedLoad(ms);
+        return ms;
+      },
+      () => null,
+    );
   }
 
   private close(slot: Slot): void {
@@ -158,49 +192,82 @@ export async function runEpisodeGuarded(
   }
 }
 
-/**
- * A page load costs about as much as this many short episodes: a free slot loads a page that other
- * slots already work on only when at least this many of its episodes remain for each of them.
- */
-const EPISODES_WORTH_A_LOAD = 8;
+/** What a page load is taken to cost until one has been timed. */
+const FIRST_LOAD_GUESS_MS = 100;
+
+/** A mean kept as it goes. */
+class Mean {
+  private sum = 0;
+  private count = 0;
+  constructor(private readonly fallback: number) {}
+  add(value: number): void {
+    this.sum += value;
+    this.count++;
+  }
+  get value(): number {
+    return this.count ? this.sum / this.count : this.fallback;
+  }
+  get known(): boolean {
+    return this.count > 0;
+  }
+}
+
+interface PageWork {
+  pending: number[];
+  busy: number;
+  episodeMs: Mean;
+}
 
 /**
- * Pending episodes grouped by page. A free slot takes the next episode of the page it already has;
- * else one of a page nobody works on; else it shares the busiest backlog, if that is worth a load.
- * So page loads stay near one per task, and a slot with nothing worth loading retires.
+ * Pending episodes grouped by page. A free slot keeps to the page it has while that page has
+ * episodes left; else it takes the page with the most work left per slot, counting itself (longest
+ * work first, so tasks that wait on slow widgets get many slots and finish with the rest). It joins
+ * a page that other slots already work on only when that work outlasts a page load; a slot with
+ * nothing worth a load retires.
  */
 class EpisodeQueue {
-  private readonly pending = new Map<string, number[]>();
-  private readonly busy = new Map<string, number>();
+  private readonly pages = new Map<string, PageWork>();
+  private readonly loadMs = new Mean(FIRST_LOAD_GUESS_MS);
+  private readonly anyEpisodeMs = new Mean(0);
 
   constructor(urls: readonly string[]) {
     urls.forEach((url, index) => {
-      const list = this.pending.get(url);
-      if (list) list.push(index);
-      else this.pending.set(url, [index]);
+      const page = this.pages.get(url);
+      if (page) page.pending.push(index);
+      else this.pages.set(url, { pending: [index], busy: 0, episodeMs: new Mean(0) });
     });
   }
 
   take(current: string | null): number | undefined {
-    const own = current === null ? undefined : this.pending.get(current);
-    if (own?.length) return own.shift();
-    let best: number[] | undefined;
-    let bestBacklog = 0;
-    for (const [url, list] of this.pending) {
-      if (!list.length) continue;
-      const busy = this.busy.get(url) ?? 0;
-      if (busy === 0) return list.shift();
-      const backlog = list.length / (busy + 1);
-      if (backlog >= EPISODES_WORTH_A_LOAD && backlog > bestBacklog) {
-        best = list;
-        bestBacklog = backlog;
+    const own = current === null ? undefined : this.pages.get(current);
+    if (own?.pending.length) return own.pending.shift();
+    let best: PageWork | undefined;
+    let bestWorkMs = -1;
+    for (const page of this.pages.values()) {
+      if (!page.pending.length) continue;
+      const episodeMs = page.episodeMs.known ? page.episodeMs.value : this.anyEpisodeMs.value;
+      const workMs = (page.pending.length * episodeMs) / (page.busy + 1);
+      const worthLoading = page.busy === 0 || workMs > this.loadMs.value;
+      if (worthLoading && workMs > bestWorkMs) {
+        best = page;
+        bestWorkMs = workMs;
       }
     }
-    return best?.shift();
+    return best?.pending.shift();
   }
 
-  working(url: string | null, change: number): void {
-    if (url !== null) this.busy.set(url, (this.busy.get(url) ?? 0) + change);
+  working(url: string, change: number): void {
+    const page = this.pages.get(url);
+    if (page) page.busy += change;
+  }
+
+  timedEpisode(url: string, ms: number): void {
+    this.pages.get(url)?.episodeMs.add(ms);
+    this.anyEpisodeMs.add(ms);
+  }
+
+  timedLoad(ms: number): void {
+    this.loadMs.add(ms);
   }
 }
 

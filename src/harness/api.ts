@@ -47,6 +47,8 @@ export interface ExpertRunReport {
   steps: number;
   /** Wall time of the whole run, page loads included. */
   seconds: number;
+  /** Task pages loaded during the run (browser only). */
+  pageLoads: number;
   /** The first few failed episodes, to show what went wrong. */
   failures: FailedEpisode[];
 }
@@ -71,8 +73,20 @@ declare global {
 const FAILURE_EXAMPLES = 10;
 
 /** Counts episodes, successes and steps per task, keeping a few failures as examples. */
-export function summarizeEpisodes(results: readonly EpisodeResult[], seconds: number): ExpertRunReport {
-  const report: ExpertRunReport = { tasks: {}, episodes: 0, successes: 0, steps: 0, seconds, failures: [] };
+export function summarizeEpisodes(
+  results: readonly EpisodeResult[],
+  seconds: number,
+  pageLoads: number,
+): ExpertRunReport {
+  const report: ExpertRunReport = {
+    tasks: {},
+    episodes: 0,
+    successes: 0,
+    steps: 0,
+    seconds,
+    pageLoads,
+    failures: [],
+  };
   for (const result of results) {
     const tally = (report.tasks[result.task] ??= { episodes: 0, successes: 0, steps: 0 });
     tally.episodes++;

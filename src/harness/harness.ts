@@ -57,7 +57,7 @@ const lab: LabHarness = {
           window.labProgress?.(progressLine(label, p.done, p.total, p.successes, p.steps, p.elapsedMs));
         },
       );
-      return summarizeEpisodes(results, (performance.now() - started) / 1000);
+      return summarizeEpisodes(results, (performance.now() - started) / 1000, pool.pageLoads);
     } finally {
       pool.dispose();
     }

@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { taskPageUrl } from '../../src/env/iframe-host.ts';
+import { EnvPool, type PoolEpisode } from '../../src/env/pool.ts';
+import { expertPolicy } from '../../src/experts/episode.ts';
+import { getExpert } from '../../src/experts/registry.ts';
+
+/** Fixture pages in the official layout: a working click-test and two broken pages. */
+const FIXTURES = '/test/fixtures/official/miniwob/';
+const pageUrl = (e: PoolEpisode): string =>
+  e.source === 'official' ? `${FIXTURES}${e.task}.html` : taskPageUrl(e.task);
+const clickTest = expertPolicy(getExpert('click-test'));
+
+const pools: EnvPool[] = [];
+afterEach(() => pools.splice(0).forEach((pool) => pool.dispose()));
+
+function openPool(size: number, container = document.body): EnvPool {
+  const pool = new EnvPool(container, { size, pageUrl, env: { readyTimeoutMs: 800 } });
+  pools.push(pool);
+  return pool;
+}
+
+const episodes = (task: string, source: PoolEpisode['source'], seeds: number[]): PoolEpisode[] =>
+  seeds.map((seed) => ({ task, seed, source }));
+
+describe('the env pool', () => {
+  it('runs episodes in K iframes side by side and returns results in order', async () => {
+    const container = document.createElement('div');
+    document.body.append(container);
+    const pool = openPool(3, container);
+    const list = [
+      ...episodes('click-test', 'built-in', [0, 1, 2, 3, 4]),
+      ...episodes('click-button', 'built-in', [0, 1, 2]),
+    ];
+    let reported = 0;
+    const results = await pool.run(
+      list,
+      (e) => expertPolicy(getExpert(e.task)),
+      (_, progress) => {
+        reported = progress.done;
+        expect(progress.total).toBe(list.length);
+      },
+    );
+    expect(results.map((r) => [r.task, r.seed])).toEqual(list.map((e) => [e.task, e.seed]));
+    expect(results.every((r) => r.success)).toBe(true);
+    expect(reported).toBe(list.length);
+    expect(container.querySelectorAll('iframe').length).toBeLessThanOrEqual(3);
+    expect(pool.pageLoads).toBeGreaterThanOrEqual(2);
+  });
+
+  it('ends the episode of a page that throws in genProblem with a clear error and runs on', async () => {
+    const pool = openPool(2);
+    const list = [
+      ...episodes('broken-genproblem', 'official', [0, 1]),
+      ...episodes('click-test', 'built-in', [0, 1, 2]),
+    ];
+    const results = await pool.run(list, () => clickTest);
+    for (const broken of results.slice(0, 2)) {
+      expect(broken.success).toBe(false);
+      expect(broken.reward).toBe(-1);
+      expect(broken.failure).toMatch(/official broken-genproblem failed to start an episode: genProblem exploded/);
+    }
+    expect(results.slice(2).every((r) => r.success && r.failure === null)).toBe(true);
+  });
+
+  it('ends the episode of a page that never becomes ready with a clear error and runs on', async () => {
+    const pool = openPool(2);
+    const list = [
+      ...episodes('never-ready', 'official', [0]),
+      ...episodes('click-test', 'official', [0, 1, 2]),
+      ...episodes('never-ready', 'official', [1]),
+    ];
+    const results = await pool.run(list, () => clickTest);
+    for (const index of [0, 4]) {
+      expect(results[index]!.failure).toMatch(/never-ready failed to start an episode: .*did not become ready within 800 ms/);
+    }
+    expect(results.slice(1, 4).every((r) => r.success)).toBe(true);
+    // The failed slot was reloaded for its next episode.
+    expect(pool.pageLoads).toBeGreaterThanOrEqual(3);
+  });
+
+  it('ends an episode whose policy throws with a failure and runs on', async () => {
+    const pool = openPool(1);
+    const results = await pool.run(episodes('click-test', 'built-in', [0, 1]), (e) =>
+      e.seed === 0
+        ? () => {
+            throw new Error('the policy broke');
+          }
+        : clickTest,
+    );
+    expect(results[0]!.failure).toMatch(/The policy for click-test \(seed 0\) threw: the policy broke/);
+    expect(results[1]!.success).toBe(true);
+  });
+});
