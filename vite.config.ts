@@ -22,6 +22,8 @@ export default defineConfig({
     rollupOptions: { input: { main: 'index.html', task: 'task.html', harness: 'harness.html' } },
   },
   worker: { format: 'es' },
+  // Pre-bundled so the first browser test that loads it does not make Vite reload the page.
+  optimizeDeps: { include: ['onnxruntime-web/wasm'] },
   test: {
     projects: [
       {

@@ -1,3 +1,8 @@
+import {
+  BENCH_ENGINE_OPTIONS_HELP,
+  parseBenchEngineOptions,
+  type BenchEngineRequest,
+} from '../harness/bench-engine-plan.ts';
 import { SPLITS } from '../tasks/splits.ts';
 
 /** The commands of `npm run lab`, parsed and checked before anything starts. */
@@ -14,7 +19,8 @@ export type Command =
       errorRate: number;
       miniwobDir: string | null;
     }
-  | { kind: 'bench-env'; split: string; seeds: number[]; seedsText: string; json: boolean };
+  | { kind: 'bench-env'; split: string; seeds: number[]; seedsText: string; json: boolean }
+  | { kind: 'bench-engine'; request: BenchEngineRequest; json: boolean };
 
 /** A mistake in the command line: the message says what is wrong, the usage follows it. */
 export class UsageError extends Error {
@@ -47,19 +53,29 @@ export const BENCH_USAGE = `npm run lab -- bench env [options]
   Measures environment steps per second with the experts: in the page with 1 and 16 iframes, and
   the same episodes driven from outside through Playwright (as BrowserGym does). Last line: JSON.
   --split NAME        ${SPLIT_NAMES} (default quick)
-  --seeds RANGES      seeds of every task (default 0-19)
+  --seeds RANGES      seeds of every task (default 0-29; more seeds spread the page loads thinner)
   --json              print the report as one JSON line`;
+
+export const BENCH_ENGINE_USAGE = `npm run lab -- bench engine [options]
+  Measures the WebGPU engine in headless Chromium: matmul GFLOP/s, training and generation
+  tokens/s, GPU memory per preset, and the same matmuls and training step in TF.js (WebGPU) with
+  the ratios. On a software adapter (SwiftShader) the sizes are scaled down. Last line: JSON.
+  For a GPU machine without a browser: scripts/pack-gpu-bench.sh (Node on Dawn, no TF.js).
+${BENCH_ENGINE_OPTIONS_HELP}`;
 
 export const USAGE = `Usage: npm run lab -- <command> [options]
 
 Commands:
   experts     run the scripted experts on a split's tasks
   bench env   measure the environment's speed against a Playwright driver
+  bench engine  measure the WebGPU engine against TF.js
   help        show this text
 
 ${EXPERTS_USAGE}
 
-${BENCH_USAGE}`;
+${BENCH_USAGE}
+
+${BENCH_ENGINE_USAGE}`;
 
 /** Seeds written as comma-separated numbers and inclusive ranges: `0-199`, `3`, `0-9,20-29`. */
 export function parseSeeds(text: string): number[] {
@@ -73,7 +89,8 @@ export function parseSeeds(text: string): number[] {
     }
     const from = Number(match[1]);
     const to = match[2] === undefined ? from : Number(match[2]);
-    if (to < from) throw new Error(`The seed range ${part.trim()} runs backwards: write it as ${to}-${from}.`);
+    if (to < from)
+      throw new Error(`The seed range ${part.trim()} runs backwards: write it as ${to}-${from}.`);
     if (seeds.size + (to - from + 1) > MAX_SEEDS)
       throw new Error(`Too many seeds in "${text}": at most ${MAX_SEEDS}.`);
     for (let seed = from; seed <= to; seed++) seeds.add(seed);
@@ -150,13 +167,21 @@ export function parseArgs(argv: readonly string[]): Command {
   if (command === 'experts') {
     if (wantsHelp) return { kind: 'help', text: EXPERTS_USAGE };
     const usage = EXPERTS_USAGE;
-    const options = readOptions(rest, ['json'], ['split', 'seeds', 'dom', 'k', 'error-rate', 'miniwob-dir'], usage);
+    const options = readOptions(
+      rest,
+      ['json'],
+      ['split', 'seeds', 'dom', 'k', 'error-rate', 'miniwob-dir'],
+      usage,
+    );
     const dom = options.get('dom') ?? 'browser';
     if (dom !== 'browser' && dom !== 'node')
       throw new UsageError(`--dom must be browser or node, not "${dom}".`, usage);
     const miniwobDir = options.get('miniwob-dir') ?? null;
     if (miniwobDir !== null && dom === 'node')
-      throw new UsageError('The official pages run only in a browser: drop --dom node to use --miniwob-dir.', usage);
+      throw new UsageError(
+        'The official pages run only in a browser: drop --dom node to use --miniwob-dir.',
+        usage,
+      );
     const [seeds, seedsText] = seedsOption(options, '0-199', usage);
     return {
       kind: 'experts',
@@ -173,19 +198,49 @@ export function parseArgs(argv: readonly string[]): Command {
         `a whole number from 1 to ${MAX_K}`,
         usage,
       ),
-      errorRate: numberOption(options, 'error-rate', 0, (p) => p >= 0 && p <= 1, 'a probability from 0 to 1', usage),
+      errorRate: numberOption(
+        options,
+        'error-rate',
+        0,
+        (p) => p >= 0 && p <= 1,
+        'a probability from 0 to 1',
+        usage,
+      ),
       miniwobDir,
     };
   }
 
   if (command === 'bench') {
     const [what, ...benchArgs] = rest;
-    if (wantsHelp) return { kind: 'help', text: BENCH_USAGE };
+    if (what === 'engine') {
+      if (wantsHelp) return { kind: 'help', text: BENCH_ENGINE_USAGE };
+      const options = readOptions(
+        benchArgs,
+        ['json', 'no-tfjs'],
+        ['sizes', 'presets', 'batch', 'generate', 'runs'],
+        BENCH_ENGINE_USAGE,
+      );
+      try {
+        return { kind: 'bench-engine', request: parseBenchEngineOptions(options), json: options.has('json') };
+      } catch (error) {
+        throw new UsageError((error as Error).message, BENCH_ENGINE_USAGE);
+      }
+    }
+    if (wantsHelp) return { kind: 'help', text: `${BENCH_USAGE}\n\n${BENCH_ENGINE_USAGE}` };
     if (what !== 'env')
-      throw new UsageError(`bench measures "env" only${what ? `, not "${what}"` : ''}.`, BENCH_USAGE);
+      throw new UsageError(
+        `bench measures "env" or "engine"${what ? `, not "${what}"` : ''}.`,
+        `${BENCH_USAGE}\n\n${BENCH_ENGINE_USAGE}`,
+      );
     const options = readOptions(benchArgs, ['json'], ['split', 'seeds'], BENCH_USAGE);
-    const [seeds, seedsText] = seedsOption(options, '0-19', BENCH_USAGE);
-    return { kind: 'bench-env', split: splitOption(options, BENCH_USAGE), seeds, seedsText, json: options.has('json') };
+    const [seeds, seedsText] = seedsOption(options, '0-29', BENCH_USAGE);
+    return {
+      kind: 'bench-env',
+      split: splitOption(options, BENCH_USAGE),
+      seeds,
+      seedsText,
+      json: options.has('json'),
+    };
   }
 
   throw new UsageError(`Unknown command "${command}".`, USAGE);

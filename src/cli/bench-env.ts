@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import type { PoolEpisode } from '../env/pool.ts';
 import { findExpert } from '../experts/registry.ts';
-import { progressLine, type ExpertRunReport } from '../harness/api.ts';
+import { progressLine, type ExpertRunReport, type FailedEpisode } from '../harness/api.ts';
 import { builtTasks, getSplit } from '../tasks/splits.ts';
 import type { Command } from './args.ts';
 import type { CliIo } from './io.ts';
@@ -18,13 +18,19 @@ interface Measured {
   steps: number;
   successes: number;
   seconds: number;
+  /** Task pages loaded (in the page's pool; the Playwright run loads one per task). */
+  pageLoads?: number;
+  failures: FailedEpisode[];
 }
+
+/** Failed episodes the report shows per way of running. */
+const FAILURE_EXAMPLES = 3;
 
 /**
  * The env benchmark: the same expert episodes (the split's tasks x seeds) run in the harness page
  * with 1 and with 16 iframes, then driven from outside through Playwright as BrowserGym does.
- * Times include page loads; a warm-up pass first loads every task page once, so Vite's transforms
- * and the browser's caches count for no one.
+ * Times include page loads (each run starts with fresh iframes); a warm-up pass first runs every
+ * task once, so the browser's caches and the JIT favour no one.
  */
 export async function runBenchEnvCommand(command: BenchEnvCommand, io: CliIo): Promise<number> {
   const tasks = builtTasks(getSplit(command.split)).filter((name) => findExpert(name));
@@ -41,18 +47,35 @@ export async function runBenchEnvCommand(command: BenchEnvCommand, io: CliIo): P
   });
   try {
     const inPage = (k: number, label: string, list: PoolEpisode[]): Promise<ExpertRunReport> =>
-      callHarness(lab.page, 'runExperts', { episodes: list, k, errorRate: 0, label });
-    const warmUp = tasks.map((task) => ({ task, seed: command.seeds[0] as number, source: 'built-in' as const }));
+      callHarness(lab.page, 'runExperts', {
+        episodes: list,
+        builtInPage: lab.builtInPage,
+        k,
+        errorRate: 0,
+        label,
+      });
+    const warmUp = tasks.map((task) => ({
+      task,
+      seed: command.seeds[0] as number,
+      source: 'built-in' as const,
+    }));
     await inPage(WIDE_POOL, 'warm-up', warmUp);
     const k1 = await inPage(1, 'bench K=1', episodes);
     const k16 = await inPage(WIDE_POOL, `bench K=${WIDE_POOL}`, episodes);
     let lastReport = performance.now();
-    const playwright = await runThroughPlaywright(lab.page, episodes, (run: DrivenRun, total) => {
-      const now = performance.now();
-      if (now - lastReport < 3000) return;
-      lastReport = now;
-      io.err(progressLine('bench Playwright', run.episodes, total, run.successes, run.steps, run.seconds * 1000));
-    });
+    const playwright = await runThroughPlaywright(
+      lab.page,
+      lab.builtInPage,
+      episodes,
+      (run: DrivenRun, total) => {
+        const now = performance.now();
+        if (now - lastReport < 3000) return;
+        lastReport = now;
+        io.err(
+          progressLine('bench Playwright', run.episodes, total, run.successes, run.steps, run.seconds * 1000),
+        );
+      },
+    );
 
     const rate = (m: Measured): number => Number((m.steps / m.seconds).toFixed(1));
     const result = {
@@ -74,7 +97,9 @@ export async function runBenchEnvCommand(command: BenchEnvCommand, io: CliIo): P
       io.out(`In the page, ${WIDE_POOL} iframes: ${result.steps_per_s_k16} steps/s`);
       io.out(`Through Playwright:      ${result.playwright_steps_per_s} steps/s`);
       io.out(`Ratio (K=${WIDE_POOL} / Playwright): ${result.ratio}`);
-      io.out(`${episodes.length} episodes of ${tasks.length} task(s); Chromium ${result.chromium}, ${result.cores} cores.`);
+      io.out(
+        `${episodes.length} episodes of ${tasks.length} task(s); Chromium ${result.chromium}, ${result.cores} cores.`,
+      );
     }
     io.out(JSON.stringify(result));
     return 0;
@@ -83,6 +108,13 @@ export async function runBenchEnvCommand(command: BenchEnvCommand, io: CliIo): P
   }
 }
 
-function summary(m: Measured): Measured {
-  return { episodes: m.episodes, steps: m.steps, successes: m.successes, seconds: Number(m.seconds.toFixed(2)) };
+function summary(m: Measured): Record<string, unknown> {
+  return {
+    episodes: m.episodes,
+    steps: m.steps,
+    successes: m.successes,
+    seconds: Number(m.seconds.toFixed(2)),
+    ...(m.pageLoads === undefined ? {} : { page_loads: m.pageLoads }),
+    failures: m.failures.slice(0, FAILURE_EXAMPLES),
+  };
 }

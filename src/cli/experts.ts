@@ -68,7 +68,9 @@ export async function runExpertsCommand(command: ExpertsCommand, io: CliIo): Pro
     if (why) skipped[name] = why;
     return why === null;
   });
-  const episodes: PoolEpisode[] = tasks.flatMap((task) => command.seeds.map((seed) => ({ task, seed, source })));
+  const episodes: PoolEpisode[] = tasks.flatMap((task) =>
+    command.seeds.map((seed) => ({ task, seed, source })),
+  );
 
   let report: ExpertRunReport;
   if (command.dom === 'node') {
@@ -82,6 +84,7 @@ export async function runExpertsCommand(command: ExpertsCommand, io: CliIo): Pro
     try {
       report = await callHarness(lab.page, 'runExperts', {
         episodes,
+        builtInPage: lab.builtInPage,
         k: command.k,
         errorRate: command.errorRate,
         label: 'experts',
@@ -164,7 +167,9 @@ function printTable(output: ExpertsOutput, io: CliIo): void {
   io.out(`Experts on the ${output.split} split, seeds ${output.seeds}, ${output.source} pages, ${where}:`);
   const width = Math.max(10, ...Object.keys(output.tasks).map((n) => n.length));
   for (const [name, task] of Object.entries(output.tasks)) {
-    io.out(`  ${name.padEnd(width)}  ${String(task.episodes).padStart(6)} episodes  ${percent(task.success)}`);
+    io.out(
+      `  ${name.padEnd(width)}  ${String(task.episodes).padStart(6)} episodes  ${percent(task.success)}`,
+    );
   }
   const count = Object.keys(output.tasks).length;
   io.out(
@@ -173,7 +178,8 @@ function printTable(output: ExpertsOutput, io: CliIo): void {
       : `Lowest success ${percent(output.min_success)} over ${count} task(s): ${output.episodes} episodes, ${output.steps} steps in ${output.seconds} s.`,
   );
   for (const [name, why] of Object.entries(output.skipped)) io.out(`Skipped ${name}: ${why}.`);
-  if (output.not_built.length) io.out(`Not built yet (${output.not_built.length}): ${output.not_built.join(', ')}.`);
+  if (output.not_built.length)
+    io.out(`Not built yet (${output.not_built.length}): ${output.not_built.join(', ')}.`);
   for (const f of output.failures) io.out(`Failed ${f.task} seed ${f.seed}: ${f.why}`);
 }
 

@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS } from '../../vite.config.ts';
 import type { LabHarness } from '../harness/api.ts';
+import { BUNDLED_TASK_PAGE, bundledTaskPagePlugin } from './bundled-task-page.ts';
 
 /** The project root, where vite.config.ts and harness.html live. */
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -15,6 +16,8 @@ const HARNESS_READY_MS = 60_000;
 export interface LabBrowser {
   page: Page;
   chromiumVersion: string;
+  /** The page that built-in tasks load in (`?task=NAME` appended). */
+  builtInPage: string;
   close(): Promise<void>;
 }
 
@@ -28,8 +31,9 @@ export interface LabBrowserOptions {
 }
 
 /**
- * Starts a Vite dev server from the project's vite.config.ts on a free port, launches Debian's
- * chromium headless with the lab's flags, and opens harness.html, ready for page.evaluate calls.
+ * Starts a Vite dev server from the project's vite.config.ts on a free port (with the built-in task
+ * page bundled beside it), launches Debian's chromium headless with the lab's flags, and opens
+ * harness.html, ready for page.evaluate calls.
  */
 export async function openLabBrowser(options: LabBrowserOptions): Promise<LabBrowser> {
   if (!existsSync(CHROMIUM_PATH)) {
@@ -45,6 +49,7 @@ export async function openLabBrowser(options: LabBrowserOptions): Promise<LabBro
     configFile: `${PROJECT_ROOT}vite.config.ts`,
     root: PROJECT_ROOT,
     logLevel: 'warn',
+    plugins: [await bundledTaskPagePlugin(PROJECT_ROOT)],
     server: {
       port,
       strictPort: true,
@@ -70,6 +75,7 @@ export async function openLabBrowser(options: LabBrowserOptions): Promise<LabBro
     return {
       page,
       chromiumVersion: opened.version(),
+      builtInPage: BUNDLED_TASK_PAGE,
       async close() {
         await opened.close();
         await server.close();

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs, UsageError } from './args.ts';
+import { runBenchEngineCommand } from './bench-engine.ts';
 import { runBenchEnvCommand } from './bench-env.ts';
 import { runExpertsCommand } from './experts.ts';
 import { processIo, type CliIo } from './io.ts';
@@ -19,6 +20,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         return await runExpertsCommand(command, io);
       case 'bench-env':
         return await runBenchEnvCommand(command, io);
+      case 'bench-engine':
+        return await runBenchEngineCommand(command, io);
     }
   } catch (error) {
     if (error instanceof UsageError) {

@@ -3,11 +3,15 @@ import { parseAction, type Action } from '../env/actions.ts';
 import type { PoolEpisode } from '../env/pool.ts';
 import { ExpertConfusedError } from '../experts/expert.ts';
 import { getExpert } from '../experts/registry.ts';
-import type { DrivenState } from '../harness/api.ts';
+import type { DrivenState, FailedEpisode } from '../harness/api.ts';
 import { callHarness } from './lab-browser.ts';
 
-/** BrowserGym gives an action this long (it uses 500 ms); more, because the machine may be loaded. */
-const ACTION_TIMEOUT_MS = 2000;
+/**
+ * How long an action may wait for its element to be actionable, as in BrowserGym. Playwright clicks
+ * the point under the element's centre, so a click on a covered element times out where the lab's
+ * env (which dispatches to the element itself) goes through.
+ */
+const ACTION_TIMEOUT_MS = 500;
 const DRIVEN_FRAME = '#driven iframe';
 
 export interface DrivenRun {
@@ -15,7 +19,11 @@ export interface DrivenRun {
   successes: number;
   steps: number;
   seconds: number;
+  /** The first few failed episodes, to show what went wrong. */
+  failures: FailedEpisode[];
 }
+
+const FAILURE_EXAMPLES = 5;
 
 /**
  * The episodes driven from outside the page, the way BrowserGym drives MiniWob++: each step reads
@@ -24,38 +32,47 @@ export interface DrivenRun {
  */
 export async function runThroughPlaywright(
   page: Page,
+  builtInPage: string,
   episodes: readonly PoolEpisode[],
   onProgress: (run: DrivenRun, total: number) => void,
 ): Promise<DrivenRun> {
   const frame = page.frameLocator(DRIVEN_FRAME);
-  const run: DrivenRun = { episodes: 0, successes: 0, steps: 0, seconds: 0 };
+  const run: DrivenRun = { episodes: 0, successes: 0, steps: 0, seconds: 0, failures: [] };
   const started = performance.now();
   let openTask: string | null = null;
   try {
     for (const episode of episodes) {
       if (episode.task !== openTask) {
-        await callHarness(page, 'openDriven', episode.task, episode.source);
+        await callHarness(page, 'openDriven', { ...episode, builtInPage });
         openTask = episode.task;
       }
       const expert = getExpert(episode.task);
       const history: string[] = [];
       const memory: Record<string, unknown> = {};
       let state: DrivenState = await callHarness(page, 'resetDriven', episode.seed);
+      let why: string | null = null;
       while (!state.done && state.observation) {
         let action: string;
         try {
           action = expert.solve({ observation: state.observation, history, memory }).action;
         } catch (error) {
-          if (error instanceof ExpertConfusedError) break;
-          throw error;
+          if (!(error instanceof ExpertConfusedError)) throw error;
+          why = error.message;
+          break;
         }
         const error = await perform(page, frame, action);
         history.push(action);
         state = await callHarness(page, 'recordDriven', error);
+        why = state.pageError ?? (error && `${action}: ${error}`);
         run.steps++;
       }
       run.episodes++;
       if (state.success) run.successes++;
+      else if (run.failures.length < FAILURE_EXAMPLES) {
+        why ??=
+          state.pageError ?? `no success after ${history.length} step(s), last ${history.at(-1) ?? 'none'}`;
+        run.failures.push({ task: episode.task, seed: episode.seed, why });
+      }
       run.seconds = (performance.now() - started) / 1000;
       onProgress(run, episodes.length);
     }

@@ -230,6 +230,8 @@ function settle(win: Window): Promise<void> {
   return new Promise((resolve) => win.setTimeout(resolve, 0));
 }
 
+/** An error's message; errors from a task page's iframe are another realm's Error, so no instanceof. */
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const text = (error as { message?: unknown } | null)?.message;
+  return typeof text === 'string' ? text : String(error);
 }

@@ -21,7 +21,7 @@ export async function executeAction(
     case 'keyboard_press':
       return pressKey(win, (doc.activeElement as HTMLElement | null) ?? doc.body, action.key);
     case 'scroll':
-      wheel(win, doc, action.dx, action.dy, options.hasLayout);
+      wheel(win, doc, action.dx, action.dy);
       return null;
     case 'mouse_click':
     case 'mouse_move':
@@ -368,9 +368,9 @@ function mouseAt(win: Window, doc: Document, action: PointerAction): string | nu
 /**
  * A wheel turn over the element under the pointer, as a person scrolls: the page sees the wheel
  * event, then the nearest scrollable box (or the document) scrolls. A synthetic wheel scrolls nothing
- * by itself, so the scroll is done here; without layout the `scroll` event is fired here too.
+ * by itself, so the scroll and its `scroll` event are done here.
  */
-function wheel(win: Window, doc: Document, dx: number, dy: number, hasLayout: boolean): void {
+function wheel(win: Window, doc: Document, dx: number, dy: number): void {
   const under = pointerTarget.get(doc);
   const target = under?.isConnected ? under : doc.body;
   if (!dispatch(win, target, 'WheelEvent', 'wheel', { deltaX: dx, deltaY: dy, deltaMode: 0 })) return;
@@ -382,11 +382,15 @@ function wheel(win: Window, doc: Document, dx: number, dy: number, hasLayout: bo
   }
   box.scrollTop += dy;
   box.scrollLeft += dx;
-  if (!hasLayout) box.dispatchEvent(new (win as unknown as typeof globalThis).Event('scroll'));
+  // A browser fires `scroll` only at its next frame, which a fast driver may outrun: fire it now.
+  box.dispatchEvent(new (win as unknown as typeof globalThis).Event('scroll'));
 }
 
 function isScrollable(win: Window, element: Element): boolean {
-  if (element.tagName === 'TEXTAREA' || (element.tagName === 'SELECT' && (element as HTMLSelectElement).multiple)) {
+  if (
+    element.tagName === 'TEXTAREA' ||
+    (element.tagName === 'SELECT' && (element as HTMLSelectElement).multiple)
+  ) {
     return true;
   }
   const style = win.getComputedStyle(element);

@@ -297,7 +297,9 @@ export function renderAxTree(root: ObsElement): string {
     }
     // A generic leaf may still be what a page listens on: keep its bid, with its text or its class.
     if (generic && node.name === '') {
-      const label = textLeaf ? JSON.stringify(textOf(node)) : `class=${JSON.stringify(node.attributes.class ?? '')}`;
+      const label = textLeaf
+        ? JSON.stringify(textOf(node))
+        : `class=${JSON.stringify(node.attributes.class ?? '')}`;
       lines.push(`${indent}[${node.bid}] ${node.role} ${label}${node.focused ? ' (focused)' : ''}`);
       return;
     }

@@ -37,9 +37,10 @@ interface Slot {
 }
 
 /**
- * K task pages in iframes side by side, running a list of episodes: one policy call can serve K
- * episodes, and page loads are paid once per slot and task. A page that throws or never becomes
- * ready fails only its own episode; its slot is reloaded and the pool runs on.
+ * K task pages in iframes side by side, running a list of episodes: K episodes wait on the policy
+ * at once (a model can batch their steps, and a page's delays overlap with the others' work), and a
+ * slot keeps its page while its task stays the same. A page that throws or never becomes ready
+ * fails only its own episode; its slot is reloaded and the pool runs on.
  */
 export class EnvPool {
   private readonly slots: Slot[];
@@ -55,7 +56,12 @@ export class EnvPool {
     if (!Number.isInteger(options.size) || options.size < 1)
       throw new Error(`An env pool needs a whole number of iframes (at least 1), not ${options.size}.`);
     this.options = options;
-    this.slots = Array.from({ length: options.size }, () => ({ url: null, host: null, env: null, loading: null }));
+    this.slots = Array.from({ length: options.size }, () => ({
+      url: null,
+      host: null,
+      env: null,
+      loading: null,
+    }));
   }
 
   /**

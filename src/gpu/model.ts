@@ -6,35 +6,25 @@ import {
   validateBatch,
   type TokenBatch,
 } from '../model/batch.ts';
-import { headWidth, LAYER_NORM_EPSILON, ROTARY_BASE, type ModelConfig } from '../model/config.ts';
-import { initParameters, parameterLayout, type ParameterLayout, type TensorSpec } from '../model/layout.ts';
+import { headWidth, ROTARY_BASE, type ModelConfig } from '../model/config.ts';
+import { initParameters, parameterLayout, type ParameterLayout } from '../model/layout.ts';
 import type { TrainStepOptions } from '../model/reference/model.ts';
 import { createModelBuffers, type ModelBuffers } from './activations.ts';
-import { readFloats, STORAGE_USAGE, tensorRange } from './buffers.ts';
+import { readFloats, STORAGE_USAGE } from './buffers.ts';
 import type { GpuContext } from './context.ts';
-import {
-  attentionBackward,
-  attentionForward,
-  rotaryBackward,
-  rotaryForward,
-  rotaryTable,
-} from './ops/attention.ts';
-import { embeddingBackward, embeddingForward } from './ops/embedding.ts';
-import { geluBackward, geluForward } from './ops/gelu.ts';
-import { layerNormBackward, layerNormForward } from './ops/layernorm.ts';
-import { crossEntropyBackward, crossEntropyForward, logProbsForward } from './ops/loss.ts';
-import { matmulBackward, matmulForward } from './ops/matmul.ts';
+import { rotaryTable } from './ops/attention.ts';
+import { logProbsForward } from './ops/loss.ts';
 import { adamwState, adamwStep, clipGradients, gradientNorm, type GpuAdamWState } from './ops/optim.ts';
-import { residualBackward, residualForward } from './ops/residual.ts';
+import { recordBackward, recordForward, recordLoss, type ModelTensors, type StepShape } from './passes.ts';
 
 /**
- * The whole student model on the GPU, mirroring model/reference/model.ts op for op: parameters,
+ * The whole student model on the GPU, the counterpart of model/reference/model.ts: parameters,
  * gradients and AdamW moments each in one buffer in the flat layout (a tensor is a 256-byte
- * aligned range of it), activations in buffers of their own sized once for `maxTokens`.
- * A training step (forward, loss, backward, gradient norm and clipping, AdamW) is recorded into
- * one command encoder and sent in one submission; the loss and the gradient norm come back in
- * one small read-back after it. Shapes: B rows, T tokens, N = B T, C width, F feed-forward
- * width, NH heads, V vocabulary.
+ * aligned range of it), activations in buffers of their own sized once for `maxTokens`
+ * (activations.ts), the forward and backward passes in passes.ts. A training step (forward,
+ * loss, backward, gradient norm and clipping, AdamW) is recorded into one command encoder and
+ * sent in one submission; the loss and the gradient norm come back in one small read-back after
+ * it. Calls are awaited one at a time: they share the activation buffers.
  */
 
 export interface GpuModelOptions {
@@ -57,15 +47,7 @@ export interface OptimizerSnapshot {
   readonly step: number;
 }
 
-/** The batch as uploaded: its shape and the loss normaliser the CPU worked out. */
-interface StepShape {
-  readonly B: number;
-  readonly T: number;
-  readonly N: number;
-  readonly normaliser: number;
-}
-
-export class GpuModel {
+export class GpuModel implements ModelTensors {
   readonly layout: ParameterLayout;
   /** Parameters, gradients (of the last backward, after clipping) and AdamW state, in the flat layout. */
   readonly params: GPUBuffer;
@@ -73,7 +55,7 @@ export class GpuModel {
   readonly optimizer: GpuAdamWState;
   readonly buffers: ModelBuffers;
   /** (cos, sin) table of rotary positions; null with learned positions. */
-  private readonly rotary: GPUBuffer | null;
+  readonly rotary: GPUBuffer | null;
   private busy = false;
 
   private constructor(
@@ -126,9 +108,9 @@ export class GpuModel {
       const shape = this.upload(batch, true);
       const { forward } = this.buffers;
       const encoder = this.ctx.device.createCommandEncoder({ label: 'train step' });
-      this.recordForward(encoder, shape);
-      this.recordLoss(encoder, shape);
-      this.recordBackward(encoder, shape);
+      recordForward(this, encoder, shape);
+      recordLoss(this, encoder, shape);
+      recordBackward(this, encoder, shape);
       const count = this.layout.totalFloats;
       if (options.maxGradNorm === undefined) {
         gradientNorm(this.ctx, encoder, forward.gradStatus, this.grads, count);
@@ -165,9 +147,9 @@ export class GpuModel {
     return this.exclusive(async () => {
       const shape = this.upload(batch, true);
       const encoder = this.ctx.device.createCommandEncoder({ label: 'loss and gradients' });
-      this.recordForward(encoder, shape);
-      this.recordLoss(encoder, shape);
-      this.recordBackward(encoder, shape);
+      recordForward(this, encoder, shape);
+      recordLoss(this, encoder, shape);
+      recordBackward(this, encoder, shape);
       const read = stageReadBack(this.ctx.device, encoder, [[this.buffers.forward.loss, 1]]);
       this.ctx.device.queue.submit([encoder.finish()]);
       const [lossOut] = await read();
@@ -182,8 +164,8 @@ export class GpuModel {
       const shape = this.upload(batch, hasTargets);
       const { forward } = this.buffers;
       const encoder = this.ctx.device.createCommandEncoder({ label: 'forward' });
-      this.recordForward(encoder, shape);
-      if (hasTargets) this.recordLoss(encoder, shape);
+      recordForward(this, encoder, shape);
+      if (hasTargets) recordLoss(this, encoder, shape);
       const read = stageReadBack(this.ctx.device, encoder, [
         [forward.logits, shape.N * this.config.vocabSize],
         [forward.loss, 1],
@@ -202,7 +184,7 @@ export class GpuModel {
       const shape = this.upload(batch, true);
       const { forward, inputs } = this.buffers;
       const encoder = this.ctx.device.createCommandEncoder({ label: 'log-probabilities' });
-      this.recordForward(encoder, shape);
+      recordForward(this, encoder, shape);
       const V = this.config.vocabSize;
       logProbsForward(this.ctx, encoder, forward.logProbs, forward.logits, inputs.targets, shape.N, V);
       const read = stageReadBack(this.ctx.device, encoder, [[forward.logProbs, shape.N]]);
@@ -259,8 +241,8 @@ export class GpuModel {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** Writes the batch's tokens, positions, segments, targets and weights into the input buffers. */
-  private upload(batch: TokenBatch, needsTargets: boolean): StepShape {
+  /** Writes the batch's tokens, positions, segments, targets and weights into the input buffers (for generate.ts). */
+  upload(batch: TokenBatch, needsTargets: boolean): StepShape {
     validateBatch(batch, this.config);
     const { batchSize: B, seqLen: T } = batch;
     const N = B * T;
@@ -288,273 +270,6 @@ export class GpuModel {
     return { B, T, N, normaliser };
   }
 
-  private param(tensor: TensorSpec): GPUBufferBinding {
-    return tensorRange(this.params, tensor);
-  }
-
-  private grad(tensor: TensorSpec): GPUBufferBinding {
-    return tensorRange(this.grads, tensor);
-  }
-
-  /** encoded -> blocks -> lnf -> logits (tied output embedding), as modelForward. */
-  private recordForward(encoder: GPUCommandEncoder, { B, T, N }: StepShape): void {
-    const { ctx, layout, config } = this;
-    const { width: C, ffWidth: F, heads: NH, vocabSize: V } = config;
-    const { inputs, forward: acts } = this.buffers;
-    const eps = LAYER_NORM_EPSILON;
-    const p = (tensor: TensorSpec): GPUBufferBinding => this.param(tensor);
-    const wpe = layout.wpe === null ? null : p(layout.wpe);
-    embeddingForward(ctx, encoder, acts.encoded, inputs.tokens, inputs.positions, p(layout.wte), wpe, N, C);
-
-    for (const [l, w] of layout.blocks.entries()) {
-      const a = acts.blocks[l]!;
-      layerNormForward(
-        ctx,
-        encoder,
-        a.ln1,
-        a.ln1Mean,
-        a.ln1Rstd,
-        a.residual,
-        p(w.ln1Weight),
-        p(w.ln1Bias),
-        N,
-        C,
-        eps,
-      );
-      matmulForward(ctx, encoder, a.qkv, a.ln1, p(w.qkvWeight), p(w.qkvBias), N, C, 3 * C);
-      if (this.rotary !== null) {
-        rotaryForward(ctx, encoder, a.qkvRotated, a.qkv, inputs.positions, N, C, NH, this.rotary);
-      }
-      attentionForward(ctx, encoder, a.atty, a.lse, a.qkvRotated, inputs.segments, B, T, C, NH);
-      matmulForward(ctx, encoder, acts.attproj, a.atty, p(w.attnProjWeight), p(w.attnProjBias), N, C, C);
-      residualForward(ctx, encoder, a.residual2, a.residual, acts.attproj, N * C);
-      layerNormForward(
-        ctx,
-        encoder,
-        a.ln2,
-        a.ln2Mean,
-        a.ln2Rstd,
-        a.residual2,
-        p(w.ln2Weight),
-        p(w.ln2Bias),
-        N,
-        C,
-        eps,
-      );
-      matmulForward(ctx, encoder, a.fch, a.ln2, p(w.fcWeight), p(w.fcBias), N, C, F);
-      geluForward(ctx, encoder, a.fchGelu, a.fch, N * F);
-      matmulForward(ctx, encoder, acts.fcproj, a.fchGelu, p(w.fcProjWeight), p(w.fcProjBias), N, F, C);
-      residualForward(ctx, encoder, a.residual3, a.residual2, acts.fcproj, N * C);
-    }
-
-    const last = acts.blocks.at(-1)?.residual3 ?? acts.encoded;
-    const { lnfWeight, lnfBias } = layout;
-    layerNormForward(
-      ctx,
-      encoder,
-      acts.lnf,
-      acts.lnfMean,
-      acts.lnfRstd,
-      last,
-      p(lnfWeight),
-      p(lnfBias),
-      N,
-      C,
-      eps,
-    );
-    matmulForward(ctx, encoder, acts.logits, acts.lnf, p(layout.wte), null, N, C, V);
-  }
-
-  /** probs, losses and the scalar loss from the logits. */
-  private recordLoss(encoder: GPUCommandEncoder, { N, normaliser }: StepShape): void {
-    const { inputs, forward: acts } = this.buffers;
-    const V = this.config.vocabSize;
-    crossEntropyForward(
-      this.ctx,
-      encoder,
-      acts.loss,
-      acts.probs,
-      acts.losses,
-      acts.logits,
-      inputs.targets,
-      inputs.weights,
-      normaliser,
-      N,
-      V,
-    );
-  }
-
-  /** Every parameter's gradient into `grads` (zeroed first), as modelBackward. */
-  private recordBackward(encoder: GPUCommandEncoder, { B, T, N, normaliser }: StepShape): void {
-    const { ctx, layout, config } = this;
-    const { width: C, ffWidth: F, heads: NH, vocabSize: V } = config;
-    const { inputs, forward: acts, backward: d } = this.buffers;
-    const p = (tensor: TensorSpec): GPUBufferBinding => this.param(tensor);
-    const g = (tensor: TensorSpec): GPUBufferBinding => this.grad(tensor);
-    // Backward ops add into their gradients: each starts at zero.
-    const zero = (buffer: GPUBuffer, floats: number): void => encoder.clearBuffer(buffer, 0, floats * 4);
-    encoder.clearBuffer(this.grads);
-
-    zero(d.dlogits, N * V);
-    crossEntropyBackward(
-      ctx,
-      encoder,
-      d.dlogits,
-      acts.probs,
-      inputs.targets,
-      inputs.weights,
-      normaliser,
-      N,
-      V,
-    );
-    zero(d.dlnf, N * C);
-    matmulBackward(ctx, encoder, d.dlnf, g(layout.wte), null, d.dlogits, acts.lnf, p(layout.wte), N, C, V);
-    const last = acts.blocks.at(-1)?.residual3 ?? acts.encoded;
-    // dresidual: the gradient of the current block's output; dresidual2 the other buffer.
-    let dresidual = d.dresidualA;
-    let dresidual2 = d.dresidualB;
-    zero(dresidual, N * C);
-    layerNormBackward(
-      ctx,
-      encoder,
-      dresidual,
-      g(layout.lnfWeight),
-      g(layout.lnfBias),
-      d.dlnf,
-      last,
-      p(layout.lnfWeight),
-      acts.lnfMean,
-      acts.lnfRstd,
-      N,
-      C,
-    );
-
-    for (let l = layout.blocks.length - 1; l >= 0; l--) {
-      const w = layout.blocks[l]!;
-      const a = acts.blocks[l]!;
-      zero(dresidual2, N * C);
-      zero(d.dfcproj, N * C);
-      residualBackward(ctx, encoder, dresidual2, d.dfcproj, dresidual, N * C);
-      zero(d.dfchGelu, N * F);
-      matmulBackward(
-        ctx,
-        encoder,
-        d.dfchGelu,
-        g(w.fcProjWeight),
-        g(w.fcProjBias),
-        d.dfcproj,
-        a.fchGelu,
-        p(w.fcProjWeight),
-        N,
-        F,
-        C,
-      );
-      zero(d.dfch, N * F);
-      geluBackward(ctx, encoder, d.dfch, a.fch, d.dfchGelu, N * F);
-      zero(d.dln2, N * C);
-      matmulBackward(ctx, encoder, d.dln2, g(w.fcWeight), g(w.fcBias), d.dfch, a.ln2, p(w.fcWeight), N, C, F);
-      layerNormBackward(
-        ctx,
-        encoder,
-        dresidual2,
-        g(w.ln2Weight),
-        g(w.ln2Bias),
-        d.dln2,
-        a.residual2,
-        p(w.ln2Weight),
-        a.ln2Mean,
-        a.ln2Rstd,
-        N,
-        C,
-      );
-
-      // The block input's gradient reuses the buffer of the block output's, which is read no more.
-      const dresidual1 = dresidual;
-      zero(dresidual1, N * C);
-      zero(d.dattproj, N * C);
-      residualBackward(ctx, encoder, dresidual1, d.dattproj, dresidual2, N * C);
-      zero(d.datty, N * C);
-      matmulBackward(
-        ctx,
-        encoder,
-        d.datty,
-        g(w.attnProjWeight),
-        g(w.attnProjBias),
-        d.dattproj,
-        a.atty,
-        p(w.attnProjWeight),
-        N,
-        C,
-        C,
-      );
-      zero(d.dqkvRotated, N * 3 * C);
-      attentionBackward(
-        ctx,
-        encoder,
-        d.dqkvRotated,
-        d.datty,
-        a.qkvRotated,
-        a.atty,
-        a.lse,
-        inputs.segments,
-        B,
-        T,
-        C,
-        NH,
-      );
-      if (this.rotary !== null) {
-        zero(d.dqkv, N * 3 * C);
-        rotaryBackward(ctx, encoder, d.dqkv, d.dqkvRotated, inputs.positions, N, C, NH, this.rotary);
-      }
-      zero(d.dln1, N * C);
-      matmulBackward(
-        ctx,
-        encoder,
-        d.dln1,
-        g(w.qkvWeight),
-        g(w.qkvBias),
-        d.dqkv,
-        a.ln1,
-        p(w.qkvWeight),
-        N,
-        C,
-        3 * C,
-      );
-      layerNormBackward(
-        ctx,
-        encoder,
-        dresidual1,
-        g(w.ln1Weight),
-        g(w.ln1Bias),
-        d.dln1,
-        a.residual,
-        p(w.ln1Weight),
-        a.ln1Mean,
-        a.ln1Rstd,
-        N,
-        C,
-      );
-      dresidual = dresidual1;
-      dresidual2 = dresidual === d.dresidualA ? d.dresidualB : d.dresidualA;
-    }
-
-    // The tied wte collects the embedding's scatter-add on top of the output matmul's gradient.
-    const dwpe = layout.wpe === null ? null : g(layout.wpe);
-    embeddingBackward(
-      ctx,
-      encoder,
-      g(layout.wte),
-      dwpe,
-      dresidual,
-      inputs.tokens,
-      inputs.positions,
-      N,
-      C,
-      V,
-      config.context,
-    );
-  }
-
   private checkLength(what: string, array: Float32Array): void {
     if (array.length !== this.layout.totalFloats) {
       throw new Error(
@@ -565,7 +280,7 @@ export class GpuModel {
   }
 
   /** Runs `work` with no other call of this model in flight (they share the activation buffers and the step count). */
-  private async exclusive<R>(work: () => Promise<R>): Promise<R> {
+  async exclusive<R>(work: () => Promise<R>): Promise<R> {
     if (this.busy) {
       throw new Error(
         'GpuModel calls must be awaited one at a time: await the previous call before the next.',

@@ -1,7 +1,9 @@
 import type { Observation } from '../env/env.ts';
+import { taskPageUrl } from '../env/iframe-host.ts';
 import type { PoolEpisode } from '../env/pool.ts';
 import { expertPolicy, noisyPolicy, type EpisodeResult, type StepPolicy } from '../experts/episode.ts';
 import { getExpert } from '../experts/registry.ts';
+import type { BenchEngineReport, BenchEngineRequest } from './bench-engine-plan.ts';
 
 /**
  * What the headless harness page (harness.html) offers the CLI, which calls it with Playwright's
@@ -11,15 +13,26 @@ export interface LabHarness {
   /** Runs each episode with its task's expert in a pool of K iframes. */
   runExperts(request: ExpertRunRequest): Promise<ExpertRunReport>;
   /** Loads one task page into the driven iframe (`#driven iframe`), which a driver outside the page acts on. */
-  openDriven(task: string, source: PoolEpisode['source']): Promise<void>;
+  openDriven(episode: PageRequest): Promise<void>;
   resetDriven(seed: number): Promise<DrivenState>;
   /** Records one step whose action the outside driver carried out; `error` is its error, if any. */
   recordDriven(error: string | null): Promise<DrivenState>;
   closeDriven(): void;
+  /** The engine benchmark on this page's WebGPU, with the TF.js comparison (bench-engine.ts). */
+  benchEngine(request: BenchEngineRequest): Promise<BenchEngineReport>;
+}
+
+/** Which page to load for a task: official pages from the official folder, built-in ones from `builtInPage`. */
+export interface PageRequest {
+  task: string;
+  source: PoolEpisode['source'];
+  /** The page of built-in tasks, `?task=NAME` appended: /task.html, or the CLI's bundled copy. */
+  builtInPage: string;
 }
 
 export interface ExpertRunRequest {
   episodes: PoolEpisode[];
+  builtInPage: string;
   /** Iframes side by side. */
   k: number;
   /** Probability that the expert's step is replaced by a random action (an imperfect teacher). */
@@ -111,10 +124,24 @@ function whyFailed(result: EpisodeResult): string {
 }
 
 /** One progress line: how far, how well, how fast. */
-export function progressLine(label: string, done: number, total: number, successes: number, steps: number, ms: number): string {
+export function progressLine(
+  label: string,
+  done: number,
+  total: number,
+  successes: number,
+  steps: number,
+  ms: number,
+): string {
   const percent = (n: number, of: number): string => `${((100 * n) / Math.max(1, of)).toFixed(1)}%`;
   const seconds = ms / 1000;
   return `${label}: ${done}/${total} episodes (${percent(done, total)}), ${percent(successes, done)} success, ${Math.round(steps / Math.max(seconds, 1e-3))} steps/s, ${seconds.toFixed(0)} s`;
+}
+
+/** The address of a task's page. */
+export function pageAddress({ task, source, builtInPage }: PageRequest): string {
+  return source === 'official'
+    ? taskPageUrl(task, 'official')
+    : `${builtInPage}?task=${encodeURIComponent(task)}`;
 }
 
 /** The policy of an expert run: the task's expert, made imperfect when errorRate > 0. */

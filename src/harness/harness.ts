@@ -1,18 +1,20 @@
 import { TaskEnv, type StepResult } from '../env/env.ts';
-import { IframePageHost, taskPageUrl } from '../env/iframe-host.ts';
+import { IframePageHost } from '../env/iframe-host.ts';
 import { EnvPool } from '../env/pool.ts';
 import {
   expertRunPolicy,
+  pageAddress,
   progressLine,
   summarizeEpisodes,
   type DrivenState,
   type LabHarness,
 } from './api.ts';
 
-/**
- * The headless harness page: the CLI opens harness.html in headless Chromium and calls these
- * functions with page.evaluate. Task pages run in iframes here, exactly as in the lab's page.
+/*
+ * The headless harness page: the CLI opens harness.html in headless Chromium and calls the
+ * functions of `window.lab` with page.evaluate. Task pages run in iframes here, as in the lab's page.
  */
+
 const PROGRESS_EVERY_MS = 3000;
 /** The harness has no person waiting on it: a page gets this long to become ready. */
 const READY_TIMEOUT_MS = 15_000;
@@ -37,13 +39,17 @@ function drivenState(result: StepResult): DrivenState {
 }
 
 function needDriven(): TaskEnv {
-  if (!driven) throw new Error('No driven page is open: call openDriven(task, source) first.');
+  if (!driven) throw new Error('No driven page is open: call openDriven first.');
   return driven;
 }
 
 const lab: LabHarness = {
-  async runExperts({ episodes, k, errorRate, label }) {
-    const pool = new EnvPool(poolArea, { size: k, env: { readyTimeoutMs: READY_TIMEOUT_MS } });
+  async runExperts({ episodes, builtInPage, k, errorRate, label }) {
+    const pool = new EnvPool(poolArea, {
+      size: k,
+      env: { readyTimeoutMs: READY_TIMEOUT_MS },
+      pageUrl: (episode) => pageAddress({ ...episode, builtInPage }),
+    });
     let lastReport = performance.now();
     const started = performance.now();
     try {
@@ -63,9 +69,9 @@ const lab: LabHarness = {
     }
   },
 
-  async openDriven(task, source) {
+  async openDriven(request) {
     lab.closeDriven();
-    const host = new IframePageHost(taskPageUrl(task, source), drivenArea, task);
+    const host = new IframePageHost(pageAddress(request), drivenArea, request.task);
     driven = new TaskEnv(host, { readyTimeoutMs: READY_TIMEOUT_MS });
     await host.ready(READY_TIMEOUT_MS);
   },
@@ -81,6 +87,20 @@ const lab: LabHarness = {
   closeDriven() {
     driven?.dispose();
     driven = null;
+  },
+
+  async benchEngine(request) {
+    // Loaded on demand: the GPU engine and TF.js are large, and only this call needs them.
+    const [{ runEngineBench }, { measureTfjs }] = await Promise.all([
+      import('./bench-engine.ts'),
+      import('./bench-engine-tfjs.ts'),
+    ]);
+    const say = (line: string): void => window.labProgress?.(line);
+    return runEngineBench(request, {
+      runtime: navigator.userAgent,
+      onProgress: say,
+      tfjs: request.tfjs ? (plan) => measureTfjs(plan, say) : { skipped: 'skipped with --no-tfjs' },
+    });
   },
 };
 

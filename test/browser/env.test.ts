@@ -13,7 +13,7 @@ function openEnv(url: string, label: string): TaskEnv {
   return env;
 }
 
-describe('actions in a real iframe', () => {
+describe('actions in a real iframe', { timeout: 30_000 }, () => {
   it('return an error for a hidden element and for a removed one', async () => {
     const env = openEnv(taskPageUrl('click-test'), 'click-test');
     const start = await env.reset(0);

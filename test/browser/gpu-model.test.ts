@@ -187,14 +187,17 @@ describe('the whole model on the GPU against the reference', () => {
 
     const state = adamwState(layout);
     const expected = trainStep(layout, params, state, batch, ADAMW);
-    const started = performance.now();
     const actual = await checked(ctx, () => model.trainStep(batch, ADAMW));
-    const stepMs = performance.now() - started;
-    console.log(`nano train step, 2 x 256 tokens, on this adapter: ${stepMs.toFixed(0)} ms`);
     expect(relativeError([actual.loss, actual.gradNorm], [expected.loss, expected.gradNorm])).toBeLessThan(
       TOLERANCE,
     );
     expect(relativeError(await model.getParameters(), params)).toBeLessThan(TOLERANCE);
+
+    // Not asserted (tests never assert a speed): the time of a warm step, for the record.
+    const started = performance.now();
+    for (let i = 0; i < 2; i++) await model.trainStep(batch, ADAMW);
+    const stepMs = (performance.now() - started) / 2;
+    console.log(`nano training step, 2 x 256 tokens: ${stepMs.toFixed(0)} ms on this adapter`);
     model.destroy();
   });
 });

@@ -16,7 +16,7 @@ const expert = expertPolicy(getExpert('click-test'));
 const disposers: (() => void)[] = [];
 afterEach(() => disposers.splice(0).forEach((dispose) => dispose()));
 
-describe('an official-style page', () => {
+describe('an official-style page', { timeout: 30_000 }, () => {
   it('starts an episode through the protocol, hides the START cover and the reward display', async () => {
     const env = new TaskEnv(new IframePageHost(OFFICIAL_CLICK_TEST, document.body, 'official click-test'));
     disposers.push(() => env.dispose());
@@ -41,7 +41,12 @@ describe('an official-style page', () => {
     disposers.push(() => env.dispose());
     for (let seed = 0; seed < 10; seed++) {
       const episode = await runEpisode(env, expert, seed, 'click-test');
-      expect(episode, `seed ${seed}`).toMatchObject({ success: true, reward: 1, rawReward: 1, failure: null });
+      expect(episode, `seed ${seed}`).toMatchObject({
+        success: true,
+        reward: 1,
+        rawReward: 1,
+        failure: null,
+      });
       expect(episode.steps).toHaveLength(1);
     }
     const win = env.window!;

@@ -13,8 +13,8 @@ const clickTest = expertPolicy(getExpert('click-test'));
 const pools: EnvPool[] = [];
 afterEach(() => pools.splice(0).forEach((pool) => pool.dispose()));
 
-function openPool(size: number, container = document.body): EnvPool {
-  const pool = new EnvPool(container, { size, pageUrl, env: { readyTimeoutMs: 800 } });
+function openPool(size: number, { container = document.body, readyTimeoutMs = 10_000 } = {}): EnvPool {
+  const pool = new EnvPool(container, { size, pageUrl, env: { readyTimeoutMs } });
   pools.push(pool);
   return pool;
 }
@@ -22,11 +22,11 @@ function openPool(size: number, container = document.body): EnvPool {
 const episodes = (task: string, source: PoolEpisode['source'], seeds: number[]): PoolEpisode[] =>
   seeds.map((seed) => ({ task, seed, source }));
 
-describe('the env pool', () => {
+describe('the env pool', { timeout: 30_000 }, () => {
   it('runs episodes in K iframes side by side and returns results in order', async () => {
     const container = document.createElement('div');
     document.body.append(container);
-    const pool = openPool(3, container);
+    const pool = openPool(3, { container });
     const list = [
       ...episodes('click-test', 'built-in', [0, 1, 2, 3, 4]),
       ...episodes('click-button', 'built-in', [0, 1, 2]),
@@ -57,13 +57,16 @@ describe('the env pool', () => {
     for (const broken of results.slice(0, 2)) {
       expect(broken.success).toBe(false);
       expect(broken.reward).toBe(-1);
-      expect(broken.failure).toMatch(/official broken-genproblem failed to start an episode: genProblem exploded/);
+      expect(broken.failure).toMatch(
+        /official broken-genproblem failed to start an episode: genProblem exploded/,
+      );
     }
     expect(results.slice(2).every((r) => r.success && r.failure === null)).toBe(true);
   });
 
   it('ends the episode of a page that never becomes ready with a clear error and runs on', async () => {
-    const pool = openPool(2);
+    // Only the small official-style pages run here, so a short wait for readiness is enough.
+    const pool = openPool(2, { readyTimeoutMs: 800 });
     const list = [
       ...episodes('never-ready', 'official', [0]),
       ...episodes('click-test', 'official', [0, 1, 2]),
@@ -71,7 +74,9 @@ describe('the env pool', () => {
     ];
     const results = await pool.run(list, () => clickTest);
     for (const index of [0, 4]) {
-      expect(results[index]!.failure).toMatch(/never-ready failed to start an episode: .*did not become ready within 800 ms/);
+      expect(results[index]!.failure).toMatch(
+        /never-ready failed to start an episode: .*did not become ready within 800 ms/,
+      );
     }
     expect(results.slice(1, 4).every((r) => r.success)).toBe(true);
     // The failed slot was reloaded for its next episode.

@@ -14,7 +14,9 @@ const probe = defineTask({
     ctx.setUtterance(`Probe ${ctx.random.int(0, 1000)}`);
     const field = h(ctx.doc, 'input', { type: 'text', id: 'name' });
     const submit = h(ctx.doc, 'button', { id: 'submit' }, 'Submit');
-    submit.addEventListener('click', () => ctx.end(field.value === 'full' ? 1 : field.value === 'half' ? 0.5 : -1));
+    submit.addEventListener('click', () =>
+      ctx.end(field.value === 'full' ? 1 : field.value === 'half' ? 0.5 : -1),
+    );
     const remove = h(ctx.doc, 'button', {}, 'Remove me');
     remove.addEventListener('click', () => remove.remove());
     ctx.area.append(
@@ -73,7 +75,9 @@ describe('actions', () => {
   it('return errors as data: unknown bid, hidden element, removed element, wrong widget, bad syntax', async () => {
     const env = envFor(probe);
     const { observation } = await env.reset(5);
-    const hiddenBid = /bid="(\d+)"/.exec(observation!.text.split('\n').find((l) => l.includes('Remove me'))!)![1]!;
+    const hiddenBid = /bid="(\d+)"/.exec(
+      observation!.text.split('\n').find((l) => l.includes('Remove me'))!,
+    )![1]!;
     expect((await env.step('click("999")')).error).toMatch(/No element has bid "999"/);
     expect((await env.step(`click("${Number(hiddenBid) - 2}")`)).error).toMatch(/not visible/);
     expect((await env.step(`click("${hiddenBid}")`)).error).toBeNull();
@@ -109,8 +113,18 @@ describe('rewards', () => {
   };
 
   it('count partial credit as success under raw > 0 and as failure under raw == 1', async () => {
-    expect(await answer('half', 'positive')).toMatchObject({ done: true, success: true, reward: 1, rawReward: 0.5 });
-    expect(await answer('half', 'perfect')).toMatchObject({ done: true, success: false, reward: -1, rawReward: 0.5 });
+    expect(await answer('half', 'positive')).toMatchObject({
+      done: true,
+      success: true,
+      reward: 1,
+      rawReward: 0.5,
+    });
+    expect(await answer('half', 'perfect')).toMatchObject({
+      done: true,
+      success: false,
+      reward: -1,
+      rawReward: 0.5,
+    });
     expect(await answer('full', 'perfect')).toMatchObject({ success: true, reward: 1, rawReward: 1 });
     expect(await answer('nope', 'positive')).toMatchObject({ success: false, reward: -1, rawReward: -1 });
   });

@@ -1,0 +1,162 @@
+import type { TokenBatch } from '../model/batch.ts';
+import { validateModelConfig, type ModelConfig } from '../model/config.ts';
+import { initParameters, parameterLayout, type ParameterLayout } from '../model/layout.ts';
+import { modelForward, trainStep, type TrainStepOptions } from '../model/reference/model.ts';
+import { adamwState, type AdamWState } from '../model/reference/optim.ts';
+import { readCheckpoint, writeCheckpoint, type EngineCheckpoint } from './checkpoint.ts';
+import type {
+  Engine,
+  EngineInfo,
+  ForwardResult,
+  Generation,
+  GenerateOptions,
+  TrainStepResult,
+} from './engine.ts';
+import { sampleToken, stopIndex } from './sampling.ts';
+
+/**
+ * The engine on the CPU reference (model/reference, float64) for browsers without WebGPU: the
+ * same calls and checkpoints as the WebGPU engine, far slower. Generation has no KV cache: every
+ * new token runs the forward over its whole row (fine for the small models a CPU can train). It
+ * draws tokens with the GPU sampler's hash and Gumbel-max rule, so a seed draws the same tokens on
+ * both engines wherever their float32 and float64 logits agree on the winner.
+ */
+
+interface CpuModel {
+  readonly layout: ParameterLayout;
+  readonly params: Float64Array;
+  readonly optimizer: AdamWState;
+}
+
+export class CpuEngine implements Engine {
+  private model: CpuModel | null = null;
+
+  /** @param cpuReason why the CPU engine runs in place of WebGPU (shown in info), null when asked for. */
+  constructor(private readonly cpuReason: string | null = null) {}
+
+  async create(config: ModelConfig, seed: number | string): Promise<EngineInfo> {
+    const layout = parameterLayout(validateModelConfig(config));
+    this.model = {
+      layout,
+      params: Float64Array.from(initParameters(layout, seed)),
+      optimizer: adamwState(layout),
+    };
+    return this.info();
+  }
+
+  async trainStep(batch: TokenBatch, options: TrainStepOptions): Promise<TrainStepResult> {
+    const { layout, params, optimizer } = this.current();
+    if (batch.targets === undefined) {
+      throw new Error('A training step needs a batch with targets (the token each position should predict).');
+    }
+    return trainStep(layout, params, optimizer, batch, options);
+  }
+
+  async forward(batch: TokenBatch): Promise<ForwardResult> {
+    const { layout, params } = this.current();
+    const acts = modelForward(layout, params, batch);
+    return { logits: Float32Array.from(acts.logits), loss: acts.loss?.loss ?? null };
+  }
+
+  async logProbs(batch: TokenBatch): Promise<Float32Array> {
+    const { layout, params } = this.current();
+    if (batch.targets === undefined)
+      throw new Error('logProbs needs a batch with targets (the tokens to score).');
+    return Float32Array.from(modelForward(layout, params, batch).loss!.logProbs);
+  }
+
+  async generate(prompts: readonly Int32Array[], options: GenerateOptions): Promise<Generation[]> {
+    const { layout, params } = this.current();
+    const { config } = layout;
+    if (prompts.length === 0) return [];
+    const P = Math.max(...prompts.map((prompt) => prompt.length));
+    if (Math.min(...prompts.map((prompt) => prompt.length)) === 0) {
+      throw new Error('Every prompt needs at least one token.');
+    }
+    if (P >= config.context) {
+      throw new Error(
+        `A prompt has ${P} tokens; the model reads at most ${config.context - 1} before generating.`,
+      );
+    }
+    if (!(options.temperature >= 0))
+      throw new Error(`temperature must be >= 0 (got ${options.temperature}).`);
+    // As on the GPU, where the rows share one cache: the longest prompt bounds every row's length.
+    const maxNew = Math.min(options.maxNewTokens, config.context - P);
+    if (!Number.isInteger(maxNew) || maxNew < 1) {
+      throw new Error(`maxNewTokens must be a positive integer (got ${options.maxNewTokens}).`);
+    }
+    const seed = (options.seed ?? 0) >>> 0;
+    const stops = (options.stopSequences ?? []).filter((stop) => stop.length > 0);
+    const V = config.vocabSize;
+    return prompts.map((prompt, row) => {
+      const sequence = Array.from(prompt);
+      const tokens: number[] = [];
+      const logProbs: number[] = [];
+      while (tokens.length < maxNew && stopIndex(Int32Array.from(tokens), stops) < 0) {
+        const T = sequence.length;
+        const { logits } = modelForward(layout, params, {
+          batchSize: 1,
+          seqLen: T,
+          tokens: Int32Array.from(sequence),
+        });
+        const last = logits.subarray((T - 1) * V, T * V);
+        const { token, logProb } = sampleToken(last, options.temperature, seed, tokens.length, row);
+        tokens.push(token);
+        logProbs.push(logProb);
+        sequence.push(token);
+      }
+      const end = stopIndex(Int32Array.from(tokens), stops);
+      return {
+        tokens: Int32Array.from(tokens),
+        logProbs: Float32Array.from(logProbs),
+        finish: end >= 0 ? 'stop' : 'length',
+      };
+    });
+  }
+
+  async saveCheckpoint(): Promise<EngineCheckpoint> {
+    const { layout, params, optimizer } = this.current();
+    return writeCheckpoint({
+      config: layout.config,
+      params,
+      optimizer: { m: optimizer.m, v: optimizer.v, step: optimizer.step },
+    });
+  }
+
+  async loadCheckpoint(checkpoint: EngineCheckpoint): Promise<EngineInfo> {
+    const contents = readCheckpoint(checkpoint);
+    const layout = parameterLayout(contents.config);
+    const optimizer = adamwState(layout);
+    if (contents.optimizer !== null) {
+      optimizer.m.set(contents.optimizer.m);
+      optimizer.v.set(contents.optimizer.v);
+      optimizer.step = contents.optimizer.step;
+    }
+    this.model = { layout, params: Float64Array.from(contents.params), optimizer };
+    return this.info();
+  }
+
+  async info(): Promise<EngineInfo> {
+    const model = this.model;
+    return {
+      backend: 'cpu',
+      adapter: 'CPU reference engine (float64 JavaScript)',
+      fallbackAdapter: false,
+      cpuReason: this.cpuReason,
+      config: model?.layout.config ?? null,
+      parameterCount: model?.layout.parameterCount ?? 0,
+      optimizerStep: model?.optimizer.step ?? 0,
+      memoryBytes: model === null ? 0 : 3 * model.params.byteLength,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    this.model = null;
+  }
+
+  private current(): CpuModel {
+    if (this.model === null)
+      throw new Error('No model yet: call create(config, seed) or loadCheckpoint first.');
+    return this.model;
+  }
+}

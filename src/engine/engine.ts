@@ -1,0 +1,96 @@
+import type { Generation, GenerateOptions } from '../gpu/generate.ts';
+import type { TokenBatch } from '../model/batch.ts';
+import type { ModelConfig } from '../model/config.ts';
+import type { TrainStepOptions } from '../model/reference/model.ts';
+import type { EngineCheckpoint } from './checkpoint.ts';
+
+export type { Generation, GenerateOptions } from '../gpu/generate.ts';
+export type { TrainStepOptions } from '../model/reference/model.ts';
+export type { EngineCheckpoint } from './checkpoint.ts';
+
+/**
+ * The training engine: one student model, its optimizer, and what train/ asks of them. Two
+ * implementations with one behaviour: the WebGPU engine (gpu/, float32) and the CPU engine (the
+ * float64 reference of model/reference, for browsers without WebGPU, slow but exact). The worker
+ * hosts either one, and the client on the main thread offers the same interface. Token ids in,
+ * token ids out: text is the tokenizer's business (agent/).
+ */
+export interface Engine {
+  /** A fresh model with the seeded initialisation (model/layout.ts) and a fresh optimizer; replaces any model. */
+  create(config: ModelConfig, seed: number | string, options?: EngineModelOptions): Promise<EngineInfo>;
+  /** Forward, backward, gradient clipping and one AdamW step on one batch (it needs targets). */
+  trainStep(batch: TokenBatch, options: TrainStepOptions): Promise<TrainStepResult>;
+  /** logits [N, V] (N = batchSize x seqLen), and the loss when the batch has targets. */
+  forward(batch: TokenBatch): Promise<ForwardResult>;
+  /** [N] log p(target) of every token under the model (RL's old-policy log-probabilities). */
+  logProbs(batch: TokenBatch): Promise<Float32Array>;
+  /** Generates from every prompt (token ids); each result has its tokens and their log-probabilities. */
+  generate(prompts: readonly Int32Array[], options: GenerateOptions): Promise<Generation[]>;
+  /** The parameters and the optimizer state (checkpoint.ts), identical for both engines. */
+  saveCheckpoint(): Promise<EngineCheckpoint>;
+  /** Replaces the model by the checkpoint's (its configuration may differ from the current one). */
+  loadCheckpoint(checkpoint: EngineCheckpoint): Promise<EngineInfo>;
+  info(): Promise<EngineInfo>;
+  /** Frees the model and, for the WebGPU engine, the device. */
+  dispose(): Promise<void>;
+}
+
+export type EngineBackend = 'webgpu' | 'cpu';
+
+export interface EngineModelOptions {
+  /**
+   * The most tokens one batch may hold (batchSize x seqLen): the WebGPU engine sizes its
+   * activation buffers for it. Default: 4 x the context. Generation splits its prompts into
+   * groups that fit.
+   */
+  readonly maxTokens?: number;
+}
+
+export interface TrainStepResult {
+  readonly loss: number;
+  /** Global gradient norm before clipping. */
+  readonly gradNorm: number;
+  /** True when the gradient norm was not finite: the parameters and the optimizer were left untouched. */
+  readonly skipped: boolean;
+}
+
+export interface ForwardResult {
+  readonly logits: Float32Array;
+  readonly loss: number | null;
+}
+
+export interface EngineInfo {
+  readonly backend: EngineBackend;
+  /** The GPU adapter (vendor, architecture, description), or a description of the CPU engine. */
+  readonly adapter: string;
+  /** A software adapter (SwiftShader): correct, but slow. */
+  readonly fallbackAdapter: boolean;
+  /** Why the CPU engine runs when WebGPU was wanted; null otherwise. */
+  readonly cpuReason: string | null;
+  /** null until create or loadCheckpoint. */
+  readonly config: ModelConfig | null;
+  readonly parameterCount: number;
+  /** AdamW steps taken. */
+  readonly optimizerStep: number;
+  /** Memory the model holds: GPU buffers, or the CPU engine's float64 arrays. */
+  readonly memoryBytes: number;
+}
+
+/** The default of EngineModelOptions.maxTokens. */
+export function defaultMaxTokens(config: ModelConfig): number {
+  return 4 * config.context;
+}
+
+/** One plain sentence for the UI: which engine runs, on what, and what that means. */
+export function describeEngine(info: EngineInfo): string {
+  if (info.backend === 'webgpu') {
+    return info.fallbackAdapter
+      ? `Training on WebGPU (${info.adapter}, a software adapter: correct but slow).`
+      : `Training on WebGPU (${info.adapter}).`;
+  }
+  const why = info.cpuReason === null ? '' : ` because ${info.cpuReason}`;
+  return (
+    `Training on the CPU${why}: the float64 reference engine gives the same results as WebGPU but ` +
+    'is far slower; use small models, or a browser with WebGPU.'
+  );
+}
