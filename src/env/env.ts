@@ -88,6 +88,7 @@ export class TaskEnv {
       const win = await this.host.ready(this.options.readyTimeoutMs);
       this.win = win;
       if (this.options.timeLimit === 'off') win.core.EPISODE_MAX_TIME = LIFTED_TIME_LIMIT_MS;
+      finishAnimations(win);
       win.Math.seedrandom(seed);
       resetBids(win.document);
       win.core.startEpisodeReal();
@@ -223,6 +224,18 @@ function hideHumanDisplay(doc: Document): void {
     const element = doc.getElementById(id);
     if (element) element.style.display = 'none';
   }
+}
+
+/**
+ * Jumps a jQuery page's running animations to their end before a new episode: an animation of the
+ * last instance finishing inside the next one throws there (a person never sees this, as the
+ * official START cover sits between episodes).
+ */
+function finishAnimations(win: Window): void {
+  const jQuery = (
+    win as Window & { jQuery?: (selector: string) => { stop(clearQueue: boolean, jumpToEnd: boolean): void } }
+  ).jQuery;
+  jQuery?.(':animated').stop(true, true);
 }
 
 /** Lets the page's own timers and handlers that an action scheduled run before we look. */

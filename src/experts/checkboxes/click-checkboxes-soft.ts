@@ -1,13 +1,13 @@
-import { synonymGroup } from '../../tasks/checkboxes/synonyms.ts';
 import type { Expert } from '../expert.ts';
 import { selectedWords, tickStep } from './checkbox-steps.ts';
+import { similarWords } from './more-synonyms.ts';
 
 const LEAD = 'Select words similar to';
 
 /** A label is wanted when it means the same as one of the named words (its own word included). */
 function similarToAny(words: readonly string[]): (label: string) => boolean {
-  const groups = words.map((word) => synonymGroup(word) ?? [word.toLowerCase()]);
-  return (label) => groups.some((group) => group.includes(label.trim().toLowerCase()));
+  const groups = words.map(similarWords);
+  return (label) => groups.some((group) => group.has(label.trim().toLowerCase()));
 }
 
 export const clickCheckboxesSoftExpert: Expert = {

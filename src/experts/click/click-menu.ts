@@ -1,6 +1,7 @@
 import type { ObsElement } from '../../env/observation.ts';
 import type { Expert } from '../expert.ts';
 import { act, need, textOf } from '../find.ts';
+import { waitStep } from '../widgets/find-widgets.ts';
 import { isExpanded, isParent, shownMenuItems } from './menu.ts';
 import { utterancePart } from './utterance.ts';
 
@@ -9,7 +10,7 @@ const path = (utterance: string): string[] => utterancePart(TASK, utterance, /^S
 
 export const clickMenuExpert: Expert = {
   task: TASK,
-  solve({ observation }) {
+  solve({ observation, history }) {
     const labels = path(observation.utterance);
     const shown = shownMenuItems(observation.tree).map((s) => s.item);
     const find = (label: string): ObsElement =>
@@ -22,10 +23,14 @@ export const clickMenuExpert: Expert = {
     for (const [i, label] of labels.slice(0, -1).entries()) {
       const next = labels[i + 1] as string;
       if (!shown.some((e) => textOf(e) === next)) {
-        return {
-          thought: `I hover ${label} to open its submenu, where ${next} is.`,
-          action: act.hover(find(label)),
-        };
+        const hover = act.hover(find(label));
+        // A menu may open its submenu only a moment after the pointer arrives (jQuery UI waits
+        // 300 ms, as on the official page): hovering again would restart that wait, so I wait instead.
+        const lastMove = history.findLast((a) => !a.startsWith('noop('));
+        if (lastMove === hover) {
+          return waitStep(history, `${label} is hovered but its submenu is not open yet; I wait for it.`);
+        }
+        return { thought: `I hover ${label} to open its submenu, where ${next} is.`, action: hover };
       }
     }
     const leaf = labels.at(-1) as string;

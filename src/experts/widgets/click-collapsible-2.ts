@@ -7,8 +7,23 @@ import { hasClass, isExpanded, proseLink, waitStep } from './find-widgets.ts';
  * Opens the sections one by one: clicks the link once an open panel shows it, waits while a section
  * is still opening, else opens the first section not yet looked at (`memory.searched`).
  */
-function searchSections(task: string, view: ExpertView, wanted: string, link?: ObsElement): ExpertStep {
-  if (link) return { thought: `The link "${textOf(link)}" is in view; I click it.`, action: act.click(link) };
+function searchSections(
+  task: string,
+  view: ExpertView,
+  wanted: string,
+  link?: ObsElement,
+  animated = task === 'click-collapsible-2',
+): ExpertStep {
+  if (link) {
+    // On an animated accordion (the official page's), the section just clicked may still be sliding
+    // when its link shows. Clicking the link then ends the episode mid-animation, and the page throws
+    // once the animation finishes on a panel the next episode has removed; so I let it settle first.
+    const last = view.history.at(-1);
+    if (animated && last !== undefined && !last.startsWith('noop(') && last !== act.click(link)) {
+      return waitStep(view.history, 'The section may still be sliding open; I let it settle.');
+    }
+    return { thought: `The link "${textOf(link)}" is in view; I click it.`, action: act.click(link) };
+  }
   const area = taskArea(view.observation.tree);
   const headers = allElements(area, byRole('tab'));
   const open = headers.find(isExpanded);

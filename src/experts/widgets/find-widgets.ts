@@ -27,7 +27,8 @@ const FIRST_WAIT_MS = 500;
 export function waitStep(history: readonly string[], thought: string): ExpertStep {
   let waitsInARow = 0;
   for (let i = history.length - 1; i >= 0 && history[i]?.startsWith('noop('); i--) waitsInARow++;
-  return { thought, action: act.noop(FIRST_WAIT_MS * 3 ** waitsInARow) };
+  // The env waits at most 5 s per noop, so the action says no more than that.
+  return { thought, action: act.noop(Math.min(FIRST_WAIT_MS * 3 ** waitsInARow, 5000)) };
 }
 
 /** The page's Submit button (matched by role too: a wrapper holding only the button has its text). */
