@@ -41,6 +41,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
+          // SwiftShader runs WebGPU on the CPU, beside the unit tests: whole-model checks take a while.
+          testTimeout: 120_000,
           include: ['test/browser/**/*.test.ts'],
           browser: {
             enabled: true,
