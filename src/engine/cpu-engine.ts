@@ -12,7 +12,8 @@ import type {
   GenerateOptions,
   TrainStepResult,
 } from './engine.ts';
-import { sampleToken, stopIndex } from './sampling.ts';
+import { stopIndex } from '../model/stops.ts';
+import { sampleToken } from './sampling.ts';
 
 /**
  * The engine on the CPU reference (model/reference, float64) for browsers without WebGPU: the

@@ -1,5 +1,3 @@
-export { stopIndex } from '../model/stops.ts';
-
 /**
  * The CPU engine's sampler: the rule of the GPU's sampleTokens (gpu/kernels/decode.wgsl) in
  * float64. Greedy takes the argmax; otherwise the Gumbel-max trick draws from

@@ -1,6 +1,6 @@
 import { h } from '../core/dom.ts';
 import { defineTask } from '../core/task.ts';
-import { loremWords } from './content.ts';
+import { loremWords } from '../core/lorem.ts';
 
 /** A paragraph with some words as links; click a link with the named text, any other link fails. */
 export const clickLink = defineTask({

@@ -1,7 +1,7 @@
 import { h } from '../core/dom.ts';
 import type { Random } from '../core/random.ts';
 import { defineTask, type TaskContext } from '../core/task.ts';
-import { loremWords } from './content.ts';
+import { loremWords } from '../core/lorem.ts';
 
 const WIDGET_TYPES = ['button', 'checkbox', 'radio', 'text', 'textarea'] as const;
 type WidgetType = (typeof WIDGET_TYPES)[number];

@@ -18,8 +18,6 @@ export const PEOPLE_NAMES = [
   'Tammara', 'Terza', 'Theodosia', 'Ulla', 'Valida', 'Vally', 'Valma', 'Vanya', 'Velma', 'Wilmette', 'Yetta', 'Zora',
 ];
 
-export { loremWords };
-
 /** A sentence of lorem words. */
 export function loremText(random: Random, count: number): string {
   return loremWords(random, count).join(' ');
