@@ -1,6 +1,7 @@
 import { runEpisode, type EpisodeResult, type StepPolicy } from '../experts/episode.ts';
 import { TaskEnv, type EnvOptions } from './env.ts';
 import { IframePageHost, taskPageUrl } from './iframe-host.ts';
+import type { EpisodeRunner } from './runner.ts';
 
 /** One episode for the pool to run: a task, a seed, and whose page (the lab's own or the official one). */
 export interface PoolEpisode {
@@ -42,12 +43,16 @@ interface Slot {
  * slot keeps its page while its task stays the same. A page that throws or never becomes ready
  * fails only its own episode; its slot is reloaded and the pool runs on.
  */
-export class EnvPool {
+export class EnvPool implements EpisodeRunner {
   private readonly slots: Slot[];
   private readonly options: EnvPoolOptions;
   private readonly hop = taskHop();
   /** Pages loaded (and reloaded) so far, over all runs. */
   pageLoads = 0;
+
+  get size(): number {
+    return this.slots.length;
+  }
 
   constructor(
     readonly container: HTMLElement,

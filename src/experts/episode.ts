@@ -12,6 +12,25 @@ export interface EpisodeStep {
   action: string;
   reward: number;
   error: string | null;
+  /** A model's step: the tokens it read and wrote, for RL (absent for experts and LLM endpoints). */
+  sample?: StepSample;
+}
+
+/** What a model policy read and generated at one step, with the log-probability of each generated token. */
+export interface StepSample {
+  /** The prompt's tokens (ending with START_OF_TARGET). */
+  prompt: Int32Array;
+  /** The generated tokens (ending with END_OF_TARGET unless cut by the length limit). */
+  tokens: Int32Array;
+  /** log p(token) under the sampling model at temperature 1, one per generated token. */
+  logProbs: Float32Array;
+  /** The prompt's observation was cut to fit the context. */
+  truncated: boolean;
+}
+
+/** A policy's output for one step: a thought and an action, and for a model its tokens. */
+export interface PolicyStep extends ExpertStep {
+  sample?: StepSample;
 }
 
 export interface EpisodeResult {
@@ -26,7 +45,7 @@ export interface EpisodeResult {
 }
 
 /** A policy for one step. Experts, models and LLM endpoints all reduce to this. */
-export type StepPolicy = (view: ExpertView) => ExpertStep | Promise<ExpertStep>;
+export type StepPolicy = (view: ExpertView) => PolicyStep | Promise<PolicyStep>;
 
 export const expertPolicy =
   (expert: Expert): StepPolicy =>
@@ -86,7 +105,7 @@ export async function runEpisode(
   let failure: string | null = result.pageError;
   while (!result.done && result.observation) {
     const observation = result.observation;
-    let step: ExpertStep;
+    let step: PolicyStep;
     try {
       step = await policy({ observation, history, memory });
     } catch (error) {
@@ -104,6 +123,7 @@ export async function runEpisode(
       action: step.action,
       reward: result.reward,
       error: result.error,
+      ...(step.sample ? { sample: step.sample } : {}),
     });
     failure = result.pageError;
   }

@@ -1,0 +1,17 @@
+import type { EpisodeResult, StepPolicy } from '../experts/episode.ts';
+import type { PoolEpisode, PoolProgress } from './pool.ts';
+
+/**
+ * Runs lists of episodes with K of them in flight at once, so a model policy can batch their steps:
+ * EnvPool (iframes, in the page) and DomEnvPool (happy-dom, in Node) both are one. Results come in
+ * the order of `episodes`; a page or policy failure ends only its own episode.
+ */
+export interface EpisodeRunner {
+  /** K: episodes in flight at once. */
+  readonly size: number;
+  run(
+    episodes: readonly PoolEpisode[],
+    policyFor: (episode: PoolEpisode) => StepPolicy,
+    onResult?: (result: EpisodeResult, progress: PoolProgress) => void,
+  ): Promise<EpisodeResult[]>;
+}

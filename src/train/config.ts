@@ -1,0 +1,227 @@
+import { z } from 'zod';
+import { PRESET_NAMES } from '../model/config.ts';
+
+/**
+ * One run of the method, in one typed configuration, with the paper's names for the paper's knobs
+ * (PAPER.md, "name in the lab's config"). A run has up to two phases: SFT on teacher traces for a
+ * budget, then multi-turn GRPO for a budget; a zero budget skips a phase (RL alone from the base
+ * student: sft.steps = 0). Every field has a default, so `{}` is a valid configuration file; the
+ * schema rejects unknown keys so a misspelt knob is an error and not a silent default.
+ *
+ * Learning rates, batch sizes and budgets are scaled for small students: the names carry over from
+ * the paper, the 8B values do not (PAPER.md).
+ */
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+const probability = z.number().min(0).max(1);
+/** "0-2", "3-99", "0,4,7": a list of seeds as the CLI writes it. */
+const seedList = z
+  .string()
+  .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'write seeds as "0-2", "3-99" or "0,4,7"');
+
+export const ModelSettingsSchema = z
+  .object({
+    preset: z.enum(PRESET_NAMES).default('nano'),
+    positions: z.enum(['learned', 'rotary']).default('rotary'),
+    /** UTF-8 bytes and specials, or a small vocabulary learned (byte-pair merges) from the tasks' text. */
+    tokenizer: z.enum(['bytes', 'learned']).default('bytes'),
+    /** Merges of the learned vocabulary (its size is 259 + merges). */
+    learnedMerges: positiveInt.default(512),
+    /**
+     * Where the student starts: the shipped base student (pretrained on generated pages; only for
+     * the presets and tokenizer it was trained with), or a fresh initialisation.
+     */
+    init: z.enum(['base-student', 'scratch']).default('scratch'),
+    /** Seed of the initialisation (and, with the run seed, of everything random). */
+    initSeed: nonNegativeInt.default(0),
+  })
+  .strict();
+
+export const EnvSettingsSchema = z
+  .object({
+    /** Named split of tasks/splits.ts: training tasks and held-out tasks. */
+    split: z.enum(['micro', 'quick', 'paper']).default('micro'),
+    /** Restrict training to these tasks of the split (empty: all its built tasks). */
+    tasks: z.array(z.string()).default([]),
+    /** Restrict held-out tasks (empty: all the split's built test tasks). */
+    testTasks: z.array(z.string()).default([]),
+    observationFormat: z.enum(['html', 'axtree']).default('axtree'),
+    maxSteps: positiveInt.default(10),
+    successRule: z.enum(['positive', 'perfect']).default('positive'),
+    /** The last k actions shown in the prompt. */
+    historyLength: nonNegativeInt.default(5),
+    /** Iframes (or DOM pages in Node) side by side: episodes whose steps one model call serves. */
+    poolSize: positiveInt.default(8),
+  })
+  .strict();
+
+export const TeacherSettingsSchema = z
+  .object({
+    kind: z.enum(['expert', 'llm']).default('expert'),
+    /** Probability that an expert step is replaced by a random action (an imperfect teacher). */
+    errorRate: probability.default(0),
+    /** Training seeds the teacher plays (training never uses seeds 0-2: they are held-out goals). */
+    seeds: seedList.default('3-202'),
+    /** Keep only successful episodes (the paper); failed ones still count in the teacher's FLOPs. */
+    keepOnlySuccessful: z.boolean().default(true),
+    /** An OpenAI-compatible chat-completions endpoint, for kind 'llm'. The key never enters an export. */
+    llm: z
+      .object({
+        baseUrl: z.string().default('http://localhost:8000/v1'),
+        model: z.string().default(''),
+        apiKey: z.string().default(''),
+        temperature: z.number().min(0).default(0),
+        maxTokens: positiveInt.default(256),
+      })
+      .strict()
+      .default({ baseUrl: 'http://localhost:8000/v1', model: '', apiKey: '', temperature: 0, maxTokens: 256 }),
+    /**
+     * The teacher's size in parameters, for its FLOPs. Null: the paper's ratio (70B : 8B) times the
+     * student's size, labelled as such in results.
+     */
+    parameters: z.number().positive().nullable().default(null),
+  })
+  .strict();
+
+export const SftSettingsSchema = z
+  .object({
+    /** Optimizer steps of SFT; 0 skips the phase. */
+    steps: nonNegativeInt.default(200),
+    /** Stop SFT at this many cumulative FLOPs, whichever of steps and FLOPs comes first (null: no FLOPs budget). */
+    flopsBudget: z.number().positive().nullable().default(null),
+    /** Examples (one step of a trace: prompt + target) per optimizer step. */
+    batchSize: positiveInt.default(32),
+    learningRate: z.number().positive().default(1e-3),
+    schedule: z.enum(['constant', 'cosine', 'linear']).default('cosine'),
+    warmupSteps: nonNegativeInt.default(10),
+    /** Passes over the dataset at most (the run also stops at `steps`). */
+    epochs: z.number().positive().default(1000),
+    /** Use a stored dataset (its id) instead of collecting traces with `teacher` at the start. */
+    datasetId: z.string().nullable().default(null),
+    /** Pack several examples into one row of the context (segments keep them apart). */
+    packing: z.boolean().default(true),
+  })
+  .strict();
+
+export const RlSettingsSchema = z
+  .object({
+    /** GRPO iterations (rollout, then update); 0 skips the phase. */
+    iterations: nonNegativeInt.default(0),
+    flopsBudget: z.number().positive().nullable().default(null),
+    /** Goals (task + seed) per iteration; each gets a group of `groupSize` episodes. */
+    goalsPerIteration: positiveInt.default(8),
+    groupSize: positiveInt.default(4),
+    /** Step examples per optimizer update; an iteration's examples make one or more updates. */
+    effectiveBatchSize: positiveInt.default(64),
+    learningRate: z.number().positive().default(3e-4),
+    /** Decoding temperature of rollouts. */
+    temperature: z.number().positive().default(0.25),
+    discount: probability.default(0.9),
+    groupedAdvantage: z.boolean().default(true),
+    stdNormalizedAdvantage: z.boolean().default(true),
+    zeroAdvantageFiltering: z.boolean().default(true),
+    /** PPO-style clipped importance ratio (with clipEpsilon); off: plain policy gradient. */
+    importanceRatio: z.boolean().default(false),
+    clipEpsilon: z.number().positive().default(0.2),
+    curriculum: z.boolean().default(false),
+    curriculumMean: probability.default(0.5),
+    curriculumTemperature: z.number().positive().default(0.3),
+    /** Show the last action's error in the next observation (training and evaluation). */
+    errorLogFeedback: z.boolean().default(true),
+    /** Beyond the paper: decode only well-formed actions naming bids that exist. */
+    constrainedDecoding: z.boolean().default(false),
+    /** Training seeds rollouts draw goals from (never 0-2). */
+    seeds: seedList.default('3-100000'),
+  })
+  .strict();
+
+export const EvalSettingsSchema = z
+  .object({
+    /** Evaluate every this many optimizer steps of either phase (and at the end of each phase). */
+    every: positiveInt.default(50),
+    /** Held-out goals: these seeds of the training tasks. */
+    heldOutGoalSeeds: seedList.default('0-2'),
+    /** Held-out tasks: these seeds of the test tasks. */
+    heldOutTaskSeeds: seedList.default('0-9'),
+    /** Decoding temperature of evaluation (0: greedy). */
+    temperature: z.number().min(0).default(0),
+    /** Checkpoint selection: rolling mean of held-out-goal success over this many evaluations. */
+    selectionWindow: positiveInt.default(3),
+  })
+  .strict();
+
+export const RunConfigSchema = z
+  .object({
+    name: z.string().default('run'),
+    /** Seed of everything random in the run: batches, rollouts, sampling. */
+    seed: nonNegativeInt.default(0),
+    model: ModelSettingsSchema.default(ModelSettingsSchema.parse({})),
+    env: EnvSettingsSchema.default(EnvSettingsSchema.parse({})),
+    teacher: TeacherSettingsSchema.default(TeacherSettingsSchema.parse({})),
+    sft: SftSettingsSchema.default(SftSettingsSchema.parse({})),
+    rl: RlSettingsSchema.default(RlSettingsSchema.parse({})),
+    eval: EvalSettingsSchema.default(EvalSettingsSchema.parse({})),
+    /** AdamW and clipping, shared by both phases. */
+    optimizer: z
+      .object({
+        weightDecay: z.number().min(0).default(0.01),
+        beta1: z.number().min(0).max(1).default(0.9),
+        beta2: z.number().min(0).max(1).default(0.999),
+        maxGradNorm: z.number().positive().default(1),
+      })
+      .strict()
+      .default({ weightDecay: 0.01, beta1: 0.9, beta2: 0.999, maxGradNorm: 1 }),
+    /** Save a checkpoint every this many optimizer steps (and at every evaluation). */
+    checkpointEvery: positiveInt.default(50),
+    /** Start from another run's SFT checkpoint (branching): its run id and optimizer step. */
+    branch: z
+      .object({ runId: z.string(), step: nonNegativeInt })
+      .strict()
+      .nullable()
+      .default(null),
+  })
+  .strict();
+
+export type ModelSettings = z.infer<typeof ModelSettingsSchema>;
+export type EnvSettings = z.infer<typeof EnvSettingsSchema>;
+export type TeacherSettings = z.infer<typeof TeacherSettingsSchema>;
+export type SftSettings = z.infer<typeof SftSettingsSchema>;
+export type RlSettings = z.infer<typeof RlSettingsSchema>;
+export type EvalSettings = z.infer<typeof EvalSettingsSchema>;
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+/** What a configuration file may hold: any part may be left out. */
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+
+/**
+ * A configuration from untrusted JSON (a file, an import, a form), with every default filled in, or
+ * one error listing every problem with its path, e.g. `rl.discount: must be at most 1`.
+ */
+export function parseRunConfig(input: unknown, source = 'the run configuration'): RunConfig {
+  const parsed = RunConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+    return `${path}: ${issue.message}`;
+  });
+  throw new Error(
+    `${source} is not valid: ${problems.join('; ')}. Fix these fields (see configs/ for examples).`,
+  );
+}
+
+/** "0-2,5" -> [0, 1, 2, 5]. The schema has already checked the syntax. */
+export function parseSeedList(seeds: string): number[] {
+  const out: number[] = [];
+  for (const part of seeds.split(',')) {
+    const [from, to] = part.split('-').map(Number) as [number, number | undefined];
+    const last = to ?? from;
+    if (last < from) throw new Error(`Seed range "${part}" runs backwards: write it low-high.`);
+    for (let seed = from; seed <= last; seed++) out.push(seed);
+  }
+  return out;
+}
+
+/** A configuration for storing or exporting: the LLM key is blanked. */
+export function withoutSecrets(config: RunConfig): RunConfig {
+  return { ...config, teacher: { ...config.teacher, llm: { ...config.teacher.llm, apiKey: '' } } };
+}
