@@ -35,6 +35,8 @@ export const ModelSettingsSchema = z
     init: z.enum(['base-student', 'scratch']).default('scratch'),
     /** Seed of the initialisation (and, with the run seed, of everything random). */
     initSeed: nonNegativeInt.default(0),
+    /** Tokens the student may generate per step (its thought and action); the prompt gets the rest of the context. */
+    maxNewTokens: positiveInt.default(96),
   })
   .strict();
 
