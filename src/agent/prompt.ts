@@ -42,12 +42,24 @@ export const CUT_MARK = '...';
 
 /** Everything before the observation: goal, history, error, and the "Page:" line. */
 export function promptHeader(context: StepContext, options: PromptOptions): string {
-  const shown = options.historyLength > 0 ? context.history.slice(-options.historyLength) : [];
-  const lines = [
-    `Goal: ${context.goal}`,
-    `Previous actions: ${shown.length > 0 ? shown.join('; ') : 'none'}`,
-  ];
-  if (options.errorLogFeedback && context.lastError !== null) lines.push(`Last error: ${context.lastError}`);
+  return headerText(context.goal, shownHistory(context, options), 0, errorShown(context, options));
+}
+
+/** The last k actions of the episode. */
+function shownHistory(context: StepContext, options: PromptOptions): readonly string[] {
+  return options.historyLength > 0 ? context.history.slice(-options.historyLength) : [];
+}
+
+function errorShown(context: StepContext, options: PromptOptions): string | null {
+  return options.errorLogFeedback ? context.lastError : null;
+}
+
+/** `dropped` older actions are left out of the list (said so, so the model knows there were more). */
+function headerText(goal: string, shown: readonly string[], dropped: number, error: string | null): string {
+  const earlier = dropped > 0 ? `(${dropped} earlier not shown)` : '';
+  const list = shown.length > 0 ? shown.join('; ') : dropped > 0 ? '' : 'none';
+  const lines = [`Goal: ${goal}`, `Previous actions: ${[earlier, list].filter(Boolean).join(' ')}`];
+  if (error !== null) lines.push(`Last error: ${error}`);
   lines.push('Page:', '');
   return lines.join('\n');
 }
@@ -57,9 +69,63 @@ export function promptText(context: StepContext, options: PromptOptions): string
   return promptHeader(context, options) + context.observation;
 }
 
+/** Lengths (in characters) a long error, then a long past action, is cut to before anything else goes. */
+const ERROR_CUTS = [240, 120, 60];
+const ACTION_CUT = 80;
+
+function shorten(text: string, characters: number): string {
+  const points = Array.from(text);
+  return points.length <= characters ? text : `${points.slice(0, characters).join('')}${CUT_MARK}`;
+}
+
 /**
- * The prompt in at most maxTokens tokens: the observation's end is cut first; if the goal, history
- * and error alone do not fit, throws an error that says which setting to change.
+ * The header's tokens, giving up as little as possible. It should leave the observation at least
+ * `soft` tokens of room (half the prompt, when the observation needs that much: a policy that cannot
+ * see the page cannot act); to make that room, a long last error is shortened first (its start says
+ * what went wrong; parse errors quote the whole action grammar), then past actions longer than
+ * ACTION_CUT characters (an untrained student writes long garbage). Only if the header still
+ * exceeds the whole `hard` budget are the oldest shown actions left out, newest kept, with a count
+ * of how many. The goal is never cut: when it alone does not fit, throws with what to change.
+ */
+function fitHeader(
+  tokenizer: Tokenizer,
+  context: StepContext,
+  options: PromptOptions,
+  soft: number,
+  hard: number,
+): number[] {
+  const goal = context.goal;
+  const fullError = errorShown(context, options);
+  let shown = shownHistory(context, options);
+  const encode = (actions: readonly string[], dropped: number, error: string | null): number[] =>
+    tokenizer.encode(headerText(goal, actions, dropped, error));
+  let header = encode(shown, 0, fullError);
+  if (header.length <= soft) return header;
+  let error = fullError;
+  for (const cut of fullError === null ? [] : ERROR_CUTS) {
+    if (Array.from(fullError!).length <= cut) continue;
+    error = shorten(fullError!, cut);
+    header = encode(shown, 0, error);
+    if (header.length <= soft) return header;
+  }
+  shown = shown.map((action) => shorten(action, ACTION_CUT));
+  header = encode(shown, 0, error);
+  if (header.length <= hard) return header;
+  for (let dropped = 1; dropped <= shown.length; dropped++) {
+    header = encode(shown.slice(dropped), dropped, error);
+    if (header.length <= hard) return header;
+  }
+  throw new Error(
+    `The prompt's goal, with the rest of its header cut as short as it goes, needs ${header.length + 1} tokens, ` +
+      `but the prompt may hold only ${hard + 1}: ` +
+      "raise the model's context or lower model.maxNewTokens.",
+  );
+}
+
+/**
+ * The prompt in at most maxTokens tokens. The observation's end is cut to fit; the header is
+ * fitted as fitHeader says (a long error and long garbage actions shortened so the page keeps room,
+ * the oldest actions left out only when nothing else fits); the goal is never cut.
  *
  * The header and the observation are encoded apart (a learned merge never spans the "Page:" line),
  * so the observation can be cut without re-encoding the header.
@@ -70,17 +136,14 @@ export function encodePrompt(
   options: PromptOptions,
   maxTokens: number,
 ): EncodedPrompt {
-  const header = tokenizer.encode(promptHeader(context, options));
-  const budget = maxTokens - header.length - 1;
-  if (budget < 0) {
-    throw new Error(
-      `The prompt's goal, previous actions and last error need ${header.length + 1} tokens, but the prompt may hold ` +
-        `only ${maxTokens}: raise the model's context, lower env.historyLength, or shorten the goal.`,
-    );
-  }
   const observation = tokenizer.encode(context.observation);
+  const hard = maxTokens - 1;
+  const soft = hard - Math.min(observation.length, Math.floor(hard / 2));
+  const header = fitHeader(tokenizer, context, options, soft, hard);
+  const budget = hard - header.length;
+  const fullHeader = header.length === tokenizer.encode(promptHeader(context, options)).length;
   if (observation.length <= budget) {
-    return { tokens: [...header, ...observation, START_OF_TARGET], truncated: false };
+    return { tokens: [...header, ...observation, START_OF_TARGET], truncated: !fullHeader };
   }
   const cut = cutObservation(tokenizer, context.observation, budget);
   return { tokens: [...header, ...cut, START_OF_TARGET], truncated: true };

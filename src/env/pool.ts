@@ -54,6 +54,10 @@ export class EnvPool implements EpisodeRunner {
     return this.slots.length;
   }
 
+  get envOptions(): Partial<EnvOptions> {
+    return this.options.env ?? {};
+  }
+
   constructor(
     readonly container: HTMLElement,
     options: EnvPoolOptions,

@@ -1,4 +1,5 @@
 import type { EpisodeResult, StepPolicy } from '../experts/episode.ts';
+import type { EnvOptions } from './env.ts';
 import type { PoolEpisode, PoolProgress } from './pool.ts';
 
 /**
@@ -9,6 +10,8 @@ import type { PoolEpisode, PoolProgress } from './pool.ts';
 export interface EpisodeRunner {
   /** K: episodes in flight at once. */
   readonly size: number;
+  /** What its envs are built with: a run checks them against its settings. */
+  readonly envOptions: Partial<EnvOptions>;
   run(
     episodes: readonly PoolEpisode[],
     policyFor: (episode: PoolEpisode) => StepPolicy,

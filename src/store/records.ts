@@ -89,6 +89,8 @@ export interface RunSummary {
   wall_s: number;
   steps: number;
   per_task: Record<string, number>;
+  /** RL runs: teacher + SFT training FLOPs spent before RL began (0 for RL alone); null for SFT-only runs. */
+  sft_flops_at_branch: number | null;
 }
 
 /** One row of a curve: training metrics of one optimizer step or RL iteration, or one evaluation. */

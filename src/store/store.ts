@@ -1,3 +1,5 @@
+import type { EpisodeStep } from '../experts/episode.ts';
+import { withoutSecrets } from '../train/config.ts';
 import type {
   CheckpointInfo,
   CheckpointRecord,
@@ -18,10 +20,13 @@ export type * from './records.ts';
 export interface LabStore {
   putDataset(dataset: DatasetRecord): Promise<void>;
   getDataset(id: string): Promise<DatasetRecord | undefined>;
+  /** Newest first. */
   listDatasets(): Promise<DatasetRecord[]>;
   /** The dataset and its traces. */
   deleteDataset(id: string): Promise<void>;
+  /** Each trace gets a new id (its `id` is ignored); a model's token samples are dropped from its steps. */
   addTraces(traces: readonly TraceRecord[]): Promise<void>;
+  /** In the order they were added, with their ids. */
   traces(datasetId: string): Promise<TraceRecord[]>;
 
   putRun(run: RunRecord): Promise<void>;
@@ -33,7 +38,7 @@ export interface LabStore {
 
   /** Inserts or replaces by [runId, kind, step]. */
   putMetrics(metrics: readonly MetricRecord[]): Promise<void>;
-  /** In step order. */
+  /** In step order; at one step, the training row before the evaluation. */
   metrics(runId: string, kind?: MetricRecord['kind']): Promise<MetricRecord[]>;
   /** Removes the run's metrics with step > afterStep (a resume recomputes them). */
   deleteMetricsAfter(runId: string, afterStep: number): Promise<void>;
@@ -57,4 +62,63 @@ export class StoreFullError extends Error {
     );
     this.name = 'StoreFullError';
   }
+}
+
+/*
+ * What both implementations share, so they keep the same records in the same order.
+ */
+
+/** Newest first; ties (same millisecond) by id, so listings are stable. */
+export function newestFirst(
+  a: { createdAt: number; id: string },
+  b: { createdAt: number; id: string },
+): number {
+  return b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+const KIND_ORDER: Record<MetricRecord['kind'], number> = { train: 0, eval: 1 };
+export const METRIC_KINDS = Object.keys(KIND_ORDER) as MetricRecord['kind'][];
+
+/** Step order; the evaluation at a step comes after that step's training row. */
+export function metricOrder(a: MetricRecord, b: MetricRecord): number {
+  return a.step - b.step || KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+}
+
+/** Keys are checked before anything is written, so a bad step never reaches a file name or an index. */
+export function checkStep(step: number, what: string): void {
+  if (!Number.isSafeInteger(step) || step < 0) {
+    throw new Error(`${what} has step ${step}: steps are whole numbers from 0 (optimizer steps).`);
+  }
+}
+
+/** A run as it is stored: the LLM key never reaches storage, whoever calls putRun. */
+export function runForStorage(run: RunRecord): RunRecord {
+  return { ...run, config: withoutSecrets(run.config) };
+}
+
+export function datasetForStorage(dataset: DatasetRecord): DatasetRecord {
+  const teacher = dataset.teacher;
+  return { ...dataset, teacher: { ...teacher, llm: { ...teacher.llm, apiKey: '' } } };
+}
+
+/** A trace as it is stored: text only, even when the caller passes a model's steps with their samples. */
+export function traceForStorage(trace: TraceRecord): TraceRecord {
+  const { id: _id, ...rest } = trace;
+  return {
+    ...rest,
+    steps: trace.steps.map((step) => {
+      const { sample: _sample, ...text } = step as EpisodeStep;
+      return text;
+    }),
+  };
+}
+
+export function checkpointInfo(checkpoint: CheckpointRecord): CheckpointInfo {
+  const { weights, optimizer, ...info } = checkpoint;
+  return { ...info, bytes: weights.byteLength + (optimizer?.byteLength ?? 0) };
+}
+
+/** "1 metric row", "3 metric rows": for messages naming what could not be saved. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

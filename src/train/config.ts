@@ -16,9 +16,7 @@ const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 const probability = z.number().min(0).max(1);
 /** "0-2", "3-99", "0,4,7": a list of seeds as the CLI writes it. */
-const seedList = z
-  .string()
-  .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'write seeds as "0-2", "3-99" or "0,4,7"');
+const seedList = z.string().regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'write seeds as "0-2", "3-99" or "0,4,7"');
 
 export const ModelSettingsSchema = z
   .object({
@@ -44,9 +42,12 @@ export const EnvSettingsSchema = z
   .object({
     /** Named split of tasks/splits.ts: training tasks and held-out tasks. */
     split: z.enum(['micro', 'quick', 'paper']).default('micro'),
-    /** Restrict training to these tasks of the split (empty: all its built tasks). */
+    /** Train on these built tasks instead of the split's (empty: all the split's built training tasks). */
     tasks: z.array(z.string()).default([]),
-    /** Restrict held-out tasks (empty: all the split's built test tasks). */
+    /**
+     * Hold out these built tasks instead of the split's (empty: all the split's built test tasks); any
+     * built task may be named, e.g. a training task of the split left out of `tasks`.
+     */
     testTasks: z.array(z.string()).default([]),
     observationFormat: z.enum(['html', 'axtree']).default('axtree'),
     maxSteps: positiveInt.default(10),
@@ -77,7 +78,13 @@ export const TeacherSettingsSchema = z
         maxTokens: positiveInt.default(256),
       })
       .strict()
-      .default({ baseUrl: 'http://localhost:8000/v1', model: '', apiKey: '', temperature: 0, maxTokens: 256 }),
+      .default({
+        baseUrl: 'http://localhost:8000/v1',
+        model: '',
+        apiKey: '',
+        temperature: 0,
+        maxTokens: 256,
+      }),
     /**
      * The teacher's size in parameters, for its FLOPs. Null: the paper's ratio (70B : 8B) times the
      * student's size, labelled as such in results.
@@ -110,6 +117,10 @@ export const RlSettingsSchema = z
   .object({
     /** GRPO iterations (rollout, then update); 0 skips the phase. */
     iterations: nonNegativeInt.default(0),
+    /**
+     * Stop RL when the run's cumulative FLOPs (teacher, SFT and evaluation included: the x-axis of
+     * every curve) reach this, whichever of iterations and FLOPs comes first (null: no FLOPs budget).
+     */
     flopsBudget: z.number().positive().nullable().default(null),
     /** Goals (task + seed) per iteration; each gets a group of `groupSize` episodes. */
     goalsPerIteration: positiveInt.default(8),
@@ -176,12 +187,11 @@ export const RunConfigSchema = z
       .default({ weightDecay: 0.01, beta1: 0.9, beta2: 0.999, maxGradNorm: 1 }),
     /** Save a checkpoint every this many optimizer steps (and at every evaluation). */
     checkpointEvery: positiveInt.default(50),
-    /** Start from another run's SFT checkpoint (branching): its run id and optimizer step. */
-    branch: z
-      .object({ runId: z.string(), step: nonNegativeInt })
-      .strict()
-      .nullable()
-      .default(null),
+    /**
+     * Start from another run's SFT checkpoint (branching): its run id and optimizer step. A branch
+     * starts in the RL phase with that checkpoint's model, state and FLOPs (the sft settings are not used).
+     */
+    branch: z.object({ runId: z.string(), step: nonNegativeInt }).strict().nullable().default(null),
   })
   .strict();
 

@@ -34,6 +34,12 @@ export interface RunState {
   heldOutGoalHistory: { step: number; success: number }[];
   /** Curriculum: each training task's running estimate of success, for the Boltzmann weights. */
   taskSuccess: Record<string, number>;
+  /**
+   * The SFT compute the RL phase starts from (PAPER.md: teacher + SFT training FLOPs, evaluation
+   * excluded): the branch point's for a branched run, its own at the end of SFT otherwise (0 for
+   * RL alone); null before RL.
+   */
+  sftFlopsAtBranch: number | null;
 }
 
 export function emptyLedger(): ComputeLedger {
@@ -55,5 +61,6 @@ export function initialRunState(): RunState {
     wallMs: 0,
     heldOutGoalHistory: [],
     taskSuccess: {},
+    sftFlopsAtBranch: null,
   };
 }

@@ -142,11 +142,50 @@ describe('encodePrompt', () => {
     }
   });
 
-  it('throws with what to change when the fixed part does not fit', () => {
-    expect(() => encodePrompt(bytes, context, withError, 60)).toThrow(
-      /need 118 tokens, but the prompt may hold only 60: raise the model's context, lower env\.historyLength, or shorten the goal/,
+  it('shortens a long error and long actions to leave the page room, then leaves out the oldest actions', () => {
+    const longError = `Unknown action. ${'Use click(bid), fill(bid, text) or noop(). '.repeat(10)}`;
+    const garbage = `click("${'x'.repeat(150)}")`;
+    const noisy: StepContext = {
+      goal: 'Click the button.',
+      observation: 'o'.repeat(200),
+      history: [garbage, 'click("5")', garbage],
+      lastError: longError,
+    };
+    const options: PromptOptions = { historyLength: 5, errorLogFeedback: true };
+    const shortGarbage = `${garbage.slice(0, 80)}...`;
+    const header =
+      'Goal: Click the button.\n' +
+      `Previous actions: ${shortGarbage}; click("5"); ${shortGarbage}\n` +
+      `Last error: ${longError.slice(0, 60)}...\n` +
+      'Page:\n';
+    expect(header.length).toBe(305);
+    // 400 tokens: the full header (about 570 bytes) does not leave the page its half (200 of 399),
+    // the shortened one (305) fits the whole budget, so no action is left out and the page gets
+    // the remaining 400 - 1 - 305 = 94 tokens.
+    const roomy = encodePrompt(bytes, noisy, options, 400);
+    const roomyText = bytes.decode(roomy.tokens);
+    expect(roomy.truncated).toBe(true);
+    expect(roomy.tokens).toHaveLength(400);
+    expect(roomyText.startsWith(header)).toBe(true);
+    const observation = roomyText.slice(header.length);
+    expect(observation.endsWith('\n...')).toBe(true);
+    expect(noisy.observation.startsWith(observation.slice(0, -4))).toBe(true);
+
+    // 160 tokens: even shortened the header does not fit: actions are left out, oldest first,
+    // until it does (here all three: the newest alone is 83 bytes), and the page keeps the rest.
+    const tight = encodePrompt(bytes, noisy, options, 160);
+    const tightText = bytes.decode(tight.tokens);
+    expect(tight.tokens).toHaveLength(160);
+    expect(tightText).toMatch(
+      /^Goal: Click the button\.\nPrevious actions: \(3 earlier not shown\)\nLast error: Unknown action\. .{44}\.\.\.\nPage:\no+\n\.\.\.$/,
     );
-    expect(() => encodePrompt(bytes, context, withError, 118)).not.toThrow();
+  });
+
+  it('throws with what to change when the goal alone does not fit', () => {
+    const longGoal: StepContext = { ...context, goal: 'g'.repeat(100) };
+    expect(() => encodePrompt(bytes, longGoal, withError, 60)).toThrow(
+      /goal, with the rest of its header cut as short as it goes, needs \d+ tokens, but the prompt may hold only 60: raise the model's context or lower model\.maxNewTokens/,
+    );
   });
 });
 

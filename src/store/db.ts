@@ -1,0 +1,283 @@
+import Dexie, { type Table, type Transaction, type TransactionMode } from 'dexie';
+import type {
+  CheckpointInfo,
+  CheckpointRecord,
+  DatasetRecord,
+  MetricRecord,
+  RunRecord,
+  TraceRecord,
+} from './records.ts';
+import {
+  checkpointInfo,
+  checkStep,
+  datasetForStorage,
+  type LabStore,
+  METRIC_KINDS,
+  metricOrder,
+  newestFirst,
+  runForStorage,
+  plural,
+  StoreFullError,
+  traceForStorage,
+} from './store.ts';
+
+/** A checkpoint's parameters and optimizer moments, kept apart from its info so listings never read them. */
+interface CheckpointBuffers {
+  runId: string;
+  step: number;
+  weights: ArrayBuffer;
+  optimizer: ArrayBuffer | null;
+}
+
+/**
+ * The schema, one entry per version. A later version appends an entry with the tables it changes
+ * and an `upgrade` that rewrites old records; Dexie runs every upgrade between the stored version and
+ * the newest, so a browser that skipped versions still migrates.
+ */
+const SCHEMA_VERSIONS: {
+  version: number;
+  stores: Record<string, string>;
+  upgrade?: (transaction: Transaction) => Promise<void>;
+}[] = [
+  {
+    version: 1,
+    stores: {
+      datasets: 'id',
+      traces: '++id, datasetId',
+      runs: 'id, updatedAt',
+      metrics: '[runId+kind+step], runId',
+      checkpoints: '[runId+step], runId',
+      checkpointBuffers: '[runId+step], runId',
+    },
+  },
+];
+
+export class LabDatabase extends Dexie {
+  // `declare`, not fields: class fields would overwrite the tables Dexie sets up in its constructor.
+  declare datasets: Table<DatasetRecord, string>;
+  declare traces: Table<TraceRecord, number>;
+  declare runs: Table<RunRecord, string>;
+  declare metrics: Table<MetricRecord, [string, string, number]>;
+  declare checkpoints: Table<CheckpointInfo, [string, number]>;
+  declare checkpointBuffers: Table<CheckpointBuffers, [string, number]>;
+
+  constructor(name: string, options: DexieStoreOptions) {
+    super(name, options);
+    for (const { version, stores, upgrade } of SCHEMA_VERSIONS) {
+      const declared = this.version(version).stores(stores);
+      if (upgrade !== undefined) declared.upgrade(upgrade);
+    }
+  }
+}
+
+export interface DexieStoreOptions {
+  /** Another IndexedDB (fake-indexeddb in Node tests); the page's by default. */
+  indexedDB?: IDBFactory;
+  IDBKeyRange?: typeof IDBKeyRange;
+}
+
+/** The lab's store in the page: IndexedDB through Dexie, surviving reloads. */
+export class DexieStore implements LabStore {
+  /** Exposed for tests (middleware) and for migrations run by hand. */
+  readonly db: LabDatabase;
+
+  constructor(name = 'web-agent-lab', options: DexieStoreOptions = {}) {
+    this.db = new LabDatabase(name, options);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** One read-write transaction; a quota refusal becomes StoreFullError naming `what`. */
+  private async write(what: string, tables: Table[], body: () => Promise<void>): Promise<void> {
+    await this.transaction('rw', tables, body).catch((error: unknown) => {
+      throw isQuotaError(error) ? new StoreFullError(what) : error;
+    });
+  }
+
+  private transaction<T>(mode: TransactionMode, tables: Table[], body: () => Promise<T>): Promise<T> {
+    return this.db.transaction(mode, tables, body);
+  }
+
+  async putDataset(dataset: DatasetRecord): Promise<void> {
+    await this.write(`dataset "${dataset.name}"`, [this.db.datasets], async () => {
+      await this.db.datasets.put(datasetForStorage(dataset));
+    });
+  }
+
+  getDataset(id: string): Promise<DatasetRecord | undefined> {
+    return this.db.datasets.get(id);
+  }
+
+  async listDatasets(): Promise<DatasetRecord[]> {
+    return (await this.db.datasets.toArray()).sort(newestFirst);
+  }
+
+  async deleteDataset(id: string): Promise<void> {
+    await this.write(`the deletion of dataset ${id}`, [this.db.datasets, this.db.traces], async () => {
+      await this.db.traces.where('datasetId').equals(id).delete();
+      await this.db.datasets.delete(id);
+    });
+  }
+
+  async addTraces(traces: readonly TraceRecord[]): Promise<void> {
+    if (traces.length === 0) return;
+    const datasets = [...new Set(traces.map((trace) => trace.datasetId))].join(', ');
+    await this.write(
+      `${plural(traces.length, 'trace')} of dataset ${datasets}`,
+      [this.db.traces],
+      async () => {
+        await this.db.traces.bulkAdd(traces.map(traceForStorage));
+      },
+    );
+  }
+
+  traces(datasetId: string): Promise<TraceRecord[]> {
+    // The primary key is auto-incremented, so sorting by it gives the order of addition.
+    return this.db.traces.where('datasetId').equals(datasetId).sortBy('id');
+  }
+
+  async putRun(run: RunRecord): Promise<void> {
+    await this.write(`run "${run.name}"`, [this.db.runs], async () => {
+      await this.db.runs.put(runForStorage(run));
+    });
+  }
+
+  getRun(id: string): Promise<RunRecord | undefined> {
+    return this.db.runs.get(id);
+  }
+
+  async listRuns(): Promise<RunRecord[]> {
+    return (await this.db.runs.toArray()).sort(newestFirst);
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    const { runs, metrics, checkpoints, checkpointBuffers } = this.db;
+    await this.write(
+      `the deletion of run ${id}`,
+      [runs, metrics, checkpoints, checkpointBuffers],
+      async () => {
+        await metrics.where('runId').equals(id).delete();
+        await checkpoints.where('runId').equals(id).delete();
+        await checkpointBuffers.where('runId').equals(id).delete();
+        await runs.delete(id);
+      },
+    );
+  }
+
+  async putMetrics(metrics: readonly MetricRecord[]): Promise<void> {
+    if (metrics.length === 0) return;
+    for (const metric of metrics) checkStep(metric.step, `A metric row of run ${metric.runId}`);
+    const runs = [...new Set(metrics.map((metric) => metric.runId))].join(', ');
+    await this.write(
+      `${plural(metrics.length, 'metric row')} of run ${runs}`,
+      [this.db.metrics],
+      async () => {
+        await this.db.metrics.bulkPut([...metrics]);
+      },
+    );
+  }
+
+  async metrics(runId: string, kind?: MetricRecord['kind']): Promise<MetricRecord[]> {
+    const index = this.db.metrics.where('[runId+kind+step]');
+    if (kind !== undefined) {
+      return index.between([runId, kind, Dexie.minKey], [runId, kind, Dexie.maxKey]).toArray();
+    }
+    const rows = await index
+      .between([runId, Dexie.minKey, Dexie.minKey], [runId, Dexie.maxKey, Dexie.maxKey])
+      .toArray();
+    return rows.sort(metricOrder);
+  }
+
+  async deleteMetricsAfter(runId: string, afterStep: number): Promise<void> {
+    await this.write(`the deletion of metrics of run ${runId}`, [this.db.metrics], async () => {
+      for (const kind of METRIC_KINDS) {
+        await this.db.metrics
+          .where('[runId+kind+step]')
+          .between([runId, kind, afterStep], [runId, kind, Dexie.maxKey], false, true)
+          .delete();
+      }
+    });
+  }
+
+  async putCheckpoint(checkpoint: CheckpointRecord): Promise<void> {
+    const { runId, step, weights, optimizer } = checkpoint;
+    checkStep(step, `A checkpoint of run ${runId}`);
+    const what = `the checkpoint at step ${step} of run ${runId}`;
+    await this.write(what, [this.db.checkpoints, this.db.checkpointBuffers], async () => {
+      await this.db.checkpointBuffers.put({ runId, step, weights, optimizer });
+      await this.db.checkpoints.put(checkpointInfo(checkpoint));
+    });
+  }
+
+  getCheckpoint(runId: string, step: number): Promise<CheckpointRecord | undefined> {
+    return this.transaction('r', [this.db.checkpoints, this.db.checkpointBuffers], async () => {
+      const info = await this.db.checkpoints.get([runId, step]);
+      return info === undefined ? undefined : this.withBuffers(info);
+    });
+  }
+
+  latestCheckpoint(runId: string): Promise<CheckpointRecord | undefined> {
+    return this.transaction('r', [this.db.checkpoints, this.db.checkpointBuffers], async () => {
+      const info = await this.db.checkpoints
+        .where('[runId+step]')
+        .between([runId, Dexie.minKey], [runId, Dexie.maxKey])
+        .last();
+      return info === undefined ? undefined : this.withBuffers(info);
+    });
+  }
+
+  listCheckpoints(runId: string): Promise<CheckpointInfo[]> {
+    return this.db.checkpoints
+      .where('[runId+step]')
+      .between([runId, Dexie.minKey], [runId, Dexie.maxKey])
+      .toArray();
+  }
+
+  async deleteCheckpointsAfter(runId: string, afterStep: number): Promise<void> {
+    const { checkpoints, checkpointBuffers } = this.db;
+    await this.write(
+      `the deletion of checkpoints of run ${runId}`,
+      [checkpoints, checkpointBuffers],
+      async () => {
+        for (const table of [checkpoints, checkpointBuffers]) {
+          await table
+            .where('[runId+step]')
+            .between([runId, afterStep], [runId, Dexie.maxKey], false, true)
+            .delete();
+        }
+      },
+    );
+  }
+
+  /** Inside a transaction over both checkpoint tables. */
+  private async withBuffers(info: CheckpointInfo): Promise<CheckpointRecord> {
+    const buffers = await this.db.checkpointBuffers.get([info.runId, info.step]);
+    if (buffers === undefined) {
+      throw new Error(
+        `The checkpoint at step ${info.step} of run ${info.runId} has lost its weights: delete it ` +
+          '(or resume from an earlier one).',
+      );
+    }
+    const { bytes: _bytes, ...rest } = info;
+    return { ...rest, weights: buffers.weights, optimizer: buffers.optimizer };
+  }
+}
+
+/**
+ * Browsers report a full quota as a QuotaExceededError, which Dexie may wrap (an AbortError of the
+ * transaction with the cause as `inner`, or a BulkError listing failures), so the cause is searched.
+ */
+export function isQuotaError(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const { name, inner, cause, failures } = error as {
+    name?: unknown;
+    inner?: unknown;
+    cause?: unknown;
+    failures?: unknown;
+  };
+  if (name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED') return true;
+  const nested = [inner, cause, ...(Array.isArray(failures) ? failures : [])];
+  return nested.some((candidate) => isQuotaError(candidate, depth + 1));
+}

@@ -1,0 +1,530 @@
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type {
+  CheckpointInfo,
+  CheckpointRecord,
+  DatasetRecord,
+  MetricRecord,
+  RunRecord,
+  TraceRecord,
+} from './records.ts';
+import {
+  checkpointInfo,
+  checkStep,
+  datasetForStorage,
+  type LabStore,
+  metricOrder,
+  newestFirst,
+  runForStorage,
+  plural,
+  StoreFullError,
+  traceForStorage,
+} from './store.ts';
+
+/**
+ * The lab's store for headless runs in Node (never imported by browser code): the same records as
+ * DexieStore, in a folder a person can read and copy.
+ *
+ *   web-agent-lab-store.json          marks the folder as a store (and its layout version)
+ *   datasets/<id>.json
+ *   traces/<datasetId>.jsonl          one TraceRecord a line; traces/.next-id numbers them
+ *   runs/<id>.json
+ *   metrics/<runId>.jsonl             one MetricRecord a line
+ *   checkpoints/<runId>/<step>.json   the checkpoint's info; its buffers beside it in
+ *                                     <step>.weights.safetensors and <step>.optimizer.safetensors
+ *
+ * JSON files are written to a temporary file and renamed, so a crash leaves the old file or the new
+ * one, never half of one. JSONL files are appended to; a line cut by a crash has no newline, is
+ * ignored on reading and cut off before the next append. Writes of one FileStore run one at a time.
+ */
+export class FileStore implements LabStore {
+  private layout: Promise<void> | undefined;
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly dir: string) {}
+
+  /** Nothing to release: every write is finished when its promise resolves. */
+  close(): void {}
+
+  async putDataset(dataset: DatasetRecord): Promise<void> {
+    await this.write([dataset.id], async () => {
+      const path = await this.path('datasets', dataset.id, '.json');
+      await writeJson(path, datasetForStorage(dataset), `dataset "${dataset.name}"`);
+    });
+  }
+
+  async getDataset(id: string): Promise<DatasetRecord | undefined> {
+    return readJson<DatasetRecord>(await this.path('datasets', id, '.json'));
+  }
+
+  async listDatasets(): Promise<DatasetRecord[]> {
+    return (await this.readAll<DatasetRecord>('datasets')).sort(newestFirst);
+  }
+
+  async deleteDataset(id: string): Promise<void> {
+    // The record goes first: a crash in between leaves unlisted traces, never a dataset without them.
+    await this.write([id], async () => {
+      await rm(await this.path('datasets', id, '.json'), { force: true });
+      await rm(await this.path('traces', id, '.jsonl'), { force: true });
+    });
+  }
+
+  async addTraces(traces: readonly TraceRecord[]): Promise<void> {
+    if (traces.length === 0) return;
+    await this.write(
+      traces.map((trace) => trace.datasetId),
+      async () => {
+        const what = plural(traces.length, 'trace');
+        const counter = join(await this.path('traces'), '.next-id');
+        const firstId = (await readJson<number>(counter)) ?? 1;
+        // Ids are reserved before the traces are written: a crash may skip ids, never reuse them.
+        await writeJson(counter, firstId + traces.length, what);
+        const lines = traces.map((trace, i) => toJson({ id: firstId + i, ...traceForStorage(trace) }));
+        for (const [datasetId, indices] of groupIndices(traces, (trace) => trace.datasetId)) {
+          const path = await this.path('traces', datasetId, '.jsonl');
+          await appendLines(
+            path,
+            indices.map((i) => lines[i] as string),
+            what,
+          );
+        }
+      },
+    );
+  }
+
+  async traces(datasetId: string): Promise<TraceRecord[]> {
+    return readLines<TraceRecord>(await this.path('traces', datasetId, '.jsonl'));
+  }
+
+  async putRun(run: RunRecord): Promise<void> {
+    await this.write([run.id], async () => {
+      await writeJson(await this.path('runs', run.id, '.json'), runForStorage(run), `run "${run.name}"`);
+    });
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    return readJson<RunRecord>(await this.path('runs', id, '.json'));
+  }
+
+  async listRuns(): Promise<RunRecord[]> {
+    return (await this.readAll<RunRecord>('runs')).sort(newestFirst);
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    await this.write([id], async () => {
+      await rm(await this.path('runs', id, '.json'), { force: true });
+      await rm(await this.path('metrics', id, '.jsonl'), { force: true });
+      await rm(await this.path('checkpoints', id), { recursive: true, force: true });
+    });
+  }
+
+  async putMetrics(metrics: readonly MetricRecord[]): Promise<void> {
+    if (metrics.length === 0) return;
+    for (const metric of metrics) checkStep(metric.step, `A metric row of run ${metric.runId}`);
+    await this.write(
+      metrics.map((metric) => metric.runId),
+      async () => {
+        for (const [runId, indices] of groupIndices(metrics, (metric) => metric.runId)) {
+          const rows = indices.map((i) => metrics[i] as MetricRecord);
+          const path = await this.path('metrics', runId, '.jsonl');
+          const what = `${plural(rows.length, 'metric row')} of run ${runId}`;
+          const stored = new Map((await readLines<MetricRecord>(path)).map((row) => [metricKey(row), row]));
+          const replaces = rows.some((row) => stored.has(metricKey(row)));
+          for (const row of rows) stored.set(metricKey(row), row);
+          if (replaces) await writeLines(path, [...stored.values()].sort(metricOrder), what);
+          else await appendLines(path, rows.map(toJson), what);
+        }
+      },
+    );
+  }
+
+  async metrics(runId: string, kind?: MetricRecord['kind']): Promise<MetricRecord[]> {
+    const rows = await readLines<MetricRecord>(await this.path('metrics', runId, '.jsonl'));
+    return rows.filter((row) => kind === undefined || row.kind === kind).sort(metricOrder);
+  }
+
+  async deleteMetricsAfter(runId: string, afterStep: number): Promise<void> {
+    await this.write([runId], async () => {
+      const path = await this.path('metrics', runId, '.jsonl');
+      const rows = await readLines<MetricRecord>(path);
+      const kept = rows.filter((row) => row.step <= afterStep);
+      if (kept.length < rows.length) {
+        await writeLines(path, kept.sort(metricOrder), `the deletion of metrics of run ${runId}`);
+      }
+    });
+  }
+
+  async putCheckpoint(checkpoint: CheckpointRecord): Promise<void> {
+    const { runId, step, weights, optimizer } = checkpoint;
+    checkStep(step, `A checkpoint of run ${runId}`);
+    const what = `the checkpoint at step ${step} of run ${runId}`;
+    await this.write([runId], async () => {
+      const dir = await this.path('checkpoints', runId);
+      await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+        throw fileError(error, what, dir);
+      });
+      const files = checkpointFiles(dir, step);
+      // The info file is what makes a checkpoint exist: it goes first when replacing and comes last
+      // when writing, so a crash leaves the checkpoint whole or absent, never old info on new weights.
+      await rm(files.info, { force: true });
+      await writeAtomic(files.weights, new Uint8Array(weights), what);
+      if (optimizer === null) await rm(files.optimizer, { force: true });
+      else await writeAtomic(files.optimizer, new Uint8Array(optimizer), what);
+      const stored: StoredCheckpoint = {
+        checkpoint: checkpointInfo(checkpoint),
+        files: { weights: weights.byteLength, optimizer: optimizer?.byteLength ?? null },
+      };
+      await writeJson(files.info, stored, what);
+    });
+  }
+
+  async getCheckpoint(runId: string, step: number): Promise<CheckpointRecord | undefined> {
+    if (!Number.isSafeInteger(step) || step < 0) return undefined;
+    const files = checkpointFiles(await this.path('checkpoints', runId), step);
+    const stored = await readJson<StoredCheckpoint>(files.info);
+    if (stored === undefined) return undefined;
+    const weights = await readBuffer(files.weights, stored.files.weights);
+    const optimizer =
+      stored.files.optimizer === null ? null : await readBuffer(files.optimizer, stored.files.optimizer);
+    const { bytes: _bytes, ...info } = stored.checkpoint;
+    return { ...info, weights, optimizer };
+  }
+
+  async latestCheckpoint(runId: string): Promise<CheckpointRecord | undefined> {
+    const steps = await this.checkpointSteps(runId);
+    const last = steps.at(-1);
+    return last === undefined ? undefined : this.getCheckpoint(runId, last);
+  }
+
+  async listCheckpoints(runId: string): Promise<CheckpointInfo[]> {
+    const dir = await this.path('checkpoints', runId);
+    const infos: CheckpointInfo[] = [];
+    for (const step of await this.checkpointSteps(runId)) {
+      const stored = await readJson<StoredCheckpoint>(checkpointFiles(dir, step).info);
+      if (stored !== undefined) infos.push(stored.checkpoint);
+    }
+    return infos;
+  }
+
+  async deleteCheckpointsAfter(runId: string, afterStep: number): Promise<void> {
+    await this.write([runId], async () => {
+      const dir = await this.path('checkpoints', runId);
+      for (const step of await this.checkpointSteps(runId)) {
+        if (step <= afterStep) continue;
+        const files = checkpointFiles(dir, step);
+        await rm(files.info, { force: true });
+        await rm(files.weights, { force: true });
+        await rm(files.optimizer, { force: true });
+      }
+    });
+  }
+
+  /** Steps with an info file, ascending. */
+  private async checkpointSteps(runId: string): Promise<number[]> {
+    const names = await listFolder(await this.path('checkpoints', runId));
+    return names
+      .filter((name) => /^\d+\.json$/.test(name))
+      .map((name) => Number(name.slice(0, -'.json'.length)))
+      .sort((a, b) => a - b);
+  }
+
+  private async readAll<T>(folder: Folder): Promise<T[]> {
+    const dir = await this.path(folder);
+    const names = (await listFolder(dir)).filter((name) => name.endsWith('.json') && !name.startsWith('.'));
+    const records = await Promise.all(names.map((name) => readJson<T>(join(dir, name))));
+    return records.filter((record) => record !== undefined);
+  }
+
+  /**
+   * Runs `body` after every earlier write of this store, so read-modify-write of a file never
+   * interleaves; the ids it names are checked first, so a bad one fails before anything is queued.
+   */
+  private write(ids: readonly string[], body: () => Promise<void>): Promise<void> {
+    for (const id of ids) safeName(id);
+    const result = this.writes.then(body);
+    this.writes = result.catch(() => undefined);
+    return result;
+  }
+
+  /** A file or folder of the store, after checking (once) that the store's folders are in place. */
+  private async path(folder: Folder, id?: string, extension = ''): Promise<string> {
+    this.layout ??= ensureLayout(this.dir).catch((error: unknown) => {
+      this.layout = undefined;
+      throw error;
+    });
+    await this.layout;
+    return id === undefined ? join(this.dir, folder) : join(this.dir, folder, safeName(id) + extension);
+  }
+}
+
+const FOLDERS = ['datasets', 'traces', 'runs', 'metrics', 'checkpoints'] as const;
+type Folder = (typeof FOLDERS)[number];
+const MARKER = 'web-agent-lab-store.json';
+const LAYOUT = { schema: 'web-agent-lab/store', version: 1 };
+
+interface StoredCheckpoint {
+  checkpoint: CheckpointInfo;
+  /** Byte lengths of the buffer files, checked on reading so a truncated file is never loaded as weights. */
+  files: { weights: number; optimizer: number | null };
+}
+
+async function ensureLayout(dir: string): Promise<void> {
+  const kind = await entryKind(dir);
+  if (kind === 'other') throw notAFolder(dir, 'the store');
+  if (kind === 'folder' && (await entryKind(join(dir, MARKER))) === 'missing') {
+    const names = (await readdir(dir)).filter((name) => !name.startsWith('.'));
+    if (names.length > 0) {
+      throw new Error(
+        `${dir} is not empty and is not a lab store (it has no ${MARKER}; it holds ${names.slice(0, 3).join(', ')}` +
+          `${names.length > 3 ? ', ...' : ''}). Choose a new or empty folder for the store.`,
+      );
+    }
+  }
+  await mkdir(dir, { recursive: true });
+  const marker = await readJson<typeof LAYOUT>(join(dir, MARKER));
+  if (marker === undefined) await writeJson(join(dir, MARKER), LAYOUT, 'the store marker');
+  else if (marker.schema !== LAYOUT.schema || marker.version > LAYOUT.version) {
+    throw new Error(
+      `${join(dir, MARKER)} describes ${marker.schema} version ${marker.version}, which this lab cannot ` +
+        `read (it reads ${LAYOUT.schema} version ${LAYOUT.version}). Update the lab or choose another folder.`,
+    );
+  }
+  for (const folder of FOLDERS) {
+    const path = join(dir, folder);
+    const folderKind = await entryKind(path);
+    if (folderKind === 'other') throw notAFolder(path, `the store's ${folder}`);
+    if (folderKind === 'missing') await mkdir(path);
+  }
+}
+
+async function entryKind(path: string): Promise<'missing' | 'folder' | 'other'> {
+  try {
+    return (await stat(path)).isDirectory() ? 'folder' : 'other';
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return 'missing';
+    if (errorCode(error) === 'ENOTDIR') return 'other';
+    throw error;
+  }
+}
+
+function notAFolder(path: string, what: string): Error {
+  return new Error(
+    `${path} exists but is not a folder, and FileStore keeps ${what} in a folder there. Move it away or ` +
+      'choose another store folder.',
+  );
+}
+
+/** Ids become file names: anything that could leave the folder, or hide as a dot file, is refused. */
+function safeName(id: string): string {
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(id) || id.length > 200) {
+    throw new Error(
+      `"${id}" cannot be stored as a file name: ids are letters, digits, '.', '_' and '-' (not first), ` +
+        "at most 200 characters, like the lab's own ids (crypto.randomUUID()).",
+    );
+  }
+  return id;
+}
+
+function checkpointFiles(dir: string, step: number) {
+  const base = join(dir, String(step));
+  return {
+    info: `${base}.json`,
+    weights: `${base}.weights.safetensors`,
+    optimizer: `${base}.optimizer.safetensors`,
+  };
+}
+
+/** Positions of the items of each group, in order: writes go file by file. */
+function groupIndices<T>(items: readonly T[], key: (item: T) => string): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const group = groups.get(key(item));
+    if (group === undefined) groups.set(key(item), [i]);
+    else group.push(i);
+  });
+  return groups;
+}
+
+function metricKey(row: MetricRecord): string {
+  return `${row.kind}:${row.step}`;
+}
+
+/*
+ * JSON with non-finite numbers kept (a diverged loss is NaN, and must read back as NaN, not null).
+ */
+
+interface TaggedNumber {
+  $number: string;
+}
+
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'number' && !Number.isFinite(item)
+      ? ({ $number: String(item) } satisfies TaggedNumber)
+      : item,
+  );
+}
+
+function fromJson(text: string): unknown {
+  return JSON.parse(text, (_key, item: unknown) => {
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
+      const keys = Object.keys(item);
+      const tag = (item as Partial<TaggedNumber>).$number;
+      if (keys.length === 1 && typeof tag === 'string') return Number(tag);
+    }
+    return item;
+  });
+}
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  const text = await readText(path);
+  if (text === undefined) return undefined;
+  try {
+    return fromJson(text) as T;
+  } catch (error) {
+    throw notWrittenByTheLab(path, error);
+  }
+}
+
+/** The complete lines of a JSONL file; a last line without its newline was cut by a crash. */
+async function readLines<T>(path: string): Promise<T[]> {
+  const text = await readText(path);
+  if (text === undefined) return [];
+  const lines = text.split('\n').slice(0, -1);
+  return lines.map((line, i) => {
+    try {
+      return fromJson(line) as T;
+    } catch (error) {
+      throw notWrittenByTheLab(`${path} line ${i + 1}`, error);
+    }
+  });
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function readBuffer(path: string, expectedBytes: number): Promise<ArrayBuffer> {
+  const bytes = await readFile(path).catch((error: unknown) => {
+    throw errorCode(error) === 'ENOENT'
+      ? new Error(`${path} is missing: the checkpoint is incomplete.`)
+      : error;
+  });
+  if (bytes.byteLength !== expectedBytes) {
+    throw new Error(
+      `${path} holds ${bytes.byteLength} bytes where the checkpoint wrote ${expectedBytes}: the file was ` +
+        'changed or cut. Delete this checkpoint (or resume from an earlier one).',
+    );
+  }
+  // A copy: a small Buffer is a view into Node's shared pool, not an ArrayBuffer of its own.
+  return new Uint8Array(bytes).buffer;
+}
+
+async function listFolder(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return [];
+    if (errorCode(error) === 'ENOTDIR') throw notAFolder(dir, 'records');
+    throw error;
+  }
+}
+
+function notWrittenByTheLab(where: string, error: unknown): Error {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new Error(
+    `${where} is not valid JSON (${reason}): it was edited or not written by the lab. Move it out of the ` +
+      'store folder.',
+    { cause: error },
+  );
+}
+
+function writeJson(path: string, value: unknown, what: string): Promise<void> {
+  return writeAtomic(path, toJson(value), what);
+}
+
+function writeLines(path: string, rows: readonly unknown[], what: string): Promise<void> {
+  return writeAtomic(path, rows.map((row) => `${toJson(row)}\n`).join(''), what);
+}
+
+let temporaryCount = 0;
+
+/** Written beside the target, flushed, then renamed over it: readers see the old file or the new one. */
+async function writeAtomic(path: string, data: string | Uint8Array, what: string): Promise<void> {
+  const temporary = `${path}.${process.pid}-${temporaryCount++}.tmp`;
+  try {
+    const handle = await open(temporary, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw fileError(error, what, path);
+  }
+}
+
+/** Appends whole lines, first cutting off a line left unfinished by a crash. */
+async function appendLines(path: string, lines: readonly string[], what: string): Promise<void> {
+  try {
+    await cutUnfinishedLine(path);
+    await writeFile(path, lines.map((line) => `${line}\n`).join(''), { flag: 'a' });
+  } catch (error) {
+    // A failed append (disk full) may itself leave part of a line: cut it so the file stays whole.
+    await cutUnfinishedLine(path).catch(() => undefined);
+    throw fileError(error, what, path);
+  }
+}
+
+async function cutUnfinishedLine(path: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'r+');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    const chunk = Buffer.alloc(64 * 1024);
+    let end = size;
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      const { bytesRead } = await handle.read(chunk, 0, end - start, start);
+      const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+      if (newline >= 0) {
+        end = start + newline + 1;
+        break;
+      }
+      end = start;
+    }
+    if (end < size) await handle.truncate(end);
+  } finally {
+    await handle.close();
+  }
+}
+
+function fileError(error: unknown, what: string, path: string): unknown {
+  const code = errorCode(error);
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new StoreFullError(what);
+  if (code === 'EEXIST') return notAFolder(path, what);
+  if (code === 'ENOTDIR') {
+    return new Error(`A folder on the way to ${path} is a file (saving ${what}). Move that file away.`);
+  }
+  if (code === 'EISDIR') {
+    return new Error(`${path} is a folder where the store keeps a file (${what}). Move it away.`);
+  }
+  return error;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}

@@ -1,0 +1,172 @@
+import { ModelPolicy } from '../agent/model-policy.ts';
+import type { PromptOptions } from '../agent/prompt.ts';
+import type { Tokenizer } from '../agent/tokenizer.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { PoolEpisode, PoolProgress } from '../env/pool.ts';
+import type { EpisodeRunner } from '../env/runner.ts';
+import type { EpisodeResult, StepPolicy } from '../experts/episode.ts';
+import type { ModelConfig } from '../model/config.ts';
+import { inferenceFlops } from './compute.ts';
+
+/**
+ * Evaluation (PAPER.md, pipeline step 7): the student plays every task on every seed given
+ * (held-out goals: training tasks x seeds 0-2; held-out tasks: test tasks x seeds 0-9), and its
+ * success rate is reported with its standard error and per task. Its generated tokens are counted
+ * as evaluation FLOPs.
+ */
+
+/** What evaluations share: the decoding, the prompt and the model. */
+export interface EvaluationSettings {
+  /** 0: greedy. */
+  readonly temperature: number;
+  readonly prompt: PromptOptions;
+  readonly model: ModelConfig;
+  readonly maxNewTokens: number;
+  /** Seed of sampling (when temperature > 0). */
+  readonly seed: number;
+  readonly onEpisode?: (result: EpisodeResult, progress: PoolProgress) => void;
+}
+
+/** A set of goals to evaluate on: every task on every seed. */
+export interface EvaluationSet {
+  readonly tasks: readonly string[];
+  readonly seeds: readonly number[];
+}
+
+export type EvaluationOptions = EvaluationSettings & EvaluationSet;
+
+export interface Evaluation {
+  /** Mean success over the episodes (0 when there were none). */
+  success: number;
+  /** sqrt(p (1 - p) / n), the binomial standard error. */
+  stderr: number;
+  perTask: Record<string, number>;
+  episodes: number;
+  flops: number;
+}
+
+/** Every step's inference FLOPs: prompt and generated tokens of its sample. */
+export function sampleFlops(shape: ModelConfig, results: readonly EpisodeResult[]): number {
+  let flops = 0;
+  for (const result of results) {
+    for (const step of result.steps) {
+      if (step.sample) flops += inferenceFlops(shape, step.sample.prompt.length, step.sample.tokens.length);
+    }
+  }
+  return flops;
+}
+
+/**
+ * A model policy whose engine errors are kept: runners end an episode whose policy throws as a
+ * failure and go on, but an engine that fails (a lost device) must stop the run, not score zero.
+ */
+export function guardedModelPolicy(modelPolicy: ModelPolicy): { policy: StepPolicy; rethrow(): void } {
+  let engineError: unknown = null;
+  const policy: StepPolicy = async (view) => {
+    if (engineError !== null) throw engineError;
+    try {
+      return await modelPolicy.policy(view);
+    } catch (error) {
+      engineError ??= error;
+      throw error;
+    }
+  };
+  return {
+    policy,
+    rethrow() {
+      if (engineError !== null) throw engineError;
+    },
+  };
+}
+
+/** One set of goals evaluated (held-out goals, or held-out tasks). */
+export async function evaluate(
+  engine: Engine,
+  tokenizer: Tokenizer,
+  runner: EpisodeRunner,
+  options: EvaluationOptions,
+): Promise<Evaluation> {
+  const [evaluation] = await evaluateSets(engine, tokenizer, runner, [options], options);
+  return evaluation as Evaluation;
+}
+
+/**
+ * Several sets of goals evaluated in one pass of the runner, so the student's steps in all of
+ * them are batched together; one Evaluation per set, in order.
+ */
+export async function evaluateSets(
+  engine: Engine,
+  tokenizer: Tokenizer,
+  runner: EpisodeRunner,
+  sets: readonly EvaluationSet[],
+  settings: EvaluationSettings,
+): Promise<Evaluation[]> {
+  const episodesOf = (set: EvaluationSet): PoolEpisode[] =>
+    set.tasks.flatMap((task) => set.seeds.map((seed) => ({ task, seed, source: 'built-in' as const })));
+  const perSet = sets.map(episodesOf);
+  const episodes = perSet.flat();
+  let results: EpisodeResult[] = [];
+  if (episodes.length > 0) {
+    const modelPolicy = new ModelPolicy(engine, {
+      tokenizer,
+      context: settings.model.context,
+      prompt: settings.prompt,
+      temperature: settings.temperature,
+      maxNewTokens: settings.maxNewTokens,
+      seed: settings.seed,
+      batchSize: runner.size,
+    });
+    const guarded = guardedModelPolicy(modelPolicy);
+    results = await runner.run(episodes, () => guarded.policy, settings.onEpisode);
+    guarded.rethrow();
+  }
+  let offset = 0;
+  return perSet.map((setEpisodes) => {
+    const setResults = results.slice(offset, offset + setEpisodes.length);
+    offset += setEpisodes.length;
+    return summarize(setResults, settings.model);
+  });
+}
+
+function summarize(results: readonly EpisodeResult[], model: ModelConfig): Evaluation {
+  if (results.length === 0) return { success: 0, stderr: 0, perTask: {}, episodes: 0, flops: 0 };
+  const tally = new Map<string, { episodes: number; successes: number }>();
+  let successes = 0;
+  for (const result of results) {
+    const task = tally.get(result.task) ?? { episodes: 0, successes: 0 };
+    task.episodes++;
+    if (result.success) {
+      task.successes++;
+      successes++;
+    }
+    tally.set(result.task, task);
+  }
+  const n = results.length;
+  const success = successes / n;
+  const perTask: Record<string, number> = {};
+  for (const [task, { episodes: count, successes: won }] of tally) perTask[task] = won / count;
+  return {
+    success,
+    stderr: Math.sqrt((success * (1 - success)) / n),
+    perTask,
+    episodes: n,
+    flops: sampleFlops(model, results),
+  };
+}
+
+/**
+ * Checkpoint selection (PAPER.md, step 7): the rolling mean of held-out-goal success over `window`
+ * consecutive evaluations (fewer at the start), the best one, the earliest on ties.
+ */
+export function selectCheckpoint(
+  history: readonly { step: number; success: number }[],
+  window: number,
+): { step: number; smoothed: number } | null {
+  let best: { step: number; smoothed: number } | null = null;
+  history.forEach((entry, i) => {
+    const span = history.slice(Math.max(0, i - window + 1), i + 1);
+    const smoothed = span.reduce((sum, e) => sum + e.success, 0) / span.length;
+    if (best === null || smoothed > best.smoothed) best = { step: entry.step, smoothed };
+  });
+  return best;
+}
