@@ -1,4 +1,5 @@
-import { ModelPolicy } from '../agent/model-policy.ts';
+import { ConstrainedModelPolicy, extraInferenceFlops } from '../agent/constrained-policy.ts';
+import { ModelPolicy, type ModelPolicyOptions } from '../agent/model-policy.ts';
 import type { PromptOptions } from '../agent/prompt.ts';
 import type { Tokenizer } from '../agent/tokenizer.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -7,6 +8,7 @@ import type { EpisodeRunner } from '../env/runner.ts';
 import type { EpisodeResult, StepPolicy } from '../experts/episode.ts';
 import type { ModelConfig } from '../model/config.ts';
 import { inferenceFlops } from './compute.ts';
+import { engineMaxTokens } from './examples.ts';
 
 /**
  * Evaluation (PAPER.md, pipeline step 7): the student plays every task on every seed given
@@ -24,6 +26,8 @@ export interface EvaluationSettings {
   readonly maxNewTokens: number;
   /** Seed of sampling (when temperature > 0). */
   readonly seed: number;
+  /** Grammar-constrained decoding (rl.constrainedDecoding): in training and in test alike. */
+  readonly constrainedDecoding: boolean;
   readonly onEpisode?: (result: EpisodeResult, progress: PoolProgress) => void;
 }
 
@@ -56,11 +60,40 @@ export function sampleFlops(shape: ModelConfig, results: readonly EpisodeResult[
   return flops;
 }
 
+/** The student as a policy, with the FLOPs it spends beyond its steps' own samples. */
+export interface StudentPolicy {
+  readonly policy: StepPolicy;
+  /** Inference FLOPs not in the samples: the candidates constrained decoding scores (0 otherwise). */
+  extraFlops(): number;
+}
+
+/**
+ * The student's policy: free decoding (ModelPolicy), or grammar-constrained decoding that can only
+ * emit well-formed actions naming bids on the page (ConstrainedModelPolicy), whose extra scoring
+ * passes are charged as inference FLOPs.
+ */
+export function studentPolicy(
+  engine: Engine,
+  options: ModelPolicyOptions,
+  constrainedDecoding: boolean,
+  model: ModelConfig,
+): StudentPolicy {
+  if (!constrainedDecoding) return { policy: new ModelPolicy(engine, options).policy, extraFlops: () => 0 };
+  const constrained = new ConstrainedModelPolicy(engine, {
+    ...options,
+    maxBatchTokens: engineMaxTokens(options.context),
+  });
+  return { policy: constrained.policy, extraFlops: () => extraInferenceFlops(model, constrained.stats) };
+}
+
 /**
  * A model policy whose engine errors are kept: runners end an episode whose policy throws as a
  * failure and go on, but an engine that fails (a lost device) must stop the run, not score zero.
  */
-export function guardedModelPolicy(modelPolicy: ModelPolicy): { policy: StepPolicy; rethrow(): void } {
+export function guardedModelPolicy(modelPolicy: { readonly policy: StepPolicy }): {
+  policy: StepPolicy;
+  rethrow(): void;
+} {
   let engineError: unknown = null;
   const policy: StepPolicy = async (view) => {
     if (engineError !== null) throw engineError;
@@ -106,25 +139,35 @@ export async function evaluateSets(
   const perSet = sets.map(episodesOf);
   const episodes = perSet.flat();
   let results: EpisodeResult[] = [];
+  let extraFlops = 0;
   if (episodes.length > 0) {
-    const modelPolicy = new ModelPolicy(engine, {
-      tokenizer,
-      context: settings.model.context,
-      prompt: settings.prompt,
-      temperature: settings.temperature,
-      maxNewTokens: settings.maxNewTokens,
-      seed: settings.seed,
-      batchSize: runner.size,
-    });
-    const guarded = guardedModelPolicy(modelPolicy);
+    const student = studentPolicy(
+      engine,
+      {
+        tokenizer,
+        context: settings.model.context,
+        prompt: settings.prompt,
+        temperature: settings.temperature,
+        maxNewTokens: settings.maxNewTokens,
+        seed: settings.seed,
+        batchSize: runner.size,
+      },
+      settings.constrainedDecoding,
+      settings.model,
+    );
+    const guarded = guardedModelPolicy(student);
     results = await runner.run(episodes, () => guarded.policy, settings.onEpisode);
     guarded.rethrow();
+    extraFlops = student.extraFlops();
   }
   let offset = 0;
   return perSet.map((setEpisodes) => {
     const setResults = results.slice(offset, offset + setEpisodes.length);
     offset += setEpisodes.length;
-    return summarize(setResults, settings.model);
+    const evaluation = summarize(setResults, settings.model);
+    // Constrained decoding's scoring is shared by the sets: charged to each in proportion to its episodes.
+    const share = episodes.length > 0 ? setEpisodes.length / episodes.length : 0;
+    return { ...evaluation, flops: evaluation.flops + extraFlops * share };
   });
 }
 

@@ -1,4 +1,3 @@
-import { ModelPolicy } from '../agent/model-policy.ts';
 import type { Tokenizer } from '../agent/tokenizer.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { PoolEpisode, PoolProgress } from '../env/pool.ts';
@@ -12,7 +11,7 @@ import { gatherTargetValues } from './batches.ts';
 import { trainingBatchFlops } from './compute.ts';
 import type { RunConfig } from './config.ts';
 import { curriculumWeights, sampleIndex, updateTaskSuccess } from './curriculum.ts';
-import { guardedModelPolicy, sampleFlops } from './evaluate.ts';
+import { guardedModelPolicy, sampleFlops, studentPolicy } from './evaluate.ts';
 import { clippedPolicyWeights } from './objective.ts';
 import { packMicroBatches, rolloutExamples, targetTokens, type RlExample } from './examples.ts';
 import { ADAM_EPSILON } from './sft.ts';
@@ -78,16 +77,21 @@ export async function grpoIteration(context: GrpoContext, iteration: number): Pr
   const episodes: PoolEpisode[] = goals.flatMap((goal) =>
     Array.from({ length: rl.groupSize }, () => ({ ...goal, source: 'built-in' as const })),
   );
-  const modelPolicy = new ModelPolicy(engine, {
-    tokenizer,
-    context: model.context,
-    prompt: { historyLength: config.env.historyLength, errorLogFeedback: rl.errorLogFeedback },
-    temperature: rl.temperature,
-    maxNewTokens: config.model.maxNewTokens,
-    seed: random.int(0, 0xffffffff),
-    batchSize: runner.size,
-  });
-  const guarded = guardedModelPolicy(modelPolicy);
+  const student = studentPolicy(
+    engine,
+    {
+      tokenizer,
+      context: model.context,
+      prompt: { historyLength: config.env.historyLength, errorLogFeedback: rl.errorLogFeedback },
+      temperature: rl.temperature,
+      maxNewTokens: config.model.maxNewTokens,
+      seed: random.int(0, 0xffffffff),
+      batchSize: runner.size,
+    },
+    rl.constrainedDecoding,
+    model,
+  );
+  const guarded = guardedModelPolicy(student);
   const results = await runner.run(episodes, () => guarded.policy, context.onEpisode);
   guarded.rethrow();
 
@@ -157,7 +161,7 @@ export async function grpoIteration(context: GrpoContext, iteration: number): Pr
   return {
     updates,
     values,
-    rolloutFlops: sampleFlops(model, results),
+    rolloutFlops: sampleFlops(model, results) + student.extraFlops(),
     trainingFlops,
     taskSuccess,
     episodes: results,

@@ -93,6 +93,9 @@ function checkRunnerOptions(runner: EpisodeRunner, env: EnvSettings): void {
   }
 }
 
+/** Marker, a short thought and an action such as click("12"): less leaves constrained decoding no candidate. */
+const MIN_CONSTRAINED_NEW_TOKENS = 32;
+
 /** LLM keys of the runs created in this session, never stored (withoutSecrets). */
 const sessionKeys = new Map<string, string>();
 
@@ -208,10 +211,10 @@ class RunDriver {
   /** Problems found before anything is spent. */
   private checkConfig(): void {
     const { config } = this;
-    if (config.rl.constrainedDecoding) {
+    if (config.rl.constrainedDecoding && config.model.maxNewTokens < MIN_CONSTRAINED_NEW_TOKENS) {
       throw new Error(
-        'rl.constrainedDecoding is not available yet: grammar-constrained decoding has not been built. ' +
-          'Set it to false to run.',
+        `rl.constrainedDecoding needs room for "\\nAction: " and a whole action after the thought: ` +
+          `raise model.maxNewTokens to at least ${MIN_CONSTRAINED_NEW_TOKENS} (it is ${config.model.maxNewTokens}).`,
       );
     }
     checkRunnerOptions(this.env.runner, config.env);
@@ -474,6 +477,7 @@ class RunDriver {
       model,
       maxNewTokens: config.model.maxNewTokens,
       seed: createRandom(`${config.seed}/eval/${state.step}`).int(0, 0xffffffff),
+      constrainedDecoding: config.rl.constrainedDecoding,
     };
     const [goals, tasks] = (await evaluateSets(
       engine,

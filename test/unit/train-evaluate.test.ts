@@ -65,6 +65,7 @@ const options = {
   prompt: { historyLength: 5, errorLogFeedback: true },
   model: nano,
   maxNewTokens: 32,
+  constrainedDecoding: false,
   seed: 0,
 };
 

@@ -12,6 +12,9 @@ import { DexieStore } from '../../src/store/db.ts';
 import type { MetricRecord } from '../../src/store/records.ts';
 import { parseRunConfig, type RunConfigInput } from '../../src/train/config.ts';
 import { grpoIteration } from '../../src/train/grpo.ts';
+import { sampleFlops } from '../../src/train/evaluate.ts';
+import { studentModelConfig } from '../../src/train/student.ts';
+import { parseAction } from '../../src/env/actions.ts';
 import {
   createRun,
   envOptionsOf,
@@ -37,8 +40,6 @@ const tiny: RunConfigInput = {
   },
   teacher: { seeds: '3-5' },
   sft: { steps: 2, batchSize: 2, warmupSteps: 0, learningRate: 1e-3 },
-  // Error logs off: a parse error quotes every action's signature, more than nano's 256-token
-  // context holds with the goal (prompt.ts does not cut the error yet).
   rl: {
     iterations: 1,
     goalsPerIteration: 1,
@@ -46,7 +47,7 @@ const tiny: RunConfigInput = {
     effectiveBatchSize: 4,
     seeds: '3-50',
     temperature: 1,
-    errorLogFeedback: false,
+    errorLogFeedback: true,
   },
   eval: { every: 2, heldOutGoalSeeds: '0', heldOutTaskSeeds: '0' },
   checkpointEvery: 1,
@@ -364,13 +365,38 @@ describe('a run', () => {
     expect((await env.store.listCheckpoints(run.id)).map((c) => c.step)).toEqual([0, 1, 2, 3]);
   });
 
-  it('fails clearly when constrained decoding is asked for', async () => {
+  it('with constrained decoding, the student only emits well-formed actions on existing bids', async () => {
+    const env = environment();
+    const run = await createRun(env.store, {
+      ...tiny,
+      model: { ...tiny.model, maxNewTokens: 32 },
+      sft: { ...tiny.sft, steps: 0 },
+      rl: { ...tiny.rl, constrainedDecoding: true },
+    });
+    const episodes: EpisodeResult[] = [];
+    const finished = await executeRun(run.id, env, {
+      onEvent: (event) => {
+        if (event.type === 'episode') episodes.push(event.result);
+      },
+    });
+    expect(finished.status).toBe('finished');
+    const steps = episodes.flatMap((episode) => episode.steps);
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps) {
+      // The untrained student may act wrongly, but never malformed or on a missing element.
+      expect(parseAction(step.action).ok).toBe(true);
+      expect(step.error).toBeNull();
+    }
+    // The candidates it scored are charged beyond the samples' own tokens (rollouts and evaluations).
+    const { rollouts, evaluation } = finished.state.compute;
+    const samplesOnly = sampleFlops(studentModelConfig(parseRunConfig(tiny), 259), episodes);
+    expect(rollouts + evaluation).toBeGreaterThan(1.5 * samplesOnly);
+  });
+
+  it('refuses constrained decoding without room for an action', async () => {
     const env = environment();
     const run = await createRun(env.store, { ...tiny, rl: { ...tiny.rl, constrainedDecoding: true } });
-    await expect(executeRun(run.id, env)).rejects.toThrow(/rl\.constrainedDecoding is not available yet/);
-    const stored = await env.store.getRun(run.id);
-    expect(stored?.status).toBe('failed');
-    expect(stored?.error).toMatch(/Set it to false/);
+    await expect(executeRun(run.id, env)).rejects.toThrow(/raise model\.maxNewTokens to at least 32/);
     expect(await env.store.listDatasets()).toEqual([]);
   });
 
