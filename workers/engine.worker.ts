@@ -7,6 +7,7 @@ import type {
   ForwardResult,
   Generation,
   GenerateOptions,
+  StepBatches,
   TrainStepOptions,
   TrainStepResult,
 } from '../src/engine/engine.ts';
@@ -49,7 +50,7 @@ export class EngineWorker {
     return this.current().create(config, seed, options);
   }
 
-  async trainStep(batch: TokenBatch, options: TrainStepOptions): Promise<TrainStepResult> {
+  async trainStep(batch: StepBatches, options: TrainStepOptions): Promise<TrainStepResult> {
     return this.current().trainStep(batch, options);
   }
 

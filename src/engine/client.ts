@@ -10,6 +10,7 @@ import type {
   ForwardResult,
   Generation,
   GenerateOptions,
+  StepBatches,
   TrainStepOptions,
   TrainStepResult,
 } from './engine.ts';
@@ -72,7 +73,8 @@ export class EngineClient implements Engine {
     return this.remote.create(config, seed, options);
   }
 
-  trainStep(batch: TokenBatch, options: TrainStepOptions): Promise<TrainStepResult> {
+  /** A list of micro-batches accumulates their gradients into one step (Engine.trainStep). */
+  trainStep(batch: StepBatches, options: TrainStepOptions): Promise<TrainStepResult> {
     return this.remote.trainStep(batch, options);
   }
 

@@ -1,7 +1,13 @@
 import type { TokenBatch } from '../model/batch.ts';
 import { validateModelConfig, type ModelConfig } from '../model/config.ts';
 import { initParameters, parameterLayout, type ParameterLayout } from '../model/layout.ts';
-import { modelForward, trainStep, type TrainStepOptions } from '../model/reference/model.ts';
+import {
+  microBatches,
+  modelForward,
+  trainStep,
+  type StepBatches,
+  type TrainStepOptions,
+} from '../model/reference/model.ts';
 import { adamwState, type AdamWState } from '../model/reference/optim.ts';
 import { readCheckpoint, writeCheckpoint, type EngineCheckpoint } from './checkpoint.ts';
 import type {
@@ -45,12 +51,12 @@ export class CpuEngine implements Engine {
     return this.info();
   }
 
-  async trainStep(batch: TokenBatch, options: TrainStepOptions): Promise<TrainStepResult> {
+  async trainStep(batches: StepBatches, options: TrainStepOptions): Promise<TrainStepResult> {
     const { layout, params, optimizer } = this.current();
-    if (batch.targets === undefined) {
-      throw new Error('A training step needs a batch with targets (the token each position should predict).');
+    if (microBatches(batches).some((batch) => batch.targets === undefined)) {
+      throw new Error('A training step needs batches with targets (the token each position should predict).');
     }
-    return trainStep(layout, params, optimizer, batch, options);
+    return trainStep(layout, params, optimizer, batches, options);
   }
 
   async forward(batch: TokenBatch): Promise<ForwardResult> {

@@ -1,11 +1,11 @@
 import type { Generation, GenerateOptions } from '../gpu/generate.ts';
 import type { TokenBatch } from '../model/batch.ts';
 import type { ModelConfig } from '../model/config.ts';
-import type { TrainStepOptions } from '../model/reference/model.ts';
+import type { StepBatches, TrainStepOptions } from '../model/reference/model.ts';
 import type { EngineCheckpoint } from './checkpoint.ts';
 
 export type { Generation, GenerateOptions } from '../gpu/generate.ts';
-export type { TrainStepOptions } from '../model/reference/model.ts';
+export type { StepBatches, TrainStepOptions } from '../model/reference/model.ts';
 export type { EngineCheckpoint } from './checkpoint.ts';
 
 /**
@@ -18,8 +18,15 @@ export type { EngineCheckpoint } from './checkpoint.ts';
 export interface Engine {
   /** A fresh model with the seeded initialisation (model/layout.ts) and a fresh optimizer; replaces any model. */
   create(config: ModelConfig, seed: number | string, options?: EngineModelOptions): Promise<EngineInfo>;
-  /** Forward, backward, gradient clipping and one AdamW step on one batch (it needs targets). */
-  trainStep(batch: TokenBatch, options: TrainStepOptions): Promise<TrainStepResult>;
+  /**
+   * Forward, backward, gradient clipping and one AdamW step (batches need targets). With a list of
+   * micro-batches (gradient accumulation), every one's forward and backward with the gradients
+   * summed, then one clip and one AdamW step; the loss returned is the sum of the micro-batches'
+   * losses. Each micro-batch divides its loss by its own normaliser: give all of them the same
+   * `normaliser` (the weight count of the whole step) so that the step is that of the
+   * concatenated batch (model/reference/model.ts, StepBatches).
+   */
+  trainStep(batch: StepBatches, options: TrainStepOptions): Promise<TrainStepResult>;
   /** logits [N, V] (N = batchSize x seqLen), and the loss when the batch has targets. */
   forward(batch: TokenBatch): Promise<ForwardResult>;
   /** [N] log p(target) of every token under the model (RL's old-policy log-probabilities). */
@@ -47,6 +54,7 @@ export interface EngineModelOptions {
 }
 
 export interface TrainStepResult {
+  /** The loss; the sum of the micro-batches' losses under gradient accumulation. */
   readonly loss: number;
   /** Global gradient norm before clipping. */
   readonly gradNorm: number;

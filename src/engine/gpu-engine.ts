@@ -4,7 +4,7 @@ import { generate } from '../gpu/generate.ts';
 import { GpuModel } from '../gpu/model.ts';
 import type { TokenBatch } from '../model/batch.ts';
 import type { ModelConfig } from '../model/config.ts';
-import type { TrainStepOptions } from '../model/reference/model.ts';
+import type { StepBatches, TrainStepOptions } from '../model/reference/model.ts';
 import { readCheckpoint, writeCheckpoint, type EngineCheckpoint } from './checkpoint.ts';
 import {
   defaultMaxTokens,
@@ -48,6 +48,11 @@ export class GpuEngine implements Engine {
     private readonly gpuDevice: GpuDevice,
     private readonly ctx: GpuContext,
     onError: ((error: Error) => void) | undefined,
+    /**
+     * The GPU object the device came from, held for the engine's life: Dawn in Node takes its
+     * devices down (a crash, not an error) when its `gpu` object is garbage-collected.
+     */
+    readonly gpu: GPU | undefined,
   ) {
     const { device } = gpuDevice;
     this.lost = device.lost.then((info) => {
@@ -67,7 +72,7 @@ export class GpuEngine implements Engine {
   /** Requests a device; throws "WebGPU is not available..." where there is none. */
   static async open(options: GpuEngineOptions = {}): Promise<GpuEngine> {
     const gpuDevice = await requestGpuDevice({ gpu: options.gpu });
-    return new GpuEngine(gpuDevice, new GpuContext(gpuDevice.device), options.onError);
+    return new GpuEngine(gpuDevice, new GpuContext(gpuDevice.device), options.onError, options.gpu);
   }
 
   async create(
@@ -81,7 +86,7 @@ export class GpuEngine implements Engine {
     return this.info();
   }
 
-  async trainStep(batch: TokenBatch, options: TrainStepOptions): Promise<TrainStepResult> {
+  async trainStep(batch: StepBatches, options: TrainStepOptions): Promise<TrainStepResult> {
     const model = this.current();
     return this.guard(model.trainStep(batch, options));
   }
@@ -121,10 +126,11 @@ export class GpuEngine implements Engine {
     let model = this.model;
     if (model === null || JSON.stringify(model.config) !== JSON.stringify(config)) {
       const maxTokens = this.maxTokens ?? defaultMaxTokens(config);
-      model = GpuModel.create(this.ctx, config, 0, { maxTokens });
+      model = GpuModel.withParameters(this.ctx, config, params, { maxTokens });
       this.replaceModel(model, this.maxTokens);
+    } else {
+      model.setParameters(params);
     }
-    model.setParameters(params);
     const totalFloats = model.layout.totalFloats;
     model.setOptimizerState(
       optimizer ?? { m: new Float32Array(totalFloats), v: new Float32Array(totalFloats), step: 0 },

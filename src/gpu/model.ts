@@ -8,7 +8,7 @@ import {
 } from '../model/batch.ts';
 import { headWidth, ROTARY_BASE, type ModelConfig } from '../model/config.ts';
 import { initParameters, parameterLayout, type ParameterLayout } from '../model/layout.ts';
-import type { TrainStepOptions } from '../model/reference/model.ts';
+import { microBatches, type StepBatches, type TrainStepOptions } from '../model/reference/model.ts';
 import { createModelBuffers, type ModelBuffers } from './activations.ts';
 import { readFloats, STORAGE_USAGE } from './buffers.ts';
 import type { GpuContext } from './context.ts';
@@ -69,6 +69,7 @@ export class GpuModel implements ModelTensors {
     if (!Number.isInteger(options.maxTokens) || options.maxTokens < 1) {
       throw new Error(`maxTokens must be a positive integer (got ${options.maxTokens}).`);
     }
+    this.checkLength('Parameters', initial);
     const bytes = this.layout.totalFloats * 4;
     this.params = device.createBuffer({ label: 'parameters', size: bytes, usage: STORAGE_USAGE });
     device.queue.writeBuffer(this.params, 0, initial);
@@ -91,6 +92,19 @@ export class GpuModel implements ModelTensors {
     return new GpuModel(ctx, config, options, initParameters(parameterLayout(config), seed));
   }
 
+  /**
+   * A model holding these parameters (a checkpoint's flat array) with a fresh optimizer: no
+   * initialisation is drawn, which for the larger presets is most of the time a load takes.
+   */
+  static withParameters(
+    ctx: GpuContext,
+    config: ModelConfig,
+    params: Float32Array,
+    options: GpuModelOptions,
+  ): GpuModel {
+    return new GpuModel(ctx, config, options, params);
+  }
+
   /** Bytes of GPU memory the model holds: parameters, gradients, optimizer state and activations. */
   get bytes(): number {
     return (
@@ -99,42 +113,41 @@ export class GpuModel implements ModelTensors {
   }
 
   /**
-   * One training step in one submission: forward, loss, backward, gradient norm (and clipping to
-   * options.maxGradNorm), AdamW. Like the reference's trainStep, a step whose gradient norm is
-   * not finite changes neither the parameters nor the optimizer.
+   * One training step: forward, loss, backward, gradient norm (and clipping to
+   * options.maxGradNorm), AdamW. One batch is one submission. A list of micro-batches (gradient
+   * accumulation, model/reference/model.ts StepBatches) is one submission per micro-batch, each
+   * adding its gradients to the previous ones, with the clipping and AdamW in the last; nothing is
+   * read back until the end. The loss is the sum of the micro-batches' losses. Like the
+   * reference's trainStep, a step whose gradient norm is not finite changes neither the
+   * parameters nor the optimizer.
    */
-  async trainStep(batch: TokenBatch, options: TrainStepOptions): Promise<GpuTrainStepResult> {
+  async trainStep(batches: StepBatches, options: TrainStepOptions): Promise<GpuTrainStepResult> {
     return this.exclusive(async () => {
-      const shape = this.upload(batch, true);
-      const { forward } = this.buffers;
-      const encoder = this.ctx.device.createCommandEncoder({ label: 'train step' });
-      recordForward(this, encoder, shape);
-      recordLoss(this, encoder, shape);
-      recordBackward(this, encoder, shape);
+      const { gradStatus } = this.buffers.forward;
       const count = this.layout.totalFloats;
-      if (options.maxGradNorm === undefined) {
-        gradientNorm(this.ctx, encoder, forward.gradStatus, this.grads, count);
-      } else {
-        clipGradients(this.ctx, encoder, forward.gradStatus, this.grads, options.maxGradNorm, count);
-      }
-      adamwStep(
-        this.ctx,
-        encoder,
-        this.layout,
-        this.params,
-        this.grads,
-        this.optimizer,
-        options,
-        forward.gradStatus,
+      const { loss, extra } = await this.microBatchGradients(
+        batches,
+        'train step',
+        (encoder) => {
+          if (options.maxGradNorm === undefined) {
+            gradientNorm(this.ctx, encoder, gradStatus, this.grads, count);
+          } else {
+            clipGradients(this.ctx, encoder, gradStatus, this.grads, options.maxGradNorm, count);
+          }
+          adamwStep(
+            this.ctx,
+            encoder,
+            this.layout,
+            this.params,
+            this.grads,
+            this.optimizer,
+            options,
+            gradStatus,
+          );
+        },
+        [[gradStatus, 1]],
       );
-      const read = stageReadBack(this.ctx.device, encoder, [
-        [forward.loss, 1],
-        [forward.gradStatus, 1],
-      ]);
-      this.ctx.device.queue.submit([encoder.finish()]);
-      const [lossOut, statusOut] = await read();
-      const loss = lossOut?.[0] ?? NaN;
-      const gradNorm = statusOut?.[0] ?? NaN;
+      const gradNorm = extra[0]?.[0] ?? NaN;
       const skipped = !Number.isFinite(gradNorm);
       // The GPU skipped the update; the step count must not move either (as in the reference).
       if (skipped) this.optimizer.step -= 1;
@@ -142,19 +155,12 @@ export class GpuModel implements ModelTensors {
     });
   }
 
-  /** Forward and backward only: the loss, with every parameter's gradient left in `grads` (unclipped). */
-  async lossAndGradients(batch: TokenBatch): Promise<number> {
-    return this.exclusive(async () => {
-      const shape = this.upload(batch, true);
-      const encoder = this.ctx.device.createCommandEncoder({ label: 'loss and gradients' });
-      recordForward(this, encoder, shape);
-      recordLoss(this, encoder, shape);
-      recordBackward(this, encoder, shape);
-      const read = stageReadBack(this.ctx.device, encoder, [[this.buffers.forward.loss, 1]]);
-      this.ctx.device.queue.submit([encoder.finish()]);
-      const [lossOut] = await read();
-      return lossOut?.[0] ?? NaN;
-    });
+  /**
+   * Forward and backward only: the loss (summed over micro-batches), with every parameter's
+   * gradient (summed likewise) left in `grads`, unclipped.
+   */
+  async lossAndGradients(batches: StepBatches): Promise<number> {
+    return this.exclusive(async () => (await this.microBatchGradients(batches, 'loss and gradients')).loss);
   }
 
   /** logits [N, V], and the loss when the batch has targets. */
@@ -243,18 +249,9 @@ export class GpuModel implements ModelTensors {
 
   /** Writes the batch's tokens, positions, segments, targets and weights into the input buffers (for generate.ts). */
   upload(batch: TokenBatch, needsTargets: boolean): StepShape {
-    validateBatch(batch, this.config);
+    this.checkBatch(batch, needsTargets);
     const { batchSize: B, seqLen: T } = batch;
     const N = B * T;
-    if (N > this.buffers.maxTokens) {
-      throw new Error(
-        `This batch has ${B} x ${T} = ${N} tokens; the model was created for at most ${this.buffers.maxTokens}: ` +
-          'split the batch or create the model with a larger maxTokens.',
-      );
-    }
-    if (needsTargets && batch.targets === undefined) {
-      throw new Error('A loss needs a batch with targets (the token each position should predict).');
-    }
     const { queue } = this.ctx.device;
     const { inputs } = this.buffers;
     queue.writeBuffer(inputs.tokens, 0, batch.tokens);
@@ -268,6 +265,74 @@ export class GpuModel implements ModelTensors {
       queue.writeBuffer(inputs.weights, 0, Float32Array.from(weights));
     }
     return { B, T, N, normaliser };
+  }
+
+  private checkBatch(batch: TokenBatch, needsTargets: boolean): void {
+    validateBatch(batch, this.config);
+    const N = batch.batchSize * batch.seqLen;
+    if (N > this.buffers.maxTokens) {
+      throw new Error(
+        `This batch has ${batch.batchSize} x ${batch.seqLen} = ${N} tokens; the model was created for at most ` +
+          `${this.buffers.maxTokens}: split the batch (a list of micro-batches accumulates their gradients) ` +
+          'or create the model with a larger maxTokens.',
+      );
+    }
+    if (needsTargets && batch.targets === undefined) {
+      throw new Error('A loss needs a batch with targets (the token each position should predict).');
+    }
+  }
+
+  /**
+   * Forward, loss and backward of every micro-batch, one submission each, the gradients summed in
+   * `grads`; `finish` records into the last submission. Each submission copies its loss into its
+   * own slot of one mappable buffer, read once after the last (with `extra`, copied after finish).
+   */
+  private async microBatchGradients(
+    batches: StepBatches,
+    label: string,
+    finish: (encoder: GPUCommandEncoder) => void = () => undefined,
+    extra: readonly (readonly [GPUBuffer, number])[] = [],
+  ): Promise<{ loss: number; extra: Float32Array[] }> {
+    const list = microBatches(batches);
+    // Every micro-batch is checked before the first is sent, so a bad one leaves the model as it was.
+    for (const batch of list) this.checkBatch(batch, true);
+    const { device } = this.ctx;
+    const K = list.length;
+    const extraFloats = extra.reduce((total, [, floats]) => total + floats, 0);
+    const staging = device.createBuffer({
+      label: `${label} read-back`,
+      size: 4 * (K + extraFloats),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    for (const [i, batch] of list.entries()) {
+      const shape = this.upload(batch, true);
+      const encoder = device.createCommandEncoder({ label: K === 1 ? label : `${label} ${i + 1}/${K}` });
+      recordForward(this, encoder, shape);
+      recordLoss(this, encoder, shape);
+      recordBackward(this, encoder, shape, i > 0);
+      encoder.copyBufferToBuffer(this.buffers.forward.loss, 0, staging, 4 * i, 4);
+      if (i === K - 1) {
+        finish(encoder);
+        let offset = K;
+        for (const [buffer, floats] of extra) {
+          encoder.copyBufferToBuffer(buffer, 0, staging, 4 * offset, 4 * floats);
+          offset += floats;
+        }
+      }
+      device.queue.submit([encoder.finish()]);
+    }
+    await staging.mapAsync(GPUMapMode.READ);
+    const all = new Float32Array(staging.getMappedRange().slice(0));
+    staging.destroy();
+    let loss = 0;
+    for (let i = 0; i < K; i++) loss += all[i]!;
+    const pieces: Float32Array[] = [];
+    let offset = K;
+    for (const [, floats] of extra) {
+      pieces.push(all.subarray(offset, offset + floats));
+      offset += floats;
+    }
+    return { loss, extra: pieces };
   }
 
   private checkLength(what: string, array: Float32Array): void {

@@ -156,11 +156,15 @@ export function recordLoss(
   );
 }
 
-/** Every parameter's gradient into `grads` (zeroed first), as modelBackward. */
+/**
+ * Every parameter's gradient into `grads`, as modelBackward: zeroed first, or, with `accumulate`
+ * (the later micro-batches of a step), added to the gradients already there.
+ */
 export function recordBackward(
   model: ModelTensors,
   encoder: GPUCommandEncoder,
   { B, T, N, normaliser }: StepShape,
+  accumulate = false,
 ): void {
   const { ctx, layout, config } = model;
   const { width: C, ffWidth: F, heads: NH, vocabSize: V } = config;
@@ -169,7 +173,7 @@ export function recordBackward(
   const g = (tensor: TensorSpec): GPUBufferBinding => tensorRange(model.grads, tensor);
   // Backward ops add into their gradients: each starts at zero.
   const zero = (buffer: GPUBuffer, floats: number): void => encoder.clearBuffer(buffer, 0, floats * 4);
-  encoder.clearBuffer(model.grads);
+  if (!accumulate) encoder.clearBuffer(model.grads);
 
   zero(d.dlogits, N * V);
   crossEntropyBackward(ctx, encoder, d.dlogits, acts.probs, inputs.targets, inputs.weights, normaliser, N, V);

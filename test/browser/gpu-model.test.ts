@@ -76,6 +76,44 @@ function gradientErrors(config: ModelConfig, actual: ArrayLike<number>, expected
   return failures;
 }
 
+/** The rows of the batches as one batch, every one (and the whole) with the same normaliser. */
+function withNormaliser(batches: readonly TokenBatch[], normaliser: number): [TokenBatch[], TokenBatch] {
+  const join = <A extends Int32Array | Float32Array>(parts: A[], make: (n: number) => A): A => {
+    const out = make(parts.reduce((n, part) => n + part.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      out.set(part, offset);
+      offset += part.length;
+    }
+    return out;
+  };
+  const weightsOf = (batch: TokenBatch): Float32Array =>
+    Float32Array.from(batch.weights ?? Array.from(batch.segments!, (s) => (s === -1 ? 0 : 1)));
+  const micro = batches.map((batch) => ({ ...batch, weights: weightsOf(batch), normaliser }));
+  const whole: TokenBatch = {
+    batchSize: micro.reduce((n, batch) => n + batch.batchSize, 0),
+    seqLen: micro[0]!.seqLen,
+    tokens: join(
+      micro.map((b) => b.tokens),
+      (n) => new Int32Array(n),
+    ),
+    segments: join(
+      micro.map((b) => b.segments!),
+      (n) => new Int32Array(n),
+    ),
+    targets: join(
+      micro.map((b) => b.targets!),
+      (n) => new Int32Array(n),
+    ),
+    weights: join(
+      micro.map((b) => b.weights),
+      (n) => new Float32Array(n),
+    ),
+    normaliser,
+  };
+  return [micro, whole];
+}
+
 describe('the whole model on the GPU against the reference', () => {
   const cases = [
     ['learned', 3, 32, false],
@@ -138,6 +176,71 @@ describe('the whole model on the GPU against the reference', () => {
       model.destroy();
     });
   }
+
+  it('accumulates two micro-batches as the reference does their concatenation: loss, gradients, AdamW', async () => {
+    const ctx = gpu();
+    const config = reducedNano('rotary');
+    const layout = parameterLayout(config);
+    const seed = 'model/accumulate';
+    const [micro, whole] = withNormaliser(
+      [randomBatch(`${seed}/1`, config, 2, 19, true), randomBatch(`${seed}/2`, config, 1, 19, true)],
+      23,
+    );
+    const model = GpuModel.create(ctx, config, seed, { maxTokens: 2 * 19 });
+    const params = Float64Array.from(initParameters(layout, seed));
+    const acts = modelForward(layout, params, whole);
+    const expectedGrads = modelBackward(layout, params, whole, acts);
+    const loss = await checked(ctx, () => model.lossAndGradients(micro));
+    expect(relativeError([loss], [acts.loss!.loss])).toBeLessThan(TOLERANCE);
+    expect(gradientErrors(config, await model.getGradients(), expectedGrads)).toEqual([]);
+
+    const state = adamwState(layout);
+    const expected = trainStep(layout, params, state, whole, ADAMW);
+    const actual = await checked(ctx, () => model.trainStep(micro, ADAMW));
+    expect(actual.skipped).toBe(false);
+    expect(relativeError([actual.loss, actual.gradNorm], [expected.loss, expected.gradNorm])).toBeLessThan(
+      TOLERANCE,
+    );
+    expect(relativeError(await model.getParameters(), params)).toBeLessThan(TOLERANCE);
+    const optimizer = await model.getOptimizerState();
+    expect(optimizer.step).toBe(1);
+    expect(relativeError(optimizer.m, state.m)).toBeLessThan(TOLERANCE);
+    expect(relativeError(optimizer.v, state.v)).toBeLessThan(TOLERANCE);
+    // The whole batch is larger than maxTokens: only micro-batches fit, which is what they are for.
+    await expect(model.trainStep(whole, ADAMW)).rejects.toThrow(/micro-batches/);
+    model.destroy();
+  });
+
+  it('takes a list of one batch as the plain call, to the bit', async () => {
+    const ctx = gpu();
+    const config = reducedNano('learned');
+    const listed = GpuModel.create(ctx, config, 'model/one', { maxTokens: 32 });
+    const plain = GpuModel.create(ctx, config, 'model/one', { maxTokens: 32 });
+    for (const step of [1, 2]) {
+      const batch = randomBatch(`model/one/${step}`, config, 1, 32);
+      const a = await checked(ctx, () => listed.trainStep([batch], ADAMW));
+      const b = await checked(ctx, () => plain.trainStep(batch, ADAMW));
+      expect(a).toEqual(b);
+    }
+    expect(await listed.getParameters()).toEqual(await plain.getParameters());
+    await expect(listed.trainStep([], ADAMW)).rejects.toThrow(/at least one batch/);
+    listed.destroy();
+    plain.destroy();
+  });
+
+  it('holds exactly the parameters it is built with (a checkpoint load draws no initialisation)', async () => {
+    const ctx = gpu();
+    const config = reducedNano('rotary');
+    const layout = parameterLayout(config);
+    const params = Float32Array.from({ length: layout.totalFloats }, (_, i) => Math.sin(i) / 7);
+    const model = GpuModel.withParameters(ctx, config, params, { maxTokens: 32 });
+    expect(await model.getParameters()).toEqual(params);
+    expect((await model.getOptimizerState()).step).toBe(0);
+    expect(() => GpuModel.withParameters(ctx, config, params.subarray(1), { maxTokens: 32 })).toThrow(
+      /layout needs/,
+    );
+    model.destroy();
+  });
 
   it('skips a step whose loss is not finite and keeps the parameters', async () => {
     const ctx = gpu();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readCheckpoint } from '../../src/engine/checkpoint.ts';
 import { CpuEngine } from '../../src/engine/cpu-engine.ts';
 import { describeEngine } from '../../src/engine/engine.ts';
 import { openEngine } from '../../src/engine/open.ts';
@@ -7,7 +8,14 @@ import { stopIndex } from '../../src/model/stops.ts';
 import type { TokenBatch } from '../../src/model/batch.ts';
 import { modelConfig, type ModelConfig } from '../../src/model/config.ts';
 import { initParameters, parameterLayout } from '../../src/model/layout.ts';
-import { modelForward, trainStep, type TrainStepOptions } from '../../src/model/reference/model.ts';
+import {
+  accumulatedGradients,
+  modelBackward,
+  modelForward,
+  trainStep,
+  type TrainStepOptions,
+} from '../../src/model/reference/model.ts';
+import { relativeError } from '../../src/model/reference/check.ts';
 import { adamwState } from '../../src/model/reference/optim.ts';
 
 const config: ModelConfig = { ...modelConfig('nano', { vocabSize: 37 }), context: 24 };
@@ -118,6 +126,75 @@ describe('the CPU engine', () => {
     const other = await engine.generate(prompts, { ...options, seed: 8 });
     expect(Array.from(other[0]!.tokens)).not.toEqual(Array.from(first[0]!.tokens));
     await expect(engine.generate([new Int32Array(24)], options)).rejects.toThrow(/reads at most 23/);
+  });
+});
+
+/** Rows of `a` then rows of `b` (the same seqLen) as one batch, with the given normaliser on all three. */
+function concatenated(a: TokenBatch, b: TokenBatch, normaliser: number): TokenBatch[] {
+  const join = <A extends Int32Array | Float32Array>(x: A, y: A, make: (n: number) => A): A => {
+    const out = make(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  const weights = (batch: TokenBatch): Float32Array =>
+    Float32Array.from({ length: batch.tokens.length }, (_, i) => (i % 3 === 0 ? 0 : 1 + (i % 5) / 4));
+  const first = { ...a, weights: weights(a), normaliser };
+  const second = { ...b, weights: weights(b), normaliser };
+  const whole: TokenBatch = {
+    batchSize: a.batchSize + b.batchSize,
+    seqLen: a.seqLen,
+    tokens: join(a.tokens, b.tokens, (n) => new Int32Array(n)),
+    targets: join(a.targets!, b.targets!, (n) => new Int32Array(n)),
+    weights: join(first.weights, second.weights, (n) => new Float32Array(n)),
+    normaliser,
+  };
+  return [first, second, whole];
+}
+
+describe('gradient accumulation', () => {
+  it('two micro-batches with a common normaliser step as their concatenation does', async () => {
+    const layout = parameterLayout(config);
+    const [first, second, whole] = concatenated(batch(1), batch(2), 17);
+    const params = Float64Array.from(initParameters(layout, 'accumulate'));
+    const summed = accumulatedGradients(layout, params, [first!, second!]);
+    const acts = modelForward(layout, params, whole!);
+    const expectedGrads = modelBackward(layout, params, whole!, acts);
+    expect(Math.abs(summed.loss - acts.loss!.loss)).toBeLessThan(1e-12 * acts.loss!.loss);
+    expect(relativeError(summed.grads, expectedGrads)).toBeLessThan(1e-12);
+
+    const accumulating = new CpuEngine();
+    const plain = new CpuEngine();
+    await accumulating.create(config, 'accumulate');
+    await plain.create(config, 'accumulate');
+    const a = await accumulating.trainStep([first!, second!], ADAMW);
+    const b = await plain.trainStep(whole!, ADAMW);
+    expect(a.skipped).toBe(false);
+    expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-12 * b.loss);
+    expect(Math.abs(a.gradNorm - b.gradNorm)).toBeLessThan(1e-12 * b.gradNorm);
+    const after = async (engine: CpuEngine): Promise<Float32Array> =>
+      readCheckpoint(await engine.saveCheckpoint()).params;
+    // Checkpoints hold float32: the two parameter sets agree to float32 rounding.
+    expect(relativeError(await after(accumulating), await after(plain))).toBeLessThan(1e-6);
+    expect((await accumulating.info()).optimizerStep).toBe(1);
+  });
+
+  it('a list of one batch is the plain call, and an empty list or a batch without targets is refused', async () => {
+    const listed = new CpuEngine();
+    const plain = new CpuEngine();
+    await listed.create(config, 'accumulate/one');
+    await plain.create(config, 'accumulate/one');
+    for (const seed of [1, 2]) {
+      expect(await listed.trainStep([batch(seed)], ADAMW)).toEqual(await plain.trainStep(batch(seed), ADAMW));
+    }
+    expect(sameBytes((await listed.saveCheckpoint()).weights, (await plain.saveCheckpoint()).weights)).toBe(
+      true,
+    );
+    await expect(listed.trainStep([], ADAMW)).rejects.toThrow(/at least one batch/);
+    const { targets: _, ...noTargets } = batch(3);
+    await expect(listed.trainStep([batch(3), noTargets], ADAMW)).rejects.toThrow(
+      /needs batches with targets/,
+    );
   });
 });
 

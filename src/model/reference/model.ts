@@ -315,21 +315,54 @@ export interface TrainStepOptions extends AdamWOptions {
 }
 
 /**
- * One training step: forward, backward, clipping, AdamW. Updates params and state in place and
- * returns the loss and the gradient norm before clipping. A step whose gradient norm is not finite
- * leaves the parameters and the optimizer untouched.
+ * Gradient accumulation: the micro-batches of one optimizer step. One batch, or several whose
+ * gradients are summed before the step. Each micro-batch's loss is divided by its own normaliser,
+ * so for the mean over the whole step every micro-batch must carry the same `normaliser` (the
+ * weight count over all of them): then the summed loss and gradients are those of the
+ * concatenated batch.
+ */
+export type StepBatches = TokenBatch | readonly TokenBatch[];
+
+/** The micro-batches of a step as a non-empty list. */
+export function microBatches(batches: StepBatches): readonly TokenBatch[] {
+  const list = Array.isArray(batches) ? (batches as readonly TokenBatch[]) : [batches as TokenBatch];
+  if (list.length === 0) throw new Error('A training step needs at least one batch (got an empty list).');
+  return list;
+}
+
+/** The summed loss and gradients of the micro-batches (modelForward and modelBackward of each). */
+export function accumulatedGradients(
+  layout: ParameterLayout,
+  params: Vec,
+  batches: StepBatches,
+): { loss: number; grads: Vec } {
+  let loss = 0;
+  let grads: Vec | null = null;
+  for (const batch of microBatches(batches)) {
+    const acts = modelForward(layout, params, batch);
+    const micro = modelBackward(layout, params, batch, acts);
+    loss += acts.loss!.loss;
+    if (grads === null) grads = micro;
+    else for (let i = 0; i < grads.length; i++) grads[i] = grads[i]! + micro[i]!;
+  }
+  return { loss, grads: grads! };
+}
+
+/**
+ * One training step: forward and backward of every micro-batch (gradients summed), clipping,
+ * AdamW. Updates params and state in place and returns the summed loss and the gradient norm
+ * before clipping. A step whose gradient norm is not finite leaves the parameters and the
+ * optimizer untouched.
  */
 export function trainStep(
   layout: ParameterLayout,
   params: Vec,
   state: AdamWState,
-  batch: TokenBatch,
+  batches: StepBatches,
   options: TrainStepOptions,
 ): { loss: number; gradNorm: number; skipped: boolean } {
-  const acts = modelForward(layout, params, batch);
-  const grads = modelBackward(layout, params, batch, acts);
+  const { loss, grads } = accumulatedGradients(layout, params, batches);
   const { norm } = clipGradients(grads, options.maxGradNorm ?? Infinity);
-  const loss = acts.loss!.loss;
   if (!Number.isFinite(norm)) return { loss, gradNorm: norm, skipped: true };
   adamwStep(layout, params, grads, state, options);
   return { loss, gradNorm: norm, skipped: false };
