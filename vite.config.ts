@@ -23,7 +23,7 @@ export default defineConfig({
   },
   worker: { format: 'es' },
   // Pre-bundled so the first browser test that loads it does not make Vite reload the page.
-  optimizeDeps: { include: ['onnxruntime-web/wasm'] },
+  optimizeDeps: { include: ['onnxruntime-web/wasm', '@observablehq/plot', 'dexie', 'zod'] },
   test: {
     projects: [
       {

@@ -14,8 +14,16 @@ export const LAB_PAGES: readonly LabPage[] = [
     purpose: 'Play a task, see what the agent sees, step an expert.',
     ready: true,
   },
-  { id: 'data', label: 'Data', purpose: 'Collect teacher traces.', ready: false },
-  { id: 'train', label: 'Train', purpose: 'One SFT + RL run with live curves.', ready: false },
+  { id: 'data', label: 'Data', purpose: 'Collect teacher traces.', ready: true },
+  { id: 'train', label: 'Train', purpose: 'One SFT + RL run with live curves.', ready: true },
   { id: 'sweeps', label: 'Sweeps', purpose: 'Define, run and resume sweeps.', ready: false },
   { id: 'results', label: 'Results', purpose: 'Bootstrap plots, Pareto frontier, export.', ready: false },
 ];
+
+export type LabPageId = LabPage['id'];
+
+/** The page a location hash names ("#train"), or the Tasks page for any other. */
+export function pageFromHash(hash: string): LabPageId {
+  const id = hash.replace(/^#\/?/, '');
+  return LAB_PAGES.find((page) => page.id === id && page.ready)?.id ?? 'tasks';
+}

@@ -3,6 +3,7 @@ import {
   parseBenchEngineOptions,
   type BenchEngineRequest,
 } from '../harness/bench-engine-plan.ts';
+import type { BackendChoice } from '../engine/open.ts';
 import { SPLITS } from '../tasks/splits.ts';
 
 /** The commands of `npm run lab`, parsed and checked before anything starts. */
@@ -20,7 +21,22 @@ export type Command =
       miniwobDir: string | null;
     }
   | { kind: 'bench-env'; split: string; seeds: number[]; seedsText: string; json: boolean }
-  | { kind: 'bench-engine'; request: BenchEngineRequest; json: boolean };
+  | { kind: 'bench-engine'; request: BenchEngineRequest; json: boolean }
+  | {
+      kind: 'run';
+      /** null only with --resume: the run keeps the configuration it was created with. */
+      configPath: string | null;
+      json: boolean;
+      dom: 'browser' | 'node';
+      engine: BackendChoice;
+      /** Node: the FileStore's folder; browser: where the results file and final weights go (null: nowhere). */
+      outDir: string | null;
+      resume: string | null;
+      /** Overrides env.poolSize; null keeps the configuration's. */
+      k: number | null;
+    }
+  /** Handed whole to the pretrain command, which reads its own options. */
+  | { kind: 'pretrain'; argv: string[] };
 
 /** A mistake in the command line: the message says what is wrong, the usage follows it. */
 export class UsageError extends Error {
@@ -63,13 +79,42 @@ export const BENCH_ENGINE_USAGE = `npm run lab -- bench engine [options]
   For a GPU machine without a browser: scripts/pack-gpu-bench.sh (Node on Dawn, no TF.js).
 ${BENCH_ENGINE_OPTIONS_HELP}`;
 
+/** Node mode keeps its runs here unless --out names another folder. */
+export const DEFAULT_RUNS_DIR = 'runs';
+
+export const RUN_USAGE = `npm run lab -- run --config FILE [options]
+  Runs one training run (SFT, then RL, as the configuration says: see configs/) with no UI.
+  Progress goes to stderr; the last line of stdout is JSON: the run's summary (heldout_goals_success,
+  heldout_tasks_success, flops, wall_s, ...) with run_id, dom and engine. Ctrl-C pauses the run at a
+  checkpoint and prints how to resume it.
+  --config FILE       the run configuration (JSON; every field optional, see src/train/config.ts)
+  --dom browser|node  browser: task pages in iframes in headless Chromium, runs in its IndexedDB (default);
+                      node: happy-dom in Node, runs in a folder (tasks that need coordinates are skipped)
+  --engine auto|webgpu|cpu  auto: WebGPU where there is one, else the CPU engine (default auto);
+                      in Node, webgpu is Dawn (the webgpu package)
+  --out DIR           node: the folder that keeps runs (default ${DEFAULT_RUNS_DIR}/); browser: write the
+                      results file and the final weights (safetensors) there
+  --resume RUN_ID     go on with a paused or interrupted run from its last checkpoint; the run keeps
+                      the configuration it was created with (--config is then not needed)
+  --k N               episodes side by side (iframes or DOM pages), 1-${MAX_K}; overrides env.poolSize
+  --json              print only the JSON line on stdout (without it, a short table comes first)`;
+
+export const PRETRAIN_USAGE = `npm run lab -- pretrain [options]
+  Pretrains the base student on generated pages (npm run lab -- pretrain --help for its options).`;
+
 export const USAGE = `Usage: npm run lab -- <command> [options]
 
 Commands:
+  run         one training run (SFT, RL) from a configuration file
+  pretrain    pretrain the base student on generated pages
   experts     run the scripted experts on a split's tasks
   bench env   measure the environment's speed against a Playwright driver
   bench engine  measure the WebGPU engine against TF.js
   help        show this text
+
+${RUN_USAGE}
+
+${PRETRAIN_USAGE}
 
 ${EXPERTS_USAGE}
 
@@ -164,6 +209,14 @@ export function parseArgs(argv: readonly string[]): Command {
   if (command === undefined) throw new UsageError('Name a command.', USAGE);
   if (command === 'help' || command === '--help' || command === '-h') return { kind: 'help', text: USAGE };
 
+  if (command === 'run') {
+    if (wantsHelp) return { kind: 'help', text: RUN_USAGE };
+    return parseRun(rest);
+  }
+
+  // The pretrain command reads its own options, --help included.
+  if (command === 'pretrain') return { kind: 'pretrain', argv: rest };
+
   if (command === 'experts') {
     if (wantsHelp) return { kind: 'help', text: EXPERTS_USAGE };
     const usage = EXPERTS_USAGE;
@@ -244,4 +297,38 @@ export function parseArgs(argv: readonly string[]): Command {
   }
 
   throw new UsageError(`Unknown command "${command}".`, USAGE);
+}
+
+function parseRun(args: string[]): Extract<Command, { kind: 'run' }> {
+  const usage = RUN_USAGE;
+  const options = readOptions(args, ['json'], ['config', 'dom', 'engine', 'out', 'resume', 'k'], usage);
+  const dom = options.get('dom') ?? 'browser';
+  if (dom !== 'browser' && dom !== 'node')
+    throw new UsageError(`--dom must be browser or node, not "${dom}".`, usage);
+  const engine = options.get('engine') ?? 'auto';
+  if (engine !== 'auto' && engine !== 'webgpu' && engine !== 'cpu')
+    throw new UsageError(`--engine must be auto, webgpu or cpu, not "${engine}".`, usage);
+  const resume = options.get('resume') ?? null;
+  const configPath = options.get('config') ?? null;
+  if (configPath === null && resume === null)
+    throw new UsageError('Name the run configuration with --config FILE (examples in configs/).', usage);
+  return {
+    kind: 'run',
+    configPath,
+    json: options.has('json'),
+    dom,
+    engine,
+    outDir: options.get('out') ?? (dom === 'node' ? DEFAULT_RUNS_DIR : null),
+    resume,
+    k: options.has('k')
+      ? numberOption(
+          options,
+          'k',
+          0,
+          (n) => Number.isInteger(n) && n >= 1 && n <= MAX_K,
+          `a whole number from 1 to ${MAX_K}`,
+          usage,
+        )
+      : null,
+  };
 }

@@ -28,6 +28,11 @@ export interface LabBrowserOptions {
   onProgress(line: string): void;
   /** Uncaught errors of the harness page itself. */
   onPageError(message: string): void;
+  /**
+   * Let Playwright close the browser and exit on Ctrl-C (the default). The run command says false:
+   * it pauses the run on Ctrl-C and needs the browser until the checkpoint is saved.
+   */
+  handleSigint?: boolean;
 }
 
 /**
@@ -65,7 +70,12 @@ export async function openLabBrowser(options: LabBrowserOptions): Promise<LabBro
   let browser: Browser | null = null;
   try {
     await server.listen();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      handleSIGINT: options.handleSigint ?? true,
+    });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (error) => options.onPageError(error.message));
     await page.exposeFunction('labProgress', (line: string) => options.onProgress(line));

@@ -4,6 +4,8 @@ import { runBenchEngineCommand } from './bench-engine.ts';
 import { runBenchEnvCommand } from './bench-env.ts';
 import { runExpertsCommand } from './experts.ts';
 import { processIo, type CliIo } from './io.ts';
+import { runPretrainCommand } from './pretrain.ts';
+import { runRunCommand } from './run.ts';
 
 /**
  * The headless runner, `npm run lab -- <command>`: long work without a person at the page.
@@ -22,6 +24,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         return await runBenchEnvCommand(command, io);
       case 'bench-engine':
         return await runBenchEngineCommand(command, io);
+      case 'run':
+        return await runRunCommand(command, io);
+      case 'pretrain':
+        return await runPretrainCommand(command.argv, io);
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -34,5 +40,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
+  const code = await main(process.argv.slice(2));
+  // Dawn (a Node run on WebGPU) keeps the event loop alive after its device is gone. Writes to
+  // stdout and stderr are synchronous on Linux, so nothing printed is lost by leaving at once.
+  process.exit(code);
 }

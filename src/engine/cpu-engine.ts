@@ -18,15 +18,17 @@ import type {
   GenerateOptions,
   TrainStepResult,
 } from './engine.ts';
+import { createKeyValueCache, forwardCached } from '../model/reference/decode.ts';
 import { stopIndex } from '../model/stops.ts';
 import { sampleToken } from './sampling.ts';
 
 /**
  * The engine on the CPU reference (model/reference, float64) for browsers without WebGPU: the
- * same calls and checkpoints as the WebGPU engine, far slower. Generation has no KV cache: every
- * new token runs the forward over its whole row (fine for the small models a CPU can train). It
- * draws tokens with the GPU sampler's hash and Gumbel-max rule, so a seed draws the same tokens on
- * both engines wherever their float32 and float64 logits agree on the winner.
+ * same calls and checkpoints as the WebGPU engine, far slower. Generation reads each prompt once
+ * and keeps its keys and values (model/reference/decode.ts), so every new token costs one token's
+ * forward; positions count from each prompt's first token, as on the GPU. It draws tokens with
+ * the GPU sampler's hash and Gumbel-max rule, so a seed draws the same tokens on both engines
+ * wherever their float32 and float64 logits agree on the winner.
  */
 
 interface CpuModel {
@@ -74,51 +76,11 @@ export class CpuEngine implements Engine {
 
   async generate(prompts: readonly Int32Array[], options: GenerateOptions): Promise<Generation[]> {
     const { layout, params } = this.current();
-    const { config } = layout;
-    if (prompts.length === 0) return [];
-    const P = Math.max(...prompts.map((prompt) => prompt.length));
-    if (Math.min(...prompts.map((prompt) => prompt.length)) === 0) {
-      throw new Error('Every prompt needs at least one token.');
-    }
-    if (P >= config.context) {
-      throw new Error(
-        `A prompt has ${P} tokens; the model reads at most ${config.context - 1} before generating.`,
-      );
-    }
-    if (!(options.temperature >= 0))
-      throw new Error(`temperature must be >= 0 (got ${options.temperature}).`);
-    // As on the GPU, where the rows share one cache: the longest prompt bounds every row's length.
-    const maxNew = Math.min(options.maxNewTokens, config.context - P);
-    if (!Number.isInteger(maxNew) || maxNew < 1) {
-      throw new Error(`maxNewTokens must be a positive integer (got ${options.maxNewTokens}).`);
-    }
-    const seed = (options.seed ?? 0) >>> 0;
-    const stops = (options.stopSequences ?? []).filter((stop) => stop.length > 0);
-    const V = config.vocabSize;
-    return prompts.map((prompt, row) => {
-      const sequence = Array.from(prompt);
-      const tokens: number[] = [];
-      const logProbs: number[] = [];
-      while (tokens.length < maxNew && stopIndex(Int32Array.from(tokens), stops) < 0) {
-        const T = sequence.length;
-        const { logits } = modelForward(layout, params, {
-          batchSize: 1,
-          seqLen: T,
-          tokens: Int32Array.from(sequence),
-        });
-        const last = logits.subarray((T - 1) * V, T * V);
-        const { token, logProb } = sampleToken(last, options.temperature, seed, tokens.length, row);
-        tokens.push(token);
-        logProbs.push(logProb);
-        sequence.push(token);
-      }
-      const end = stopIndex(Int32Array.from(tokens), stops);
-      return {
-        tokens: Int32Array.from(tokens),
-        logProbs: Float32Array.from(logProbs),
-        finish: end >= 0 ? 'stop' : 'length',
-      };
-    });
+    return generateCached(layout, params, prompts, options).map((row) => ({
+      tokens: Int32Array.from(row.tokens),
+      logProbs: Float32Array.from(row.logProbs),
+      finish: row.finish,
+    }));
   }
 
   async saveCheckpoint(): Promise<EngineCheckpoint> {
@@ -165,5 +127,76 @@ export class CpuEngine implements Engine {
     if (this.model === null)
       throw new Error('No model yet: call create(config, seed) or loadCheckpoint first.');
     return this.model;
+  }
+}
+
+/** One row of generateCached: its log-probabilities in float64, before the engine rounds them. */
+export interface CachedGeneration {
+  readonly tokens: readonly number[];
+  readonly logProbs: readonly number[];
+  readonly finish: 'stop' | 'length';
+}
+
+/**
+ * The CPU engine's generation: each row reads its prompt once into its own key-value cache, then
+ * decodes one token per step. The rules are the GPU's (gpu/generate.ts): the longest prompt
+ * bounds every row's new tokens, row b samples from stream (seed, step, b), and a row ends after
+ * the first stop sequence it generates.
+ */
+export function generateCached(
+  layout: ParameterLayout,
+  params: Float64Array,
+  prompts: readonly ArrayLike<number>[],
+  options: GenerateOptions,
+): CachedGeneration[] {
+  const { config } = layout;
+  if (prompts.length === 0) return [];
+  const P = Math.max(...prompts.map((prompt) => prompt.length));
+  if (Math.min(...prompts.map((prompt) => prompt.length)) === 0) {
+    throw new Error('Every prompt needs at least one token.');
+  }
+  if (P >= config.context) {
+    throw new Error(
+      `A prompt has ${P} tokens; the model reads at most ${config.context - 1} before generating.`,
+    );
+  }
+  if (!(options.temperature >= 0)) throw new Error(`temperature must be >= 0 (got ${options.temperature}).`);
+  // As on the GPU, where the rows share one cache: the longest prompt bounds every row's length.
+  const maxNew = Math.min(options.maxNewTokens, config.context - P);
+  if (!Number.isInteger(maxNew) || maxNew < 1) {
+    throw new Error(`maxNewTokens must be a positive integer (got ${options.maxNewTokens}).`);
+  }
+  const seed = (options.seed ?? 0) >>> 0;
+  const stops = (options.stopSequences ?? []).filter((stop) => stop.length > 0);
+  const V = config.vocabSize;
+  // Each row reads its own prompt into a cache of its own length (no padding on the CPU); then
+  // every step decodes one token for each row still going, all of them through one forward.
+  const caches = prompts.map((prompt) => createKeyValueCache(config, prompt.length + maxNew - 1));
+  let logits: Float64Array = new Float64Array(prompts.length * V);
+  for (const [b, prompt] of prompts.entries()) {
+    logits.set(forwardCached(layout, params, [caches[b]!], [prompt]), b * V);
+  }
+  const rows = prompts.map(() => ({ tokens: [] as number[], logProbs: [] as number[] }));
+  const finish = new Array<CachedGeneration['finish'] | null>(prompts.length).fill(null);
+  let going = prompts.map((_, b) => b);
+  for (;;) {
+    for (const [k, b] of going.entries()) {
+      const { tokens, logProbs } = rows[b]!;
+      const row = logits.subarray(k * V, (k + 1) * V);
+      const { token, logProb } = sampleToken(row, options.temperature, seed, tokens.length, b);
+      tokens.push(token);
+      logProbs.push(logProb);
+      if (stopIndex(Int32Array.from(tokens), stops) >= 0) finish[b] = 'stop';
+      else if (tokens.length === maxNew) finish[b] = 'length';
+    }
+    going = going.filter((b) => finish[b] === null);
+    if (going.length === 0) return rows.map((row, b) => ({ ...row, finish: finish[b]! }));
+    const next = going.map((b) => rows[b]!.tokens.slice(-1));
+    logits = forwardCached(
+      layout,
+      params,
+      going.map((b) => caches[b]!),
+      next,
+    );
   }
 }

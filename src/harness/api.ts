@@ -1,8 +1,13 @@
+import type { BackendChoice } from '../engine/open.ts';
 import type { Observation } from '../env/env.ts';
 import { taskPageUrl } from '../env/iframe-host.ts';
 import type { PoolEpisode } from '../env/pool.ts';
 import { expertPolicy, noisyPolicy, type EpisodeResult, type StepPolicy } from '../experts/episode.ts';
 import { getExpert } from '../experts/registry.ts';
+import type { ResultsFile } from '../store/export.ts';
+import type { MetricRecord, RunStatus, RunSummary } from '../store/records.ts';
+import type { RunConfig } from '../train/config.ts';
+import type { RunEvent } from '../train/run.ts';
 import type { BenchEngineReport, BenchEngineRequest } from './bench-engine-plan.ts';
 
 /**
@@ -20,6 +25,65 @@ export interface LabHarness {
   closeDriven(): void;
   /** The engine benchmark on this page's WebGPU, with the TF.js comparison (bench-engine.ts). */
   benchEngine(request: BenchEngineRequest): Promise<BenchEngineReport>;
+  /**
+   * Creates a training run (or takes up a stored one by id) in this page's IndexedDB and starts it,
+   * with its task pages in the pool area; resolves with the run's id, its name and describeEngine's
+   * sentence once it is under way.
+   */
+  startTraining(request: RunTrainingRequest): Promise<{ runId: string; name: string; engine: string }>;
+  /** Waits for the run startTraining began to finish, pause or fail. */
+  trainingResult(): Promise<RunTrainingReport>;
+  /** startTraining, then trainingResult. */
+  runTraining(request: RunTrainingRequest): Promise<RunTrainingReport>;
+  /** Pauses the run under way: it finishes its step, saves a checkpoint and resolves as 'paused'. */
+  pauseTraining(): void;
+  /** What the store holds of a run: its status, metric rows and checkpoint steps. */
+  trainingStatus(runId: string, storeName?: string): Promise<RunTrainingStatus>;
+  /** The run's results file and its last checkpoint's weights (safetensors, base64), for the CLI's --out. */
+  exportTraining(runId: string, storeName?: string): Promise<RunExport>;
+}
+
+export interface RunTrainingRequest {
+  /** A new run's configuration, as read from its file (checked in the page); ignored with resumeRunId. */
+  config?: unknown;
+  /** Take up this stored run from its last checkpoint instead of creating one. */
+  resumeRunId?: string;
+  builtInPage: string;
+  backend: BackendChoice;
+  /** Episodes side by side; default the configuration's env.poolSize. */
+  poolSize?: number;
+  /** The IndexedDB database; default the lab's own (the Train page's). */
+  storeName?: string;
+}
+
+export interface RunTrainingReport {
+  runId: string;
+  status: RunStatus;
+  error: string | null;
+  summary: RunSummary | null;
+  /** The step of the last checkpoint (where a resume starts), or null. */
+  lastCheckpoint: number | null;
+  /** describeEngine's sentence, and the adapter or CPU engine that ran. */
+  engine: string;
+  adapter: string;
+  backend: 'webgpu' | 'cpu';
+}
+
+export interface RunTrainingStatus {
+  status: RunStatus | null;
+  step: number;
+  /** In store order: step order, the training row before the evaluation. */
+  metrics: { kind: MetricRecord['kind']; step: number }[];
+  /** In step order, with when each was saved (ms since the epoch). */
+  checkpoints: { step: number; createdAt: number }[];
+  summary: RunSummary | null;
+}
+
+export interface RunExport {
+  results: ResultsFile;
+  /** The last checkpoint's parameters as safetensors, base64 (page.evaluate carries only JSON). */
+  weightsBase64: string | null;
+  weightsStep: number | null;
 }
 
 /** Which page to load for a task: official pages from the official folder, built-in ones from `builtInPage`. */
@@ -148,4 +212,89 @@ export function pageAddress({ task, source, builtInPage }: PageRequest): string 
 export function expertRunPolicy(episode: { task: string; seed: number }, errorRate: number): StepPolicy {
   const expert = expertPolicy(getExpert(episode.task));
   return errorRate > 0 ? noisyPolicy(expert, errorRate, `${episode.task}/${episode.seed}`) : expert;
+}
+
+/**
+ * Turns a run's events into progress lines: every status change and evaluation, and at most one
+ * line per interval for training steps and episode progress (phase, step, loss, held-out success, ETA).
+ */
+export class RunProgressLines {
+  private lastLine = -Infinity;
+  /** The first training row this reporter saw, and when: the pace is measured from there. */
+  private first: { done: number; at: number } | null = null;
+  private heldOut = '';
+
+  constructor(
+    private readonly config: RunConfig,
+    private readonly say: (line: string) => void,
+    private readonly everyMs = 3000,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  onEvent(event: RunEvent): void {
+    switch (event.type) {
+      case 'status':
+        this.say(`run ${event.status}: ${event.message}`);
+        return;
+      case 'progress':
+        if (this.due(event.done === event.total))
+          this.say(
+            `${event.what}: ${event.done}/${event.total} episodes${event.etaMs === null ? '' : `, ETA ${duration(event.etaMs)}`}`,
+          );
+        return;
+      case 'metric':
+        this.onMetric(event.metric);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onMetric(metric: MetricRecord): void {
+    const v = metric.values;
+    if (metric.kind === 'eval') {
+      this.heldOut = `held-out goals ${percent(v.heldOutGoalSuccess)}`;
+      this.say(
+        `eval at step ${metric.step}: held-out goals ${percent(v.heldOutGoalSuccess)} ± ${percent(v.heldOutGoalStderr)}, ` +
+          `held-out tasks ${percent(v.heldOutTaskSuccess)} ± ${percent(v.heldOutTaskStderr)}, ${metric.flops.toExponential(2)} FLOPs`,
+      );
+      return;
+    }
+    const sft = metric.phase === 'sft';
+    const done = sft ? metric.step : (v.iteration ?? 0);
+    const total = sft ? this.config.sft.steps : this.config.rl.iterations;
+    const now = this.now();
+    // The pace counts the evaluations in between, as the steps to come will have theirs.
+    this.first ??= { done, at: now };
+    if (!this.due(done === total)) return;
+    const measured = done - this.first.done;
+    const msPer = measured > 0 ? (now - this.first.at) / measured : null;
+    const parts = [
+      `${sft ? 'SFT step' : 'RL iteration'} ${done}/${total}`,
+      v.loss === undefined ? null : `loss ${v.loss.toFixed(4)}`,
+      v.reward === undefined ? null : `reward ${v.reward.toFixed(3)}`,
+      this.heldOut || null,
+      msPer === null ? null : `ETA ${duration(msPer * Math.max(0, total - done))}`,
+    ];
+    this.say(parts.filter((p) => p !== null).join(', '));
+  }
+
+  private due(last: boolean): boolean {
+    const now = this.now();
+    if (!last && now - this.lastLine < this.everyMs) return false;
+    this.lastLine = now;
+    return true;
+  }
+}
+
+function percent(fraction: number | undefined): string {
+  return fraction === undefined ? '?' : `${(100 * fraction).toFixed(1)}%`;
+}
+
+/** "42 s", "7 min", "2.5 h". */
+export function duration(ms: number): string {
+  const s = ms / 1000;
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
 }

@@ -1,3 +1,4 @@
+import type { Engine } from '../engine/engine.ts';
 import { TaskEnv, type StepResult } from '../env/env.ts';
 import { IframePageHost } from '../env/iframe-host.ts';
 import { EnvPool } from '../env/pool.ts';
@@ -5,9 +6,14 @@ import {
   expertRunPolicy,
   pageAddress,
   progressLine,
+  RunProgressLines,
   summarizeEpisodes,
   type DrivenState,
   type LabHarness,
+  type RunExport,
+  type RunTrainingReport,
+  type RunTrainingRequest,
+  type RunTrainingStatus,
 } from './api.ts';
 
 /*
@@ -22,6 +28,8 @@ const READY_TIMEOUT_MS = 15_000;
 const poolArea = element('pool');
 const drivenArea = element('driven');
 let driven: TaskEnv | null = null;
+let training: TrainingRun | null = null;
+let lastTraining: Promise<RunTrainingReport> | null = null;
 
 function element(id: string): HTMLElement {
   const found = document.getElementById(id);
@@ -102,6 +110,189 @@ const lab: LabHarness = {
       tfjs: request.tfjs ? (plan) => measureTfjs(plan, say) : { skipped: 'skipped with --no-tfjs' },
     });
   },
+
+  async startTraining(request) {
+    if (training) {
+      throw new Error(
+        `Run ${training.runId} is already under way in this page: wait for trainingResult() or call pauseTraining().`,
+      );
+    }
+    const run = await startTrainingRun(request);
+    training = run;
+    lastTraining = run.result.finally(() => {
+      if (training === run) training = null;
+    });
+    // Whoever waits later gets the outcome; nobody waiting must not make it an unhandled rejection.
+    lastTraining.catch(() => undefined);
+    return { runId: run.runId, name: run.name, engine: run.engine };
+  },
+
+  trainingResult() {
+    if (!lastTraining)
+      return Promise.reject(new Error('No run was started in this page: call startTraining first.'));
+    return lastTraining;
+  },
+
+  async runTraining(request) {
+    await lab.startTraining(request);
+    return lab.trainingResult();
+  },
+
+  pauseTraining() {
+    training?.pause();
+  },
+
+  trainingStatus,
+  exportTraining,
 };
+
+/*
+ * Training runs. The train code, Dexie and the engine client load on the first call, so that the
+ * experts and benchmarks do not wait for them.
+ */
+
+interface TrainingRun {
+  runId: string;
+  name: string;
+  engine: string;
+  result: Promise<RunTrainingReport>;
+  pause(): void;
+}
+
+/** The engine runs in the engine worker (EngineClient), as on the Train page: see startTrainingRun. */
+async function startTrainingRun(request: RunTrainingRequest): Promise<TrainingRun> {
+  const [{ createRun, envOptionsOf, executeRun }, { DexieStore }, { EngineClient }, { describeEngine }] =
+    await Promise.all([
+      import('../train/run.ts'),
+      import('../store/db.ts'),
+      import('../engine/client.ts'),
+      import('../engine/engine.ts'),
+    ]);
+  const store = new DexieStore(request.storeName);
+  let engine: Engine | null = null;
+  let pool: EnvPool | null = null;
+  try {
+    // The worker keeps a CPU-engine fallback's long computations off this thread, where the task
+    // pages' iframes and the CLI's calls (pause, status) run; with WebGPU it costs only copies.
+    engine = await EngineClient.start({ backend: request.backend });
+    const info = await engine.info();
+    const run = request.resumeRunId
+      ? await store.getRun(request.resumeRunId)
+      : await createRun(store, request.config ?? {});
+    if (!run) {
+      throw new Error(
+        `No run with id ${request.resumeRunId} in this browser's store: resume a run this browser profile holds.`,
+      );
+    }
+    const opened = engine;
+    const runner = new EnvPool(poolArea, {
+      size: request.poolSize ?? run.config.env.poolSize,
+      env: { ...envOptionsOf(run.config.env), readyTimeoutMs: READY_TIMEOUT_MS },
+      pageUrl: (episode) => pageAddress({ ...episode, builtInPage: request.builtInPage }),
+    });
+    pool = runner;
+    const controller = new AbortController();
+    const lines = new RunProgressLines(run.config, (line) => window.labProgress?.(line));
+    const result = executeRun(
+      run.id,
+      { engine: opened, runner, store, loadAsset },
+      { signal: controller.signal, onEvent: (event) => lines.onEvent(event) },
+    )
+      // A run that fails is stored as failed with its message: the report carries it, as for a pause.
+      .catch(async (error: unknown) => {
+        console.error(error);
+        return (await store.getRun(run.id)) ?? Promise.reject(error);
+      })
+      .then(async (record): Promise<RunTrainingReport> => {
+        const checkpoints = await store.listCheckpoints(record.id);
+        return {
+          runId: record.id,
+          status: record.status,
+          error: record.error,
+          summary: record.summary,
+          lastCheckpoint: checkpoints.at(-1)?.step ?? null,
+          engine: describeEngine(info),
+          adapter: info.adapter,
+          backend: info.backend,
+        };
+      })
+      .finally(async () => {
+        runner.dispose();
+        await opened.dispose();
+        store.close();
+      });
+    return {
+      runId: run.id,
+      name: run.name,
+      engine: describeEngine(info),
+      result,
+      pause: () => controller.abort(),
+    };
+  } catch (error) {
+    pool?.dispose();
+    await engine?.dispose();
+    store.close();
+    throw error;
+  }
+}
+
+/** A file of public/, as the dev server and the built app serve it. */
+async function loadAsset(path: string): Promise<ArrayBuffer> {
+  const response = await fetch(`/${path}`);
+  if (!response.ok) {
+    throw new Error(
+      `Could not load /${path} (HTTP ${response.status}): the file belongs in public/${path}; restore it from the repository.`,
+    );
+  }
+  return response.arrayBuffer();
+}
+
+async function trainingStatus(runId: string, storeName?: string): Promise<RunTrainingStatus> {
+  const { DexieStore } = await import('../store/db.ts');
+  const store = new DexieStore(storeName);
+  try {
+    const run = await store.getRun(runId);
+    const metrics = await store.metrics(runId);
+    const checkpoints = await store.listCheckpoints(runId);
+    return {
+      status: run?.status ?? null,
+      step: run?.state.step ?? 0,
+      metrics: metrics.map((m) => ({ kind: m.kind, step: m.step })),
+      checkpoints: checkpoints.map((c) => ({ step: c.step, createdAt: c.createdAt })),
+      summary: run?.summary ?? null,
+    };
+  } finally {
+    store.close();
+  }
+}
+
+async function exportTraining(runId: string, storeName?: string): Promise<RunExport> {
+  const [{ DexieStore }, { exportResults }] = await Promise.all([
+    import('../store/db.ts'),
+    import('../store/export.ts'),
+  ]);
+  const store = new DexieStore(storeName);
+  try {
+    const results = await exportResults(store, [runId]);
+    const latest = await store.latestCheckpoint(runId);
+    return {
+      results,
+      weightsBase64: latest ? base64(latest.weights) : null,
+      weightsStep: latest?.step ?? null,
+    };
+  } finally {
+    store.close();
+  }
+}
+
+function base64(buffer: ArrayBuffer): string {
+  const bytes = new Uint8Array(buffer);
+  const chunks: string[] = [];
+  // String.fromCharCode takes its bytes as arguments: a chunk at a time stays under the argument limit.
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    chunks.push(String.fromCharCode(...bytes.subarray(i, i + 0x8000)));
+  }
+  return btoa(chunks.join(''));
+}
 
 window.lab = lab;

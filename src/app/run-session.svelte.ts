@@ -1,0 +1,237 @@
+import { EnvPool } from '../env/pool.ts';
+import type { EpisodeResult } from '../experts/episode.ts';
+import { exportResults, metricsCsv } from '../store/export.ts';
+import type { MetricRecord, RunRecord } from '../store/records.ts';
+import type { LabStore } from '../store/store.ts';
+import type { RunConfig } from '../train/config.ts';
+import { createRun, envOptionsOf, executeRun, type RunEvent } from '../train/run.ts';
+import { loadApiKey } from './data-settings.ts';
+import type { EngineSession } from './engine-session.svelte.ts';
+import { downloadText, errorMessage, fileStamp, loadAsset } from './lab-format.ts';
+
+export interface RunProgress {
+  what: string;
+  done: number;
+  total: number;
+  etaMs: number | null;
+}
+
+/**
+ * The Train page's work: the runs in the store, the selected one's metrics (its curves), and at
+ * most one run executing in this page, on the page's engine and an env pool whose iframes the page
+ * shows. Everything shown is read back from the store, so a reload loses nothing: a run the store
+ * still calls 'running' with nothing executing here was cut off, and Resume continues it from its
+ * last checkpoint.
+ */
+export class RunSession {
+  runs = $state.raw<RunRecord[]>([]);
+  selectedId = $state<string | null>(null);
+  /** The selected run's metric rows, in step order; live rows are appended as they arrive. */
+  metrics = $state.raw<MetricRecord[]>([]);
+  /** The run executing in this page. */
+  activeId = $state<string | null>(null);
+  statusMessage = $state<string | null>(null);
+  progress = $state.raw<RunProgress | null>(null);
+  lastEpisode = $state.raw<EpisodeResult | null>(null);
+  lastCheckpoint = $state<number | null>(null);
+  error = $state<string | null>(null);
+  pausing = $state(false);
+
+  readonly selected = $derived(this.runs.find((run) => run.id === this.selectedId) ?? null);
+
+  private abort: AbortController | null = null;
+  private pool: EnvPool | null = null;
+  private disposed = false;
+
+  constructor(
+    readonly store: LabStore,
+    readonly engine: EngineSession,
+  ) {}
+
+  /** Lists the runs and shows the newest (or the one selected) with its stored metrics. */
+  async load(): Promise<void> {
+    await this.refresh();
+    const id = this.selectedId ?? this.runs[0]?.id ?? null;
+    if (id) await this.select(id);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const runs = await this.store.listRuns();
+      if (!this.disposed) this.runs = runs;
+    } catch (error) {
+      this.error = `Could not read the stored runs: ${errorMessage(error)}`;
+    }
+  }
+
+  async select(id: string): Promise<void> {
+    this.selectedId = id;
+    try {
+      const metrics = await this.store.metrics(id);
+      if (this.selectedId === id && !this.disposed) this.metrics = metrics;
+    } catch (error) {
+      this.error = `Could not read the run's metrics: ${errorMessage(error)}`;
+    }
+  }
+
+  /** Stored 'running', but not executing here: a reload or a crash cut it off. */
+  isInterrupted(run: RunRecord): boolean {
+    return run.status === 'running' && run.id !== this.activeId;
+  }
+
+  canResume(run: RunRecord): boolean {
+    return (
+      this.activeId === null &&
+      (run.status === 'paused' || run.status === 'created' || this.isInterrupted(run))
+    );
+  }
+
+  /** Stores a new run with `config` and executes it, its iframes placed in `container`. */
+  async start(config: RunConfig, container: HTMLElement): Promise<void> {
+    if (this.activeId !== null) return;
+    let run: RunRecord;
+    try {
+      run = await createRun(this.store, config);
+    } catch (error) {
+      this.error = errorMessage(error);
+      return;
+    }
+    await this.refresh();
+    await this.execute(run.id, container);
+  }
+
+  /** Executes (or resumes) a stored run until it finishes, fails or is paused. */
+  async execute(runId: string, container: HTMLElement): Promise<void> {
+    if (this.activeId !== null) return;
+    const run = this.runs.find((r) => r.id === runId) ?? (await this.store.getRun(runId));
+    if (!run) return;
+    this.activeId = runId;
+    this.error = null;
+    this.progress = null;
+    this.lastEpisode = null;
+    this.pausing = false;
+    this.statusMessage = 'Starting the engine…';
+    await this.select(runId);
+    const abort = new AbortController();
+    this.abort = abort;
+    try {
+      const engine = await this.engine.ready();
+      this.pool?.dispose();
+      container.replaceChildren();
+      const pool = new EnvPool(container, {
+        size: run.config.env.poolSize,
+        env: envOptionsOf(run.config.env),
+      });
+      this.pool = pool;
+      const apiKey = loadApiKey();
+      const done = await executeRun(
+        runId,
+        // An LLM teacher's key is never stored: the one entered on the Data page (this tab) serves.
+        { engine, runner: pool, store: this.store, loadAsset, ...(apiKey ? { llmApiKey: apiKey } : {}) },
+        { signal: abort.signal, onEvent: (event) => this.onEvent(runId, event) },
+      );
+      this.statusMessage = finalMessage(done);
+      if (done.status === 'failed' && done.error) this.error = done.error;
+    } catch (error) {
+      this.error = `${errorMessage(error)}${this.engine.error ? ` ${this.engine.error}` : ''}`;
+      this.statusMessage = null;
+    } finally {
+      this.abort = null;
+      this.activeId = null;
+      this.pausing = false;
+      this.progress = null;
+      await this.refresh();
+      if (this.selectedId === runId) await this.select(runId);
+    }
+  }
+
+  /** The run saves a checkpoint after its current step and stops, 'paused'. */
+  pause(): void {
+    if (!this.abort) return;
+    this.pausing = true;
+    this.statusMessage = 'Pausing after the current step (a checkpoint is saved)…';
+    this.abort.abort();
+  }
+
+  async remove(id: string): Promise<void> {
+    if (id === this.activeId) return;
+    try {
+      await this.store.deleteRun(id);
+    } catch (error) {
+      this.error = `Could not delete the run: ${errorMessage(error)}`;
+    }
+    if (this.selectedId === id) {
+      this.selectedId = null;
+      this.metrics = [];
+    }
+    await this.load();
+  }
+
+  /** Downloads the runs (all of them when `ids` is empty) as the results JSON, or their metrics as CSV. */
+  async exportRuns(ids: readonly string[], format: 'json' | 'csv'): Promise<void> {
+    try {
+      const results = await exportResults(this.store, ids.length ? ids : this.runs.map((run) => run.id));
+      const stamp = fileStamp();
+      if (format === 'json') {
+        downloadText(`lab-results-${stamp}.json`, JSON.stringify(results, null, 2), 'application/json');
+      } else {
+        downloadText(`lab-metrics-${stamp}.csv`, metricsCsv(results.runs), 'text/csv');
+      }
+    } catch (error) {
+      this.error = `The export failed: ${errorMessage(error)}`;
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.abort?.abort();
+    this.pool?.dispose();
+    this.pool = null;
+  }
+
+  private onEvent(runId: string, event: RunEvent): void {
+    if (this.disposed) return;
+    switch (event.type) {
+      case 'status':
+        this.statusMessage = event.message;
+        this.runs = this.runs.map((run) => (run.id === runId ? { ...run, status: event.status } : run));
+        return;
+      case 'progress':
+        this.progress = { what: event.what, done: event.done, total: event.total, etaMs: event.etaMs };
+        return;
+      case 'metric':
+        if (this.selectedId === runId) this.metrics = withMetric(this.metrics, event.metric);
+        return;
+      case 'checkpoint':
+        this.lastCheckpoint = event.step;
+        // The stored record now holds the state after this step: the list shows its step and FLOPs.
+        void this.refresh();
+        return;
+      case 'episode':
+        this.lastEpisode = event.result;
+        return;
+    }
+  }
+}
+
+/** The rows with `metric` in its place: a resume recomputes rows after its checkpoint, replacing them. */
+export function withMetric(rows: readonly MetricRecord[], metric: MetricRecord): MetricRecord[] {
+  const kept = rows.filter((row) => !(row.kind === metric.kind && row.step === metric.step));
+  const index = kept.findIndex(
+    (row) => row.step > metric.step || (row.step === metric.step && row.kind === 'eval'),
+  );
+  return index === -1 ? [...kept, metric] : [...kept.slice(0, index), metric, ...kept.slice(index)];
+}
+
+function finalMessage(run: RunRecord): string {
+  switch (run.status) {
+    case 'finished':
+      return 'The run finished.';
+    case 'paused':
+      return `Paused at step ${run.state.step}: Resume continues from the last checkpoint.`;
+    case 'failed':
+      return 'The run failed.';
+    default:
+      return `The run stopped (${run.status}).`;
+  }
+}

@@ -1,0 +1,380 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { register } from 'node:module';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CpuEngine } from '../engine/cpu-engine.ts';
+import { describeEngine, type Engine, type EngineInfo } from '../engine/engine.ts';
+import { DomEnvPool } from '../env/dom-pool.ts';
+import { RunProgressLines, type RunTrainingReport } from '../harness/api.ts';
+import { exportResults } from '../store/export.ts';
+import { FileStore } from '../store/file-store.ts';
+import type { RunSummary } from '../store/records.ts';
+import { findTask } from '../tasks/registry.ts';
+import { parseRunConfig, type RunConfig } from '../train/config.ts';
+import { createRun, envOptionsOf, executeRun } from '../train/run.ts';
+import type { Command } from './args.ts';
+import type { CliIo } from './io.ts';
+import { callHarness, openLabBrowser } from './lab-browser.ts';
+
+type RunCommand = Extract<Command, { kind: 'run' }>;
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Exit code of a run paused by Ctrl-C (the shell's code for SIGINT). */
+export const PAUSED_EXIT_CODE = 130;
+
+/** The last line of stdout: the run's summary, where it ran, and its id. */
+export type RunOutput = RunSummary & {
+  run_id: string;
+  dom: 'browser' | 'node';
+  /** describeEngine's sentence. */
+  engine: string;
+  adapter: string;
+  backend: 'webgpu' | 'cpu';
+  name: string;
+};
+
+export interface RunCommandOptions {
+  /** Aborting it pauses the run at a checkpoint (Ctrl-C); by default SIGINT does. */
+  interrupt?: AbortSignal;
+}
+
+/** What a run ended as, whichever dom ran it. */
+type Outcome = Omit<RunTrainingReport, 'engine'> & { engine: string; name: string };
+
+/**
+ * `npm run lab -- run`: one training run without a UI. Browser mode (the reference) runs it in the
+ * harness page with task pages in iframes and the run in IndexedDB; Node mode runs it on happy-dom
+ * with the run in a folder. Returns the exit code: 0 finished, 1 failed, 2 a bad configuration,
+ * 130 paused by Ctrl-C (resumable with --resume).
+ */
+export async function runRunCommand(
+  command: RunCommand,
+  io: CliIo,
+  options: RunCommandOptions = {},
+): Promise<number> {
+  let input: unknown = null;
+  if (command.configPath !== null) {
+    const read = await readConfigFile(command.configPath);
+    if (typeof read === 'string') {
+      io.err(read);
+      return 2;
+    }
+    input = read.input;
+    if (command.resume !== null)
+      io.err(`--config ${command.configPath} is ignored: run ${command.resume} keeps its own configuration.`);
+  }
+
+  const interrupt = options.interrupt
+    ? { signal: options.interrupt, dispose: () => undefined }
+    : sigintSignal(io);
+  let outcome: Outcome;
+  try {
+    outcome =
+      command.dom === 'node'
+        ? await runInNode(command, input, io, interrupt.signal)
+        : await runInBrowser(command, input, io, interrupt.signal);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(error.message);
+      return 2;
+    }
+    throw error;
+  } finally {
+    interrupt.dispose();
+  }
+
+  if (outcome.status === 'finished' && outcome.summary !== null) {
+    const output: RunOutput = {
+      ...outcome.summary,
+      run_id: outcome.runId,
+      dom: command.dom,
+      engine: outcome.engine,
+      adapter: outcome.adapter,
+      backend: outcome.backend,
+      name: outcome.name,
+    };
+    if (!command.json) printSummary(output, io);
+    io.out(JSON.stringify(output));
+    return 0;
+  }
+  const resume = resumeCommand(command, outcome.runId);
+  if (outcome.status === 'paused') {
+    io.err(
+      `Run ${outcome.runId} paused` +
+        (outcome.lastCheckpoint === null
+          ? ' before its first checkpoint'
+          : ` at its checkpoint of step ${outcome.lastCheckpoint}`) +
+        (command.dom === 'node' ? `. Resume it with:\n  ${resume}` : `. ${BROWSER_RESUME_NOTE}`),
+    );
+    return PAUSED_EXIT_CODE;
+  }
+  io.err(`Run ${outcome.runId} ${outcome.status}: ${outcome.error ?? 'no reason given'}`);
+  if (outcome.lastCheckpoint !== null && command.dom === 'node')
+    io.err(`It can go on from step ${outcome.lastCheckpoint}:\n  ${resume}`);
+  return 1;
+}
+
+/** A configuration problem the user fixes in the file or the command line (exit 2). */
+class ConfigError extends Error {}
+
+/** The parsed JSON (checked with parseRunConfig), or the message that says what is wrong with the file. */
+export async function readConfigFile(path: string): Promise<{ input: unknown; config: RunConfig } | string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return `Cannot read the run configuration ${path}: ${(error as Error).message}. Name a JSON file, e.g. configs/micro-sft.json.`;
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(text);
+  } catch (error) {
+    return `The run configuration ${path} is not JSON: ${(error as Error).message}.`;
+  }
+  try {
+    return { input, config: parseRunConfig(input, path) };
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** Browser-mode runs live in the headless browser's IndexedDB, which goes when the command ends. */
+const BROWSER_RESUME_NOTE =
+  "A browser-mode run lives in the headless browser's IndexedDB, which goes with the browser when " +
+  'this command ends, so it cannot be resumed by another command yet: to pause and resume across ' +
+  'commands, run with --dom node (its runs stay in the --out folder).';
+
+function resumeCommand(command: RunCommand, runId: string): string {
+  const parts = ['npm run lab -- run --resume', runId, '--dom', command.dom];
+  if (command.dom === 'node' && command.outDir !== null) parts.push('--out', command.outDir);
+  if (command.engine !== 'auto') parts.push('--engine', command.engine);
+  if (command.json) parts.push('--json');
+  return parts.join(' ');
+}
+
+/** First Ctrl-C: pause at a checkpoint; a second one: quit at once. */
+function sigintSignal(io: CliIo): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(PAUSED_EXIT_CODE);
+    io.err(
+      'Pausing: the run finishes its step and saves a checkpoint (Ctrl-C again quits at once, losing that step).',
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+async function runInNode(
+  command: RunCommand,
+  input: unknown,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<Outcome> {
+  const outDir = resolve(command.outDir ?? 'runs');
+  const store = new FileStore(outDir);
+  const run = await findOrCreateRun(command, input, store, `the folder ${outDir}`);
+  const { engine, info } = await openNodeEngine(command.engine);
+  io.err(`Run ${run.id} (${run.name}) in Node on happy-dom, store ${outDir}. ${describeEngine(info)}`);
+  const runner = new DomEnvPool(command.k ?? run.config.env.poolSize, envOptionsOf(run.config.env));
+  const lines = new RunProgressLines(run.config, (line) => io.err(line));
+  try {
+    const record = await executeRun(
+      run.id,
+      {
+        engine,
+        runner,
+        store,
+        loadAsset: async (path) => {
+          const bytes = await readFile(join(PROJECT_ROOT, 'public', path));
+          return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+        },
+        skipTask: (task) =>
+          findTask(task)?.needsCoordinates
+            ? 'needs coordinates, which happy-dom has no layout for (run it with --dom browser)'
+            : null,
+      },
+      { signal, onEvent: (event) => lines.onEvent(event) },
+    ).catch(async (error: unknown) => {
+      // The run is stored as failed with the error's message; the stack helps when it is a bug.
+      io.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      return (await store.getRun(run.id)) ?? Promise.reject(error);
+    });
+    const checkpoints = await store.listCheckpoints(run.id);
+    if (record.status === 'finished') {
+      const file = join(outDir, `${run.id}.results.json`);
+      await writeFile(file, JSON.stringify(await exportResults(store, [run.id])));
+      io.err(`Results file: ${file}; checkpoints in ${join(outDir, 'checkpoints', run.id)}.`);
+    }
+    return {
+      runId: run.id,
+      name: run.name,
+      status: record.status,
+      error: record.error,
+      summary: record.summary,
+      lastCheckpoint: checkpoints.at(-1)?.step ?? null,
+      engine: describeEngine(info),
+      adapter: info.adapter,
+      backend: info.backend,
+    };
+  } finally {
+    runner.dispose();
+    await engine.dispose();
+  }
+}
+
+async function findOrCreateRun(
+  command: RunCommand,
+  input: unknown,
+  store: FileStore,
+  where: string,
+): Promise<{ id: string; name: string; config: RunConfig }> {
+  if (command.resume === null) return createRun(store, input);
+  const run = await store.getRun(command.resume);
+  if (run) return run;
+  const known = (await store.listRuns()).map((r) => `${r.id} (${r.name}, ${r.status})`);
+  throw new ConfigError(
+    `No run ${command.resume} in ${where}. ` +
+      (known.length
+        ? `Runs there: ${known.slice(0, 10).join('; ')}.`
+        : 'It holds no runs: name the --out folder the run used.'),
+  );
+}
+
+/** Dawn's GPU object, held for the life of the process: collecting it tears its device down. */
+let dawn: GPU | null = null;
+
+/** cpu: the float64 reference engine; webgpu: Dawn (the `webgpu` package); auto: Dawn, else the CPU. */
+async function openNodeEngine(choice: RunCommand['engine']): Promise<{ engine: Engine; info: EngineInfo }> {
+  let engine: Engine;
+  if (choice === 'cpu') {
+    engine = new CpuEngine();
+  } else {
+    try {
+      const { create, globals } = await import('webgpu');
+      // Dawn's GPU* classes (GPUBufferUsage, ...) are what the kernels name, as in a browser.
+      Object.assign(globalThis, globals);
+      registerRawTextHook();
+      const { GpuEngine } = await import('../engine/gpu-engine.ts');
+      dawn = create([]);
+      engine = await GpuEngine.open({ gpu: dawn });
+    } catch (error) {
+      if (choice === 'webgpu') {
+        throw new Error(
+          `WebGPU on Dawn did not start: ${(error as Error).message}. Check the GPU driver (VK_ICD_FILENAMES), or run with --engine cpu.`,
+          { cause: error },
+        );
+      }
+      engine = new CpuEngine(`Dawn did not start (${(error as Error).message})`);
+    }
+  }
+  return { engine, info: await engine.info() };
+}
+
+/**
+ * The kernels are imported as Vite does it (`./x.wgsl?raw`: the file's text). Vite and the bundle of
+ * scripts/pack-gpu-bench.sh handle that themselves; under tsx this Node module hook does, so the
+ * GPU engine is imported only after it is registered.
+ */
+const RAW_TEXT_HOOK = `
+import { readFile } from 'node:fs/promises';
+export async function resolve(specifier, context, next) {
+  if (!specifier.endsWith('?raw')) return next(specifier, context);
+  return { url: new URL(specifier, context.parentURL).href, shortCircuit: true };
+}
+export async function load(url, context, next) {
+  if (!url.endsWith('?raw')) return next(url, context);
+  const file = new URL(url);
+  file.search = '';
+  const text = await readFile(file, 'utf8');
+  return { format: 'module', source: 'export default ' + JSON.stringify(text) + ';', shortCircuit: true };
+}`;
+
+let rawTextHookRegistered = false;
+
+function registerRawTextHook(): void {
+  // Under Vite (vitest) `?raw` imports already work, and Node's hooks do not apply there.
+  if (rawTextHookRegistered || (import.meta as { env?: unknown }).env !== undefined) return;
+  register(`data:text/javascript,${encodeURIComponent(RAW_TEXT_HOOK)}`);
+  rawTextHookRegistered = true;
+}
+
+async function runInBrowser(
+  command: RunCommand,
+  input: unknown,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<Outcome> {
+  if (command.resume !== null) {
+    // See BROWSER_RESUME_NOTE: the fresh browser's IndexedDB cannot hold the run.
+    throw new ConfigError(
+      `Run ${command.resume} is not in this fresh browser's IndexedDB. ${BROWSER_RESUME_NOTE}`,
+    );
+  }
+  const lab = await openLabBrowser({
+    // Ctrl-C pauses the run, which needs the browser until its checkpoint is saved.
+    handleSigint: false,
+    onProgress: (line) => io.err(line),
+    onPageError: (message) => io.err(`harness page error: ${message}`),
+  });
+  try {
+    const started = await callHarness(lab.page, 'startTraining', {
+      config: input,
+      builtInPage: lab.builtInPage,
+      backend: command.engine,
+      ...(command.k === null ? {} : { poolSize: command.k }),
+    });
+    io.err(
+      `Run ${started.runId} (${started.name}) in headless Chromium ${lab.chromiumVersion}, IndexedDB of the ` +
+        `harness page. ${started.engine}`,
+    );
+    const onAbort = (): void => void callHarness(lab.page, 'pauseTraining').catch(() => undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    let report: RunTrainingReport;
+    try {
+      report = await callHarness(lab.page, 'trainingResult');
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    if (command.outDir !== null) await writeBrowserOutputs(lab.page, report, command.outDir, io);
+    return { ...report, name: started.name };
+  } finally {
+    await lab.close();
+  }
+}
+
+/** --out in browser mode: the results file and the last checkpoint's weights, as Node mode leaves them. */
+async function writeBrowserOutputs(
+  page: Parameters<typeof callHarness>[0],
+  report: RunTrainingReport,
+  outDir: string,
+  io: CliIo,
+): Promise<void> {
+  const exported = await callHarness(page, 'exportTraining', report.runId);
+  await mkdir(outDir, { recursive: true });
+  const results = join(outDir, `${report.runId}.results.json`);
+  await writeFile(results, JSON.stringify(exported.results));
+  io.err(`Results file: ${results}`);
+  if (exported.weightsBase64 !== null) {
+    const weights = join(outDir, `${report.runId}.step-${exported.weightsStep}.weights.safetensors`);
+    await writeFile(weights, Buffer.from(exported.weightsBase64, 'base64'));
+    io.err(`Weights of step ${exported.weightsStep}: ${weights}`);
+  }
+}
+
+function printSummary(output: RunOutput, io: CliIo): void {
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  io.out(
+    `Run ${output.name} (${output.run_id}) finished on ${output.dom === 'node' ? 'Node' : 'Chromium'}: ${output.engine}`,
+  );
+  io.out(
+    `  held-out goals ${pct(output.heldout_goals_success)} ± ${pct(output.heldout_goals_stderr)}, ` +
+      `held-out tasks ${pct(output.heldout_tasks_success)} ± ${pct(output.heldout_tasks_stderr)} ` +
+      `(checkpoint of step ${output.selected_step} of ${output.steps})`,
+  );
+  io.out(`  ${output.flops.toExponential(3)} FLOPs in ${output.wall_s.toFixed(1)} s`);
+  for (const [task, success] of Object.entries(output.per_task))
+    io.out(`  ${task.padEnd(24)} ${pct(success)}`);
+}

@@ -1,0 +1,89 @@
+import { mount, unmount } from 'svelte';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import '../../src/app/app.css';
+import DataPage from '../../src/app/DataPage.svelte';
+import { DexieStore } from '../../src/store/db.ts';
+
+let target: HTMLElement;
+let store: DexieStore;
+let app: ReturnType<typeof mount> | null = null;
+
+beforeEach(() => {
+  localStorage.clear();
+  sessionStorage.clear();
+  store = new DexieStore(`test-app-data-${crypto.randomUUID()}`);
+  target = document.createElement('div');
+  document.body.append(target);
+});
+
+afterEach(async () => {
+  if (app) await unmount(app);
+  app = null;
+  target.remove();
+  await store.db.delete();
+});
+
+const datasets = () => page.getByRole('region', { name: 'Datasets' });
+
+describe('Data page', () => {
+  it('collects click-test traces from the expert on 3 seeds, shows 100% and lists the dataset', async () => {
+    app = mount(DataPage, { target, props: { store } });
+    await expect.element(datasets()).toHaveTextContent('No datasets yet');
+
+    // Only click-test: untick the other training tasks of the micro split.
+    for (const other of ['focus-text', 'enter-text', 'click-button']) {
+      await page.getByRole('group', { name: 'Training tasks' }).getByLabelText(other).click();
+    }
+    await userEvent.fill(page.getByLabelText('Seeds'), '3-5');
+    await page.getByRole('button', { name: 'Collect', exact: true }).click();
+
+    await expect.element(page.getByRole('progressbar', { name: 'Last collection' })).toBeInTheDocument();
+    await expect.element(page.getByText(/3 \/ 3 episodes · 3 successes \(100%\)/)).toBeInTheDocument();
+    const row = datasets().getByRole('row', { name: /expert traces, micro split, seeds 3-5/ });
+    await expect.element(row).toHaveTextContent('complete');
+    await expect.element(row).toHaveTextContent('100%');
+    // The iframes the teacher played in stay in view.
+    expect(
+      page.getByRole('region', { name: 'Teacher at work' }).element().querySelectorAll('iframe').length,
+    ).toBeGreaterThan(0);
+
+    const [stored] = await store.listDatasets();
+    expect(stored?.stats).toMatchObject({
+      episodes: 3,
+      successes: 3,
+      kept: 3,
+      perTask: { 'click-test': { episodes: 3, successes: 3 } },
+    });
+    expect(await store.traces(stored?.id ?? '')).toHaveLength(3);
+    // The per-task plot of the selected dataset.
+    await expect
+      .element(datasets().getByRole('figure', { name: 'Teacher success per task' }))
+      .toHaveTextContent('click-test');
+
+    // Still there after the page is mounted again (all state comes from the store).
+    await unmount(app);
+    app = mount(DataPage, { target, props: { store } });
+    await expect.element(datasets().getByRole('row', { name: /seeds 3-5/ })).toHaveTextContent('100%');
+  });
+
+  it('names the field of a bad seed list and collects nothing', async () => {
+    app = mount(DataPage, { target, props: { store } });
+    await userEvent.fill(page.getByLabelText('Seeds'), 'three');
+    await page.getByRole('button', { name: 'Collect', exact: true }).click();
+    await expect.element(page.getByText('write seeds as "0-2", "3-99" or "0,4,7"')).toBeInTheDocument();
+    expect(await store.listDatasets()).toHaveLength(0);
+  });
+
+  it('keeps the LLM key out of the stored settings and shows why an endpoint is unreachable', async () => {
+    app = mount(DataPage, { target, props: { store } });
+    await page.getByLabelText('Teacher', { exact: true }).selectOptions('llm');
+    await userEvent.fill(page.getByLabelText('Base URL'), 'http://127.0.0.1:9/v1');
+    await userEvent.fill(page.getByLabelText('Model'), 'teacher-model');
+    await userEvent.fill(page.getByLabelText('API key'), 'sk-secret');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect.element(page.getByText(/Could not reach the LLM endpoint/)).toBeInTheDocument();
+    expect(localStorage.getItem('lab.data.settings')).not.toContain('sk-secret');
+    expect(sessionStorage.getItem('lab.data.llmApiKey')).toBe('sk-secret');
+  });
+});

@@ -1,0 +1,143 @@
+import { mount, unmount } from 'svelte';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import '../../src/app/app.css';
+import TrainPage from '../../src/app/TrainPage.svelte';
+import { DexieStore } from '../../src/store/db.ts';
+import type { MetricRecord } from '../../src/store/records.ts';
+import { createRun } from '../../src/train/run.ts';
+
+let target: HTMLElement;
+let store: DexieStore;
+let app: ReturnType<typeof mount> | null = null;
+
+beforeEach(() => {
+  localStorage.clear();
+  store = new DexieStore(`test-app-train-${crypto.randomUUID()}`);
+  target = document.createElement('div');
+  document.body.append(target);
+});
+
+afterEach(async () => {
+  if (app) await unmount(app);
+  app = null;
+  target.remove();
+  await store.db.delete();
+});
+
+const open = (): void => {
+  app = mount(TrainPage, { target, props: { store } });
+};
+
+/** Three SFT steps and two evaluations of a run, as executeRun would have stored them. */
+function storedMetrics(runId: string): MetricRecord[] {
+  const train = (step: number, flops: number, loss: number): MetricRecord => ({
+    runId,
+    kind: 'train',
+    step,
+    phase: 'sft',
+    flops,
+    wallMs: step * 100,
+    values: { loss },
+  });
+  const evaluation = (step: number, flops: number, goals: number, tasks: number): MetricRecord => ({
+    runId,
+    kind: 'eval',
+    step,
+    phase: 'sft',
+    flops,
+    wallMs: step * 100,
+    values: {
+      heldOutGoalSuccess: goals,
+      heldOutGoalStderr: 0.1,
+      heldOutTaskSuccess: tasks,
+      heldOutTaskStderr: 0.05,
+    },
+    perTask: { 'click-test': goals, 'focus-text-2': tasks },
+  });
+  return [
+    train(1, 1e9, 2.5),
+    train(2, 2e9, 1.9),
+    evaluation(2, 3e9, 0.33, 0.1),
+    train(3, 4e9, 1.2),
+    evaluation(3, 5e9, 0.67, 0.2),
+  ];
+}
+
+describe('Train page', () => {
+  it('renders the configuration, the engine in use and an empty run list', async () => {
+    open();
+    await expect.element(page.getByRole('region', { name: 'Run configuration' })).toBeInTheDocument();
+    await expect.element(page.getByRole('button', { name: 'Start', exact: true })).toBeEnabled();
+    await expect.element(page.getByRole('region', { name: 'Runs' })).toHaveTextContent('No runs yet');
+    // The worker starts its engine after the page renders; on SwiftShader that takes a while.
+    await expect
+      .element(page.getByLabelText('Engine'), { timeout: 60_000 })
+      .toHaveTextContent(/Training on (WebGPU|the CPU)/);
+  });
+
+  it('rejects a broken configuration in the JSON box, naming the field', async () => {
+    open();
+    await page.getByRole('button', { name: 'Edit JSON' }).click();
+    const box = page.getByLabelText('Whole configuration (JSON)');
+    await userEvent.fill(box, '{ "rl": { "discount": 2 }, "sft": { "stepz": 3 } }');
+    await page.getByRole('button', { name: 'Apply JSON' }).click();
+    const problems = page.getByRole('list', { name: 'Configuration problems' });
+    await expect.element(problems).toHaveTextContent(/rl\.discount: .*1/);
+    await expect.element(problems).toHaveTextContent(/sft: .*stepz/);
+    // The form keeps its previous, valid configuration.
+    await expect.element(box).toBeInTheDocument();
+
+    await userEvent.fill(box, '{ "rl": { "discount": 0.5 } }');
+    await page.getByRole('button', { name: 'Apply JSON' }).click();
+    await expect.element(page.getByLabelText('Discount')).toHaveValue(0.5);
+  });
+
+  it('names an invalid form field when Start is pressed, and starts nothing', async () => {
+    open();
+    await userEvent.fill(page.getByLabelText('Learning rate', { exact: true }), '-1');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.element(page.getByText(/sft\.learningRate: /)).toBeInTheDocument();
+    expect(await store.listRuns()).toHaveLength(0);
+  });
+
+  it('lists a stored run and draws its curves from the store, again after the page is mounted anew', async () => {
+    const run = await createRun(store, { name: 'stored run', sft: { steps: 3 } });
+    await store.putRun({ ...run, status: 'paused', state: { ...run.state, step: 3, sftSteps: 3 } });
+    await store.putMetrics(storedMetrics(run.id));
+
+    for (let visit = 0; visit < 2; visit++) {
+      open();
+      const row = page.getByRole('region', { name: 'Runs' }).getByRole('row', { name: /stored run/ });
+      await expect.element(row).toHaveTextContent('paused');
+      await expect.element(row.getByRole('button', { name: 'Resume' })).toBeInTheDocument();
+      await expect.element(page.getByRole('heading', { level: 1 })).toHaveTextContent('stored run');
+
+      const heldOut = page.getByRole('figure', { name: 'Held-out success against FLOPs' });
+      await expect.element(heldOut).toHaveTextContent('held-out goals');
+      expect(heldOut.element().querySelectorAll('svg path').length).toBeGreaterThan(0);
+      const loss = page.getByRole('figure', { name: 'Training loss against FLOPs' });
+      await expect.element(loss).toHaveTextContent('cumulative FLOPs');
+      expect(loss.element().querySelectorAll('svg path').length).toBeGreaterThan(0);
+      const heatmap = page.getByRole('figure', { name: 'Per-task success heat map' });
+      await expect.element(heatmap).toHaveTextContent('focus-text-2');
+      // Two tasks x two evaluations.
+      expect(heatmap.element().querySelectorAll('svg rect').length).toBeGreaterThanOrEqual(4);
+      await expect
+        .element(page.getByRole('figure', { name: 'Training reward against FLOPs' }))
+        .toHaveTextContent('No RL iteration yet.');
+
+      if (app) await unmount(app);
+      app = null;
+    }
+  });
+
+  it('offers Resume for a run cut off while running', async () => {
+    const run = await createRun(store, { name: 'cut off' });
+    await store.putRun({ ...run, status: 'running' });
+    open();
+    const row = page.getByRole('region', { name: 'Runs' }).getByRole('row', { name: /cut off/ });
+    await expect.element(row).toHaveTextContent('interrupted');
+    await expect.element(row.getByRole('button', { name: 'Resume' })).toBeInTheDocument();
+  });
+});
