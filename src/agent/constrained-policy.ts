@@ -15,6 +15,7 @@ import {
   type CandidateOptions,
 } from './action-candidates.ts';
 import { generationSeed, type ModelPolicyOptions, type ModelPolicyStats } from './model-policy.ts';
+import { StepBatcher, type WaitingStep } from './step-batcher.ts';
 import { encodePrompt, encodeTarget, type StepContext } from './prompt.ts';
 import { END_OF_TARGET, PADDING } from './tokenizer.ts';
 
@@ -57,7 +58,7 @@ export function extraInferenceFlops(shape: FlopsShape, stats: ConstrainedPolicyS
 const ACTION_MARKER = '\nAction:';
 const ACTION_LINE = /^\s*Action:/;
 
-interface Request {
+interface Request extends WaitingStep {
   readonly prompt: Int32Array;
   readonly truncated: boolean;
   readonly candidates: readonly ActionCandidate[];
@@ -67,8 +68,6 @@ interface Request {
   readonly needs: readonly number[];
   /** The fewest of them. */
   readonly shortest: number;
-  readonly resolve: (step: PolicyStep) => void;
-  readonly reject: (error: unknown) => void;
 }
 
 /** A target read by logProbs: its tokens, each one's log p, and the sum over its candidate's tokens. */
@@ -138,11 +137,8 @@ export class ConstrainedModelPolicy {
     scoredTokenSquares: 0,
   };
 
-  private readonly queue: Request[] = [];
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private busy = false;
+  private readonly batcher: StepBatcher<Request>;
   private readonly promptBudget: number;
-  private readonly flushAfterMs: number;
   private readonly candidateOptions: CandidateOptions;
   private readonly markerTokens: number[];
   /** Tokens that close a text head, END_OF_TARGET included. */
@@ -153,14 +149,9 @@ export class ConstrainedModelPolicy {
     private readonly engine: Pick<Engine, 'generate' | 'logProbs'>,
     private readonly options: ConstrainedPolicyOptions,
   ) {
-    const { context, maxNewTokens, batchSize, maxBatchTokens, tokenizer } = options;
+    const { context, maxNewTokens, maxBatchTokens, tokenizer } = options;
     if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) {
       throw new Error(`maxNewTokens must be a positive whole number; got ${maxNewTokens}.`);
-    }
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new Error(
-        `The model policy's batchSize (the pool's K) must be a positive whole number; got ${batchSize}.`,
-      );
     }
     this.promptBudget = context - maxNewTokens;
     if (this.promptBudget < 2) {
@@ -175,7 +166,9 @@ export class ConstrainedModelPolicy {
           "Pass the engine's maxTokens (4 x the context unless the model was created with another).",
       );
     }
-    this.flushAfterMs = options.flushAfterMs ?? 4;
+    this.batcher = new StepBatcher(options.batchSize, options.flushAfterMs ?? 4, (batch) =>
+      this.serve(batch),
+    );
     this.candidateOptions = options.candidates ?? DEFAULT_CANDIDATE_OPTIONS;
     this.markerTokens = tokenizer.encode(ACTION_MARKER);
     this.closeLength = tokenizer.encode('")').length + 1;
@@ -210,7 +203,7 @@ export class ConstrainedModelPolicy {
         if (c.kind === 'text') return length + this.closeLength;
         return Math.min(...keyActions(c).map((a) => tokenizer.encode(` ${a}`).length + 1));
       });
-      this.queue.push({
+      this.batcher.push({
         prompt: Int32Array.from(encoded.tokens),
         truncated: encoded.truncated,
         candidates,
@@ -220,29 +213,11 @@ export class ConstrainedModelPolicy {
         resolve,
         reject,
       });
-      this.schedule();
     });
   }
 
-  private schedule(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.busy || this.queue.length === 0) return;
-    if (this.queue.length >= this.options.batchSize) {
-      void this.flush();
-    } else {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        void this.flush();
-      }, this.flushAfterMs);
-    }
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.queue.splice(0, this.options.batchSize);
-    if (batch.length === 0) return;
-    this.busy = true;
-    // Three streams per batch (thoughts, texts, candidate draws), none shared with another batch.
+  /** One batch: three seeded streams (thoughts, texts, candidate draws), none shared with another batch. */
+  private serve(batch: readonly Request[]): Promise<PolicyStep[]> {
     const n = this.stats.batches++;
     const seeds = {
       thoughts: generationSeed(this.options.seed, 3 * n),
@@ -251,18 +226,7 @@ export class ConstrainedModelPolicy {
     };
     this.stats.prompts += batch.length;
     for (const request of batch) this.stats.promptTokens += request.prompt.length;
-    let steps: PolicyStep[];
-    try {
-      steps = await this.decode(batch, seeds);
-    } catch (error) {
-      this.busy = false;
-      for (const request of batch) request.reject(error);
-      this.schedule();
-      return;
-    }
-    this.busy = false;
-    batch.forEach((request, i) => request.resolve(steps[i] as PolicyStep));
-    this.schedule();
+    return this.decode(batch, seeds);
   }
 
   private async decode(

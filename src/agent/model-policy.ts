@@ -2,6 +2,7 @@ import type { Engine, Generation } from '../engine/engine.ts';
 import type { PolicyStep, StepPolicy } from '../experts/episode.ts';
 import type { ExpertView } from '../experts/expert.ts';
 import { encodePrompt, parseTarget, type PromptOptions, type StepContext } from './prompt.ts';
+import { StepBatcher, type WaitingStep } from './step-batcher.ts';
 import { END_OF_TARGET, type Tokenizer } from './tokenizer.ts';
 
 export interface ModelPolicyOptions {
@@ -29,11 +30,9 @@ export interface ModelPolicyStats {
   generatedTokens: number;
 }
 
-interface Request {
+interface Request extends WaitingStep {
   readonly prompt: Int32Array;
   readonly truncated: boolean;
-  readonly resolve: (step: PolicyStep) => void;
-  readonly reject: (error: unknown) => void;
 }
 
 /** A 32-bit mix of the seed base and the call's index (a murmur3 finaliser), so no two calls share a stream. */
@@ -57,11 +56,8 @@ export class ModelPolicy {
   readonly policy: StepPolicy;
   readonly stats: ModelPolicyStats = { calls: 0, prompts: 0, promptTokens: 0, generatedTokens: 0 };
 
-  private readonly queue: Request[] = [];
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private generating = false;
+  private readonly batcher: StepBatcher<Request>;
   private readonly promptBudget: number;
-  private readonly flushAfterMs: number;
 
   constructor(
     private readonly engine: Pick<Engine, 'generate'>,
@@ -71,11 +67,6 @@ export class ModelPolicy {
     if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) {
       throw new Error(`maxNewTokens must be a positive whole number; got ${maxNewTokens}.`);
     }
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new Error(
-        `The model policy's batchSize (the pool's K) must be a positive whole number; got ${batchSize}.`,
-      );
-    }
     this.promptBudget = context - maxNewTokens;
     if (this.promptBudget < 2) {
       throw new Error(
@@ -83,7 +74,7 @@ export class ModelPolicy {
           'raise the model context or lower model.maxNewTokens.',
       );
     }
-    this.flushAfterMs = options.flushAfterMs ?? 4;
+    this.batcher = new StepBatcher(batchSize, options.flushAfterMs ?? 4, (batch) => this.generate(batch));
     this.policy = (view) => this.step(view);
   }
 
@@ -97,60 +88,31 @@ export class ModelPolicy {
     };
     return new Promise<PolicyStep>((resolve, reject) => {
       const encoded = encodePrompt(this.options.tokenizer, context, this.options.prompt, this.promptBudget);
-      this.queue.push({
+      this.batcher.push({
         prompt: Int32Array.from(encoded.tokens),
         truncated: encoded.truncated,
         resolve,
         reject,
       });
-      this.schedule();
     });
   }
 
-  private schedule(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.generating || this.queue.length === 0) return;
-    if (this.queue.length >= this.options.batchSize) {
-      void this.flush();
-    } else {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        void this.flush();
-      }, this.flushAfterMs);
-    }
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.queue.splice(0, this.options.batchSize);
-    if (batch.length === 0) return;
-    this.generating = true;
+  /** One generate call for the batch; each generation read back as a thought and an action. */
+  private async generate(batch: readonly Request[]): Promise<PolicyStep[]> {
     const { temperature, maxNewTokens, tokenizer } = this.options;
     const seed = generationSeed(this.options.seed, this.stats.calls);
     this.stats.calls++;
     this.stats.prompts += batch.length;
     for (const request of batch) this.stats.promptTokens += request.prompt.length;
-    let generations: Generation[];
-    try {
-      generations = await this.engine.generate(
-        batch.map((request) => request.prompt),
-        { maxNewTokens, temperature, seed, stopSequences: [[END_OF_TARGET]] },
-      );
-      if (generations.length !== batch.length) {
-        throw new Error(`The engine returned ${generations.length} generations for ${batch.length} prompts.`);
-      }
-    } catch (error) {
-      this.generating = false;
-      for (const request of batch) request.reject(error);
-      this.schedule();
-      return;
-    }
-    this.generating = false;
-    batch.forEach((request, i) => {
-      const generation = generations[i] as Generation;
+    const generations: Generation[] = await this.engine.generate(
+      batch.map((request) => request.prompt),
+      { maxNewTokens, temperature, seed, stopSequences: [[END_OF_TARGET]] },
+    );
+    return generations.map((generation, i) => {
+      const request = batch[i] as Request;
       this.stats.generatedTokens += generation.tokens.length;
       const { thought, action } = parseTarget(tokenizer.decode(generation.tokens));
-      request.resolve({
+      return {
         thought,
         action,
         sample: {
@@ -159,8 +121,7 @@ export class ModelPolicy {
           logProbs: generation.logProbs,
           truncated: request.truncated,
         },
-      });
+      };
     });
-    this.schedule();
   }
 }
