@@ -1,5 +1,6 @@
 import { EngineClient } from '../engine/client.ts';
 import { describeEngine, type EngineInfo } from '../engine/engine.ts';
+import type { BackendChoice } from '../engine/open.ts';
 import { errorMessage } from './lab-format.ts';
 
 /**
@@ -7,6 +8,8 @@ import { errorMessage } from './lab-format.ts';
  * broken; the next run starts a fresh worker (the run itself resumes from its last checkpoint).
  */
 export class EngineSession {
+  /** Which engine to start: kept across reloads (WebGPU on a software adapter can be slower than the CPU engine). */
+  backend = $state<BackendChoice>(storedBackend());
   info = $state.raw<EngineInfo | null>(null);
   /** Why the engine could not start, or what broke it. */
   error = $state<string | null>(null);
@@ -34,6 +37,19 @@ export class EngineSession {
     return this.client;
   }
 
+  /** Switches engine for the next run: the current worker is stopped, the next ready() starts the chosen one. */
+  async choose(backend: BackendChoice): Promise<void> {
+    this.backend = backend;
+    try {
+      localStorage.setItem(BACKEND_KEY, backend);
+    } catch {
+      // Storage may be off (private windows): the choice then lasts for this page only.
+    }
+    this.info = null;
+    await this.dispose();
+    await this.ready().catch(() => undefined);
+  }
+
   async dispose(): Promise<void> {
     const client = this.client;
     this.client = null;
@@ -45,6 +61,7 @@ export class EngineSession {
     this.broken = false;
     try {
       const client = await EngineClient.start({
+        backend: this.backend,
         onError: (error) => {
           this.broken = true;
           this.error =
@@ -62,5 +79,16 @@ export class EngineSession {
     } finally {
       this.starting = false;
     }
+  }
+}
+
+const BACKEND_KEY = 'web-agent-lab/engine-backend';
+
+function storedBackend(): BackendChoice {
+  try {
+    const stored = localStorage.getItem(BACKEND_KEY);
+    return stored === 'webgpu' || stored === 'cpu' ? stored : 'auto';
+  } catch {
+    return 'auto';
   }
 }

@@ -76,6 +76,18 @@ describe('Train page', () => {
       .toHaveTextContent(/Training on (WebGPU|the CPU)/);
   });
 
+  it('switches to the CPU engine when asked, and remembers the choice', async () => {
+    open();
+    await expect
+      .element(page.getByLabelText('Engine'), { timeout: 60_000 })
+      .toHaveTextContent(/Training on (WebGPU|the CPU)/);
+    await userEvent.selectOptions(page.getByLabelText('Train with'), 'cpu');
+    await expect
+      .element(page.getByLabelText('Engine'), { timeout: 60_000 })
+      .toHaveTextContent(/Training on the CPU/);
+    expect(localStorage.getItem('web-agent-lab/engine-backend')).toBe('cpu');
+  });
+
   it('rejects a broken configuration in the JSON box, naming the field', async () => {
     open();
     await page.getByRole('button', { name: 'Edit JSON' }).click();
