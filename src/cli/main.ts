@@ -1,14 +1,11 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs, UsageError } from './args.ts';
-import { runBenchEngineCommand } from './bench-engine.ts';
-import { runBenchEnvCommand } from './bench-env.ts';
-import { runExpertsCommand } from './experts.ts';
 import { processIo, type CliIo } from './io.ts';
-import { runPretrainCommand } from './pretrain.ts';
-import { runRunCommand } from './run.ts';
 
 /**
  * The headless runner, `npm run lab -- <command>`: long work without a person at the page.
+ * Commands load their modules on use, so the Node-only commands bundle for GPU machines without
+ * the browser's dependencies (scripts/pack-gpu-bench.sh).
  * Returns the exit code: 0 done, 1 failed, 2 a bad command line or a bad official folder.
  */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -19,15 +16,15 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         io.out(command.text);
         return 0;
       case 'experts':
-        return await runExpertsCommand(command, io);
+        return await (await import('./experts.ts')).runExpertsCommand(command, io);
       case 'bench-env':
-        return await runBenchEnvCommand(command, io);
+        return await (await import('./bench-env.ts')).runBenchEnvCommand(command, io);
       case 'bench-engine':
-        return await runBenchEngineCommand(command, io);
+        return await (await import('./bench-engine.ts')).runBenchEngineCommand(command, io);
       case 'run':
-        return await runRunCommand(command, io);
+        return await (await import('./run.ts')).runRunCommand(command, io);
       case 'pretrain':
-        return await runPretrainCommand(command.argv, io);
+        return await (await import('./pretrain.ts')).runPretrainCommand(command.argv, io);
     }
   } catch (error) {
     if (error instanceof UsageError) {

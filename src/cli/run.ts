@@ -14,7 +14,10 @@ import { parseRunConfig, type RunConfig } from '../train/config.ts';
 import { createRun, envOptionsOf, executeRun } from '../train/run.ts';
 import type { Command } from './args.ts';
 import type { CliIo } from './io.ts';
-import { callHarness, openLabBrowser } from './lab-browser.ts';
+import type { Page } from 'playwright-core';
+import type { callHarness } from './lab-browser.ts';
+
+type CallHarness = typeof callHarness;
 
 type RunCommand = Extract<Command, { kind: 'run' }>;
 
@@ -312,6 +315,8 @@ async function runInBrowser(
       `Run ${command.resume} is not in this fresh browser's IndexedDB. ${BROWSER_RESUME_NOTE}`,
     );
   }
+  // Loaded here, not at the top: Node mode must run where Playwright and Vite are not installed.
+  const { openLabBrowser, callHarness } = await import('./lab-browser.ts');
   const lab = await openLabBrowser({
     // Ctrl-C pauses the run, which needs the browser until its checkpoint is saved.
     handleSigint: false,
@@ -338,7 +343,7 @@ async function runInBrowser(
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
-    if (command.outDir !== null) await writeBrowserOutputs(lab.page, report, command.outDir, io);
+    if (command.outDir !== null) await writeBrowserOutputs(callHarness, lab.page, report, command.outDir, io);
     return { ...report, name: started.name };
   } finally {
     await lab.close();
@@ -347,7 +352,8 @@ async function runInBrowser(
 
 /** --out in browser mode: the results file and the last checkpoint's weights, as Node mode leaves them. */
 async function writeBrowserOutputs(
-  page: Parameters<typeof callHarness>[0],
+  callHarness: CallHarness,
+  page: Page,
   report: RunTrainingReport,
   outDir: string,
   io: CliIo,
