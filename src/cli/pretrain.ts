@@ -1,16 +1,15 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { register } from 'node:module';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { learnVocabulary, type TokenizerSpec } from '../agent/tokenizer.ts';
-import { CpuEngine } from '../engine/cpu-engine.ts';
 import type { Engine, EngineCheckpoint } from '../engine/engine.ts';
 import { PRESET_NAMES } from '../model/config.ts';
 import { baseStudentName, BASE_STUDENT_FOLDER, type BaseStudentInfo } from '../pretrain/base-student.ts';
 import { createPageStream } from '../pretrain/pages.ts';
 import { pretrainBaseStudent, type PretrainEvaluation, type PretrainOptions } from '../pretrain/pretrain.ts';
 import type { CliIo } from './io.ts';
+import { openNodeEngine } from './node-engine.ts';
 
 /**
  * `npm run lab -- pretrain --config FILE [--engine cpu|webgpu] [--out DIR]`: runs the base
@@ -82,27 +81,13 @@ function readOptions(argv: readonly string[]): CommandOptions | 'help' {
   return { config, engine, out: values.get('out') ?? join('public', BASE_STUDENT_FOLDER) };
 }
 
-/** Vite's `?raw` WGSL imports, for the WebGPU engine under tsx: a loader hook that reads the file as text. */
-const RAW_TEXT_HOOK = `import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-export async function load(url, context, nextLoad) {
-  if (!url.endsWith('?raw')) return nextLoad(url, context);
-  const text = await readFile(fileURLToPath(url.slice(0, -4)), 'utf8');
-  return { format: 'module', source: 'export default ' + JSON.stringify(text) + ';', shortCircuit: true };
-}`;
-
-/** Dawn's GPU object: held for the life of the process, since collecting it tears the device down. */
-let dawnInstance: GPU | null = null;
-
 async function openEngine(kind: 'cpu' | 'webgpu'): Promise<{ engine: Engine; description: string }> {
-  if (kind === 'cpu') return { engine: new CpuEngine(), description: 'CPU engine (float64 reference)' };
-  register(`data:text/javascript,${encodeURIComponent(RAW_TEXT_HOOK)}`);
-  const { create, globals } = await import('webgpu');
-  Object.assign(globalThis, globals);
-  const { GpuEngine } = await import('../engine/gpu-engine.ts');
-  dawnInstance = create([]);
-  const engine = await GpuEngine.open({ gpu: dawnInstance });
-  return { engine, description: `WebGPU engine on Dawn (${(await engine.info()).adapter})` };
+  const { engine, info } = await openNodeEngine(kind);
+  return {
+    engine,
+    description:
+      kind === 'cpu' ? 'CPU engine (float64 reference)' : `WebGPU engine on Dawn (${info.adapter})`,
+  };
 }
 
 /** The tokenizer of the recipe: bytes, or merges learned from generated pages. */

@@ -1,9 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { register } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CpuEngine } from '../engine/cpu-engine.ts';
-import { describeEngine, type Engine, type EngineInfo } from '../engine/engine.ts';
+import { describeEngine } from '../engine/engine.ts';
 import { DomEnvPool } from '../env/dom-pool.ts';
 import { RunProgressLines, type RunTrainingReport } from '../harness/api.ts';
 import { exportResults } from '../store/export.ts';
@@ -14,6 +12,7 @@ import { parseRunConfig, type RunConfig } from '../train/config.ts';
 import { createRun, envOptionsOf, executeRun } from '../train/run.ts';
 import type { Command } from './args.ts';
 import type { CliIo } from './io.ts';
+import { openNodeEngine } from './node-engine.ts';
 import type { Page } from 'playwright-core';
 import type { callHarness } from './lab-browser.ts';
 
@@ -243,64 +242,6 @@ async function findOrCreateRun(
         ? `Runs there: ${known.slice(0, 10).join('; ')}.`
         : 'It holds no runs: name the --out folder the run used.'),
   );
-}
-
-/** Dawn's GPU object, held for the life of the process: collecting it tears its device down. */
-let dawn: GPU | null = null;
-
-/** cpu: the float64 reference engine; webgpu: Dawn (the `webgpu` package); auto: Dawn, else the CPU. */
-async function openNodeEngine(choice: RunCommand['engine']): Promise<{ engine: Engine; info: EngineInfo }> {
-  let engine: Engine;
-  if (choice === 'cpu') {
-    engine = new CpuEngine();
-  } else {
-    try {
-      const { create, globals } = await import('webgpu');
-      // Dawn's GPU* classes (GPUBufferUsage, ...) are what the kernels name, as in a browser.
-      Object.assign(globalThis, globals);
-      registerRawTextHook();
-      const { GpuEngine } = await import('../engine/gpu-engine.ts');
-      dawn = create([]);
-      engine = await GpuEngine.open({ gpu: dawn });
-    } catch (error) {
-      if (choice === 'webgpu') {
-        throw new Error(
-          `WebGPU on Dawn did not start: ${(error as Error).message}. Check the GPU driver (VK_ICD_FILENAMES), or run with --engine cpu.`,
-          { cause: error },
-        );
-      }
-      engine = new CpuEngine(`Dawn did not start (${(error as Error).message})`);
-    }
-  }
-  return { engine, info: await engine.info() };
-}
-
-/**
- * The kernels are imported as Vite does it (`./x.wgsl?raw`: the file's text). Vite and the bundle of
- * scripts/pack-gpu-bench.sh handle that themselves; under tsx this Node module hook does, so the
- * GPU engine is imported only after it is registered.
- */
-const RAW_TEXT_HOOK = `
-import { readFile } from 'node:fs/promises';
-export async function resolve(specifier, context, next) {
-  if (!specifier.endsWith('?raw')) return next(specifier, context);
-  return { url: new URL(specifier, context.parentURL).href, shortCircuit: true };
-}
-export async function load(url, context, next) {
-  if (!url.endsWith('?raw')) return next(url, context);
-  const file = new URL(url);
-  file.search = '';
-  const text = await readFile(file, 'utf8');
-  return { format: 'module', source: 'export default ' + JSON.stringify(text) + ';', shortCircuit: true };
-}`;
-
-let rawTextHookRegistered = false;
-
-function registerRawTextHook(): void {
-  // Under Vite (vitest) `?raw` imports already work, and Node's hooks do not apply there.
-  if (rawTextHookRegistered || (import.meta as { env?: unknown }).env !== undefined) return;
-  register(`data:text/javascript,${encodeURIComponent(RAW_TEXT_HOOK)}`);
-  rawTextHookRegistered = true;
 }
 
 async function runInBrowser(
