@@ -1,6 +1,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTokenizer } from '../../src/agent/tokenizer.ts';
+import { createTokenizer, PADDING } from '../../src/agent/tokenizer.ts';
+import { gatherTargetValues, packExamples } from '../../src/train/batches.ts';
 import { CpuEngine } from '../../src/engine/cpu-engine.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { DomEnvPool } from '../../src/env/dom-pool.ts';
@@ -194,6 +195,40 @@ describe('grpoIteration', () => {
       0,
     );
   }
+
+  it('raises the log-probability of the actions that succeeded and lowers the others', async () => {
+    const engine = new CpuEngine();
+    await engine.create(model, 0);
+    const config = parseRunConfig({
+      ...tiny,
+      rl: { ...tiny.rl, goalsPerIteration: 2, groupSize: 2, effectiveBatchSize: 4, learningRate: 3e-3 },
+    });
+    // In each group the first episode succeeds: advantage +1 on its tokens, -1 on the other's.
+    const result = await grpoIteration(
+      {
+        engine,
+        tokenizer,
+        runner: scriptedRunner((index) => index % 2 === 0),
+        config,
+        model,
+        tasks: ['click-test'],
+        seeds: [3, 4],
+        taskSuccess: {},
+      },
+      0,
+    );
+    expect(result.updates).toBe(1);
+    for (const [index, episode] of result.episodes.entries()) {
+      const sample = episode.steps[0]!.sample!;
+      const examples = [{ prompt: sample.prompt, target: sample.tokens }];
+      const packed = packExamples(examples, { context: model.context, packing: false, padding: PADDING });
+      const after = gatherTargetValues(packed, examples, await engine.logProbs(packed.batch))[0]!;
+      const change = after.reduce((sum, logProb, j) => sum + logProb - sample.logProbs[j]!, 0);
+      // One AdamW step moves the sequence's log-probability in the direction of its advantage.
+      if (index % 2 === 0) expect(change).toBeGreaterThan(0);
+      else expect(change).toBeLessThan(0);
+    }
+  });
 
   /** Hand count: each example of n = prompt + generated tokens trains on n - 1 positions, one segment. */
   const lengths = (episodes: readonly EpisodeResult[]): number[] =>
