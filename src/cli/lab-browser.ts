@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS } from '../../vite.config.ts';
 import type { LabHarness } from '../harness/api.ts';
@@ -33,6 +33,12 @@ export interface LabBrowserOptions {
    * it pauses the run on Ctrl-C and needs the browser until the checkpoint is saved.
    */
   handleSigint?: boolean;
+  /**
+   * Keep the browser's profile (its IndexedDB: runs, checkpoints) in this folder, served from a fixed
+   * port so the page's origin, which IndexedDB is keyed by, is the same next time: a later command
+   * can resume what this one stored. Without it the profile is fresh and goes with the browser.
+   */
+  profile?: { dir: string; port: number };
 }
 
 /**
@@ -49,7 +55,7 @@ export async function openLabBrowser(options: LabBrowserOptions): Promise<LabBro
   }
   // The official-pages plugin in vite.config.ts reads the folder from MINIWOB_DIR when the config loads.
   if (options.miniwobDir) process.env.MINIWOB_DIR = options.miniwobDir;
-  const port = await freePort();
+  const port = options.profile?.port ?? (await freePort());
   const server = await createServer({
     configFile: `${PROJECT_ROOT}vite.config.ts`,
     root: PROJECT_ROOT,
@@ -67,32 +73,50 @@ export async function openLabBrowser(options: LabBrowserOptions): Promise<LabBro
       headers: { 'Cache-Control': 'max-age=86400' },
     },
   });
-  let browser: Browser | null = null;
+  let context: BrowserContext | null = null;
   try {
-    await server.listen();
-    browser = await chromium.launch({
+    try {
+      await server.listen();
+    } catch (error) {
+      if (options.profile === undefined) throw error;
+      throw new Error(
+        `Port ${port} is taken (${(error as Error).message}): browser-mode runs serve the lab there so ` +
+          'their stored runs stay reachable. Is another browser-mode run going? Wait for it, or free the port.',
+        { cause: error },
+      );
+    }
+    const launch = {
       executablePath: CHROMIUM_PATH,
       args: CHROMIUM_ARGS,
       headless: true,
       handleSIGINT: options.handleSigint ?? true,
-    });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    };
+    const viewport = { width: 1400, height: 900 };
+    context = options.profile
+      ? await chromium.launchPersistentContext(options.profile.dir, { ...launch, viewport })
+      : await (await chromium.launch(launch)).newContext({ viewport });
+    const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => options.onPageError(error.message));
     await page.exposeFunction('labProgress', (line: string) => options.onProgress(line));
     await page.goto(`http://127.0.0.1:${port}/harness.html`);
     await page.waitForFunction(() => window.lab !== undefined, null, { timeout: HARNESS_READY_MS });
-    const opened = browser;
+    const opened = context;
+    // A persistent context has no Browser object: read the version from the user agent.
+    const userAgent = await page.evaluate(() => navigator.userAgent);
+    const version = opened.browser()?.version() ?? /Chrome\/([\d.]+)/.exec(userAgent)?.[1] ?? userAgent;
     return {
       page,
-      chromiumVersion: opened.version(),
+      chromiumVersion: version,
       builtInPage: BUNDLED_TASK_PAGE,
       async close() {
         await opened.close();
+        await opened.browser()?.close();
         await server.close();
       },
     };
   } catch (error) {
-    await browser?.close();
+    await context?.close();
+    await context?.browser()?.close();
     await server.close();
     throw error;
   }

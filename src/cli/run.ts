@@ -106,12 +106,12 @@ export async function runRunCommand(
         (outcome.lastCheckpoint === null
           ? ' before its first checkpoint'
           : ` at its checkpoint of step ${outcome.lastCheckpoint}`) +
-        (command.dom === 'node' ? `. Resume it with:\n  ${resume}` : `. ${BROWSER_RESUME_NOTE}`),
+        `. Resume it with:\n  ${resume}`,
     );
     return PAUSED_EXIT_CODE;
   }
   io.err(`Run ${outcome.runId} ${outcome.status}: ${outcome.error ?? 'no reason given'}`);
-  if (outcome.lastCheckpoint !== null && command.dom === 'node')
+  if (outcome.lastCheckpoint !== null)
     io.err(`It can go on from step ${outcome.lastCheckpoint}:\n  ${resume}`);
   return 1;
 }
@@ -140,15 +140,16 @@ export async function readConfigFile(path: string): Promise<{ input: unknown; co
   }
 }
 
-/** Browser-mode runs live in the headless browser's IndexedDB, which goes when the command ends. */
-const BROWSER_RESUME_NOTE =
-  "A browser-mode run lives in the headless browser's IndexedDB, which goes with the browser when " +
-  'this command ends, so it cannot be resumed by another command yet: to pause and resume across ' +
-  'commands, run with --dom node (its runs stay in the --out folder).';
+/**
+ * Browser-mode runs live in the IndexedDB of a browser profile kept in the --out folder, served
+ * from a fixed port (IndexedDB is per origin), so a later command resumes them.
+ */
+const BROWSER_PROFILE = 'browser-profile';
+const BROWSER_RUN_PORT = 5198;
 
 function resumeCommand(command: RunCommand, runId: string): string {
   const parts = ['npm run lab -- run --resume', runId, '--dom', command.dom];
-  if (command.dom === 'node' && command.outDir !== null) parts.push('--out', command.outDir);
+  if (command.outDir !== null) parts.push('--out', command.outDir);
   if (command.engine !== 'auto') parts.push('--engine', command.engine);
   if (command.json) parts.push('--json');
   return parts.join(' ');
@@ -250,30 +251,36 @@ async function runInBrowser(
   io: CliIo,
   signal: AbortSignal,
 ): Promise<Outcome> {
-  if (command.resume !== null) {
-    // See BROWSER_RESUME_NOTE: the fresh browser's IndexedDB cannot hold the run.
-    throw new ConfigError(
-      `Run ${command.resume} is not in this fresh browser's IndexedDB. ${BROWSER_RESUME_NOTE}`,
-    );
-  }
+  const profileDir = resolve(command.outDir ?? 'runs', BROWSER_PROFILE);
+  await mkdir(profileDir, { recursive: true });
   // Loaded here, not at the top: Node mode must run where Playwright and Vite are not installed.
   const { openLabBrowser, callHarness } = await import('./lab-browser.ts');
   const lab = await openLabBrowser({
     // Ctrl-C pauses the run, which needs the browser until its checkpoint is saved.
     handleSigint: false,
+    profile: { dir: profileDir, port: BROWSER_RUN_PORT },
     onProgress: (line) => io.err(line),
     onPageError: (message) => io.err(`harness page error: ${message}`),
   });
   try {
     const started = await callHarness(lab.page, 'startTraining', {
       config: input,
+      ...(command.resume === null ? {} : { resumeRunId: command.resume }),
       builtInPage: lab.builtInPage,
       backend: command.engine,
       ...(command.k === null ? {} : { poolSize: command.k }),
+    }).catch((error: unknown) => {
+      if (command.resume !== null && /No run with id/.test(String(error))) {
+        throw new ConfigError(
+          `No run ${command.resume} in the browser profile ${profileDir}: name the --out folder the run ` +
+            'was started with (browser-mode runs stay in its browser-profile folder).',
+        );
+      }
+      throw error;
     });
     io.err(
       `Run ${started.runId} (${started.name}) in headless Chromium ${lab.chromiumVersion}, IndexedDB of the ` +
-        `harness page. ${started.engine}`,
+        `browser profile ${profileDir}. ${started.engine}`,
     );
     const onAbort = (): void => void callHarness(lab.page, 'pauseTraining').catch(() => undefined);
     signal.addEventListener('abort', onAbort, { once: true });

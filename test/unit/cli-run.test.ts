@@ -289,3 +289,28 @@ describe('RunProgressLines', () => {
     expect([duration(42_000), duration(420_000), duration(9_000_000)]).toEqual(['42 s', '7 min', '2.5 h']);
   });
 });
+
+describe('a tiny run in headless Chromium', () => {
+  it('keeps its runs in the --out folder: a later command resumes them, an unknown id exits 2', async () => {
+    const out = join(dir, 'browser-runs');
+    const config = join(dir, 'tiny-browser.json');
+    writeFileSync(config, JSON.stringify(TINY));
+    const first = recorder();
+    expect(await main(['run', '--config', config, '--engine', 'cpu', '--out', out, '--json'], first.io)).toBe(
+      0,
+    );
+    const summary = JSON.parse(first.out.at(-1)!) as { run_id: string; steps: number; dom: string };
+    expect(summary).toMatchObject({ dom: 'browser', steps: 5 });
+
+    // A second browser, on the same profile: the finished run is found and reported again.
+    const again = recorder();
+    expect(
+      await main(['run', '--resume', summary.run_id, '--engine', 'cpu', '--out', out, '--json'], again.io),
+    ).toBe(0);
+    expect(JSON.parse(again.out.at(-1)!)).toMatchObject({ run_id: summary.run_id, steps: 5 });
+
+    const missing = recorder();
+    expect(await main(['run', '--resume', 'no-such-run', '--out', out], missing.io)).toBe(2);
+    expect(missing.err.join('\n')).toMatch(/No run no-such-run in the browser profile .*browser-profile/);
+  }, 300_000);
+});
