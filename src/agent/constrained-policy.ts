@@ -14,9 +14,14 @@ import {
   type ActionCandidate,
   type CandidateOptions,
 } from './action-candidates.ts';
-import { generationSeed, type ModelPolicyOptions, type ModelPolicyStats } from './model-policy.ts';
+import {
+  generationSeed,
+  promptBudget,
+  type ModelPolicyOptions,
+  type ModelPolicyStats,
+} from './model-policy.ts';
 import { StepBatcher, type WaitingStep } from './step-batcher.ts';
-import { encodePrompt, encodeTarget, type StepContext } from './prompt.ts';
+import { encodePrompt, encodeTarget, viewContext } from './prompt.ts';
 import { END_OF_TARGET, PADDING } from './tokenizer.ts';
 
 export interface ConstrainedPolicyOptions extends ModelPolicyOptions {
@@ -150,16 +155,7 @@ export class ConstrainedModelPolicy {
     private readonly options: ConstrainedPolicyOptions,
   ) {
     const { context, maxNewTokens, maxBatchTokens, tokenizer } = options;
-    if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) {
-      throw new Error(`maxNewTokens must be a positive whole number; got ${maxNewTokens}.`);
-    }
-    this.promptBudget = context - maxNewTokens;
-    if (this.promptBudget < 2) {
-      throw new Error(
-        `A context of ${context} tokens leaves no room for a prompt after ${maxNewTokens} new tokens: ` +
-          'raise the model context or lower model.maxNewTokens.',
-      );
-    }
+    this.promptBudget = promptBudget(context, maxNewTokens);
     if (!Number.isInteger(maxBatchTokens) || maxBatchTokens < context) {
       throw new Error(
         `maxBatchTokens must be at least the context (${context}) so one scored sequence fits a batch; got ${maxBatchTokens}. ` +
@@ -177,13 +173,8 @@ export class ConstrainedModelPolicy {
   }
 
   private step(view: ExpertView): Promise<PolicyStep> {
-    const { observation, history } = view;
-    const context: StepContext = {
-      goal: observation.utterance,
-      observation: observation.text,
-      history,
-      lastError: observation.lastError,
-    };
+    const { observation } = view;
+    const context = viewContext(view);
     return new Promise<PolicyStep>((resolve, reject) => {
       const { tokenizer } = this.options;
       const encoded = encodePrompt(tokenizer, context, this.options.prompt, this.promptBudget);

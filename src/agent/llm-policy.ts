@@ -1,6 +1,6 @@
 import { ACTION_USAGE } from '../env/actions.ts';
 import type { StepPolicy } from '../experts/episode.ts';
-import { parseTarget, promptText, type PromptOptions } from './prompt.ts';
+import { parseTarget, promptText, viewContext, type PromptOptions } from './prompt.ts';
 
 /** An OpenAI-compatible chat-completions endpoint (the teacher.llm settings of a run). */
 export interface LlmSettings {
@@ -45,16 +45,8 @@ const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 export function llmPolicy(settings: LlmSettings, options: LlmPolicyOptions): StepPolicy {
   const fetchImpl = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return async ({ observation, history }) => {
-    const user = promptText(
-      {
-        goal: observation.utterance,
-        observation: observation.text,
-        history,
-        lastError: observation.lastError,
-      },
-      options.prompt,
-    );
+  return async (view) => {
+    const user = promptText(viewContext(view), options.prompt);
     const content = await chatCompletion(settings, user, settings.maxTokens, fetchImpl, timeoutMs);
     return parseTarget(content);
   };

@@ -1,7 +1,7 @@
 import type { Engine, Generation } from '../engine/engine.ts';
 import type { PolicyStep, StepPolicy } from '../experts/episode.ts';
 import type { ExpertView } from '../experts/expert.ts';
-import { encodePrompt, parseTarget, type PromptOptions, type StepContext } from './prompt.ts';
+import { encodePrompt, parseTarget, viewContext, type PromptOptions } from './prompt.ts';
 import { StepBatcher, type WaitingStep } from './step-batcher.ts';
 import { END_OF_TARGET, type Tokenizer } from './tokenizer.ts';
 
@@ -35,6 +35,21 @@ interface Request extends WaitingStep {
   readonly truncated: boolean;
 }
 
+/** Tokens a prompt may take when the step may generate maxNewTokens: the rest of the context. */
+export function promptBudget(context: number, maxNewTokens: number): number {
+  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) {
+    throw new Error(`maxNewTokens must be a positive whole number; got ${maxNewTokens}.`);
+  }
+  const budget = context - maxNewTokens;
+  if (budget < 2) {
+    throw new Error(
+      `A context of ${context} tokens leaves no room for a prompt after ${maxNewTokens} new tokens: ` +
+        'raise the model context or lower model.maxNewTokens.',
+    );
+  }
+  return budget;
+}
+
 /** A 32-bit mix of the seed base and the call's index (a murmur3 finaliser), so no two calls share a stream. */
 export function generationSeed(base: number, call: number): number {
   let h = (Math.imul(base >>> 0, 0x9e3779b1) ^ Math.imul(call + 1, 0x85ebca6b)) >>> 0;
@@ -64,28 +79,13 @@ export class ModelPolicy {
     private readonly options: ModelPolicyOptions,
   ) {
     const { context, maxNewTokens, batchSize } = options;
-    if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) {
-      throw new Error(`maxNewTokens must be a positive whole number; got ${maxNewTokens}.`);
-    }
-    this.promptBudget = context - maxNewTokens;
-    if (this.promptBudget < 2) {
-      throw new Error(
-        `A context of ${context} tokens leaves no room for a prompt after ${maxNewTokens} new tokens: ` +
-          'raise the model context or lower model.maxNewTokens.',
-      );
-    }
+    this.promptBudget = promptBudget(context, maxNewTokens);
     this.batcher = new StepBatcher(batchSize, options.flushAfterMs ?? 4, (batch) => this.generate(batch));
     this.policy = (view) => this.step(view);
   }
 
   private step(view: ExpertView): Promise<PolicyStep> {
-    const { observation, history } = view;
-    const context: StepContext = {
-      goal: observation.utterance,
-      observation: observation.text,
-      history,
-      lastError: observation.lastError,
-    };
+    const context = viewContext(view);
     return new Promise<PolicyStep>((resolve, reject) => {
       const encoded = encodePrompt(this.options.tokenizer, context, this.options.prompt, this.promptBudget);
       this.batcher.push({

@@ -1,3 +1,5 @@
+import type { EpisodeStep } from '../experts/episode.ts';
+import type { ExpertView } from '../experts/expert.ts';
 import { START_OF_TARGET, END_OF_TARGET, type Tokenizer } from './tokenizer.ts';
 
 /**
@@ -23,6 +25,24 @@ export interface StepContext {
   /** Every action so far in the episode, oldest first; the prompt shows the last k. */
   readonly history: readonly string[];
   readonly lastError: string | null;
+}
+
+/** The context of a live step: what a policy is shown. */
+export function viewContext({ observation, history }: ExpertView): StepContext {
+  return {
+    goal: observation.utterance,
+    observation: observation.text,
+    history,
+    lastError: observation.lastError,
+  };
+}
+
+/** The context of a recorded step, given the actions before it in its episode. */
+export function recordedContext(
+  step: Pick<EpisodeStep, 'utterance' | 'observation' | 'lastError'>,
+  history: readonly string[],
+): StepContext {
+  return { goal: step.utterance, observation: step.observation, history, lastError: step.lastError };
 }
 
 export interface EncodedPrompt {

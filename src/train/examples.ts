@@ -1,4 +1,11 @@
-import { encodePrompt, encodeTarget, promptText, targetText, type PromptOptions } from '../agent/prompt.ts';
+import {
+  encodePrompt,
+  encodeTarget,
+  promptText,
+  recordedContext,
+  targetText,
+  type PromptOptions,
+} from '../agent/prompt.ts';
 import { PADDING, type Tokenizer } from '../agent/tokenizer.ts';
 import type { EpisodeResult } from '../experts/episode.ts';
 import type { TraceRecord } from '../store/records.ts';
@@ -36,12 +43,7 @@ export function traceExamples(tokenizer: Tokenizer, trace: TraceRecord, options:
     }
     const promptBudget = Math.min(context - maxNewTokens, context + 1 - target.length);
     const history = trace.steps.slice(0, t).map((previous) => previous.action);
-    const encoded = encodePrompt(
-      tokenizer,
-      { goal: step.utterance, observation: step.observation, history, lastError: step.lastError },
-      options.prompt,
-      promptBudget,
-    );
+    const encoded = encodePrompt(tokenizer, recordedContext(step, history), options.prompt, promptBudget);
     return { prompt: encoded.tokens, target };
   });
 }
@@ -128,15 +130,7 @@ export function* datasetTexts(traces: readonly TraceRecord[], prompt: PromptOpti
   for (const trace of traces) {
     const history: string[] = [];
     for (const step of trace.steps) {
-      yield promptText(
-        {
-          goal: step.utterance,
-          observation: step.observation,
-          history: [...history],
-          lastError: step.lastError,
-        },
-        prompt,
-      );
+      yield promptText(recordedContext(step, [...history]), prompt);
       yield targetText(step);
       history.push(step.action);
     }

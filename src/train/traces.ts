@@ -1,5 +1,5 @@
 import { checkLlmEndpoint, llmPolicy } from '../agent/llm-policy.ts';
-import { promptText, targetText, type PromptOptions } from '../agent/prompt.ts';
+import { promptText, recordedContext, targetText, type PromptOptions } from '../agent/prompt.ts';
 import { expertTeacher } from '../agent/teacher.ts';
 import type { PoolEpisode } from '../env/pool.ts';
 import type { EpisodeRunner } from '../env/runner.ts';
@@ -262,12 +262,7 @@ function countEpisode(
   }
   const history: string[] = [];
   for (const step of result.steps) {
-    const promptBytes = bytes(
-      promptText(
-        { goal: step.utterance, observation: step.observation, history, lastError: step.lastError },
-        prompt,
-      ),
-    );
+    const promptBytes = bytes(promptText(recordedContext(step, history), prompt));
     const targetBytes = bytes(targetText(step));
     history.push(step.action);
     stats.teacherFlops += teacherStepFlops(
