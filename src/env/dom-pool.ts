@@ -3,7 +3,7 @@ import { findTask } from '../tasks/registry.ts';
 import { DomPageHost } from './dom-host.ts';
 import { TaskEnv, type EnvOptions } from './env.ts';
 import { runEpisodeGuarded, type PoolEpisode, type PoolProgress } from './pool.ts';
-import type { EpisodeRunner } from './runner.ts';
+import { ProgressTally, type EpisodeRunner } from './runner.ts';
 
 /** One page of the pool and the env that drives it; it keeps its page while its task stays the same. */
 interface Slot {
@@ -43,16 +43,8 @@ export class DomEnvPool implements EpisodeRunner {
     onResult?: (result: EpisodeResult, progress: PoolProgress) => void,
   ): Promise<EpisodeResult[]> {
     checkRunnable(episodes);
-    const started = performance.now();
     const results: EpisodeResult[] = new Array(episodes.length);
-    const progress: PoolProgress = {
-      done: 0,
-      total: episodes.length,
-      successes: 0,
-      failures: 0,
-      steps: 0,
-      elapsedMs: 0,
-    };
+    const tally = new ProgressTally(episodes.length);
     const pending = new TaskQueue(episodes);
 
     const work = async (slot: Slot): Promise<void> => {
@@ -63,12 +55,7 @@ export class DomEnvPool implements EpisodeRunner {
         // A failed page may be half-built or wedged: the next episode gets a fresh one.
         if (result.failure !== null) this.close(slot);
         results[index] = result;
-        progress.done++;
-        progress.steps += result.steps.length;
-        if (result.success) progress.successes++;
-        if (result.failure !== null) progress.failures++;
-        progress.elapsedMs = performance.now() - started;
-        onResult?.(result, { ...progress });
+        onResult?.(result, tally.record(result));
       }
     };
     await Promise.all(this.slots.map(work));

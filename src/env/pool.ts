@@ -1,7 +1,7 @@
 import { runEpisode, type EpisodeResult, type StepPolicy } from '../experts/episode.ts';
 import { TaskEnv, type EnvOptions } from './env.ts';
 import { IframePageHost, taskPageUrl } from './iframe-host.ts';
-import type { EpisodeRunner } from './runner.ts';
+import { ProgressTally, type EpisodeRunner } from './runner.ts';
 
 /** One episode for the pool to run: a task, a seed, and whose page (the lab's own or the official one). */
 export interface PoolEpisode {
@@ -82,18 +82,10 @@ export class EnvPool implements EpisodeRunner {
     policyFor: (episode: PoolEpisode) => StepPolicy,
     onResult?: (result: EpisodeResult, progress: PoolProgress) => void,
   ): Promise<EpisodeResult[]> {
-    const started = performance.now();
     const urls = episodes.map((e) => this.urlOf(e));
     const queue = new EpisodeQueue(urls);
     const results: EpisodeResult[] = new Array(episodes.length);
-    const progress: PoolProgress = {
-      done: 0,
-      total: episodes.length,
-      successes: 0,
-      failures: 0,
-      steps: 0,
-      elapsedMs: 0,
-    };
+    const tally = new ProgressTally(episodes.length);
 
     const work = async (slot: Slot): Promise<void> => {
       for (let index = queue.take(slot.url); index !== undefined; index = queue.take(slot.url)) {
@@ -114,12 +106,7 @@ export class EnvPool implements EpisodeRunner {
         // A failed page may be half-built or wedged: start the next episode from a fresh load.
         if (result.failure !== null) this.reload(slot, queue);
         results[index] = result;
-        progress.done++;
-        progress.steps += result.steps.length;
-        if (result.success) progress.successes++;
-        if (result.failure !== null) progress.failures++;
-        progress.elapsedMs = performance.now() - started;
-        onResult?.(result, progress);
+        onResult?.(result, tally.record(result));
       }
     };
     await Promise.all(this.slots.map(work));

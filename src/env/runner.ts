@@ -18,3 +18,24 @@ export interface EpisodeRunner {
     onResult?: (result: EpisodeResult, progress: PoolProgress) => void,
   ): Promise<EpisodeResult[]>;
 }
+
+/** Counts a run's episodes as they end: what onResult reports. */
+export class ProgressTally {
+  private readonly started = performance.now();
+  private readonly progress: PoolProgress;
+
+  constructor(total: number) {
+    this.progress = { done: 0, total, successes: 0, failures: 0, steps: 0, elapsedMs: 0 };
+  }
+
+  /** Counts one ended episode; returns a snapshot of the totals. */
+  record(result: EpisodeResult): PoolProgress {
+    const progress = this.progress;
+    progress.done++;
+    progress.steps += result.steps.length;
+    if (result.success) progress.successes++;
+    if (result.failure !== null) progress.failures++;
+    progress.elapsedMs = performance.now() - this.started;
+    return { ...progress };
+  }
+}
