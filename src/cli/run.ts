@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeEngine } from '../engine/engine.ts';
 import { DomEnvPool } from '../env/dom-pool.ts';
-import { RunProgressLines, type RunTrainingReport } from '../harness/api.ts';
+import { RunProgressLines, runTrainingReport, type RunTrainingReport } from '../harness/api.ts';
 import { exportResults } from '../store/export.ts';
 import { FileStore } from '../store/file-store.ts';
 import type { RunSummary } from '../store/records.ts';
@@ -204,23 +204,12 @@ async function runInNode(
       io.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
       return (await store.getRun(run.id)) ?? Promise.reject(error);
     });
-    const checkpoints = await store.listCheckpoints(run.id);
     if (record.status === 'finished') {
       const file = join(outDir, `${run.id}.results.json`);
       await writeFile(file, JSON.stringify(await exportResults(store, [run.id])));
       io.err(`Results file: ${file}; checkpoints in ${join(outDir, 'checkpoints', run.id)}.`);
     }
-    return {
-      runId: run.id,
-      name: run.name,
-      status: record.status,
-      error: record.error,
-      summary: record.summary,
-      lastCheckpoint: checkpoints.at(-1)?.step ?? null,
-      engine: describeEngine(info),
-      adapter: info.adapter,
-      backend: info.backend,
-    };
+    return { ...(await runTrainingReport(store, record, info)), name: run.name };
   } finally {
     runner.dispose();
     await engine.dispose();

@@ -1,3 +1,4 @@
+import { describeEngine, type EngineInfo } from '../engine/engine.ts';
 import type { BackendChoice } from '../engine/open.ts';
 import type { Observation } from '../env/env.ts';
 import { taskPageUrl } from '../env/iframe-host.ts';
@@ -5,7 +6,8 @@ import type { PoolEpisode } from '../env/pool.ts';
 import { expertPolicy, noisyPolicy, type EpisodeResult, type StepPolicy } from '../experts/episode.ts';
 import { getExpert } from '../experts/registry.ts';
 import type { ResultsFile } from '../store/export.ts';
-import type { MetricRecord, RunStatus, RunSummary } from '../store/records.ts';
+import type { MetricRecord, RunRecord, RunStatus, RunSummary } from '../store/records.ts';
+import type { LabStore } from '../store/store.ts';
 import type { RunConfig } from '../train/config.ts';
 import type { RunEvent } from '../train/run.ts';
 import type { BenchEngineReport, BenchEngineRequest } from './bench-engine-plan.ts';
@@ -67,6 +69,25 @@ export interface RunTrainingReport {
   engine: string;
   adapter: string;
   backend: 'webgpu' | 'cpu';
+}
+
+/** The report of a run that stopped (finished, paused or failed), in the page and in Node alike. */
+export async function runTrainingReport(
+  store: LabStore,
+  record: RunRecord,
+  info: EngineInfo,
+): Promise<RunTrainingReport> {
+  const checkpoints = await store.listCheckpoints(record.id);
+  return {
+    runId: record.id,
+    status: record.status,
+    error: record.error,
+    summary: record.summary,
+    lastCheckpoint: checkpoints.at(-1)?.step ?? null,
+    engine: describeEngine(info),
+    adapter: info.adapter,
+    backend: info.backend,
+  };
 }
 
 export interface RunTrainingStatus {

@@ -7,6 +7,7 @@ import {
   pageAddress,
   progressLine,
   RunProgressLines,
+  runTrainingReport,
   summarizeEpisodes,
   type DrivenState,
   type LabHarness,
@@ -203,19 +204,7 @@ async function startTrainingRun(request: RunTrainingRequest): Promise<TrainingRu
         console.error(error);
         return (await store.getRun(run.id)) ?? Promise.reject(error);
       })
-      .then(async (record): Promise<RunTrainingReport> => {
-        const checkpoints = await store.listCheckpoints(record.id);
-        return {
-          runId: record.id,
-          status: record.status,
-          error: record.error,
-          summary: record.summary,
-          lastCheckpoint: checkpoints.at(-1)?.step ?? null,
-          engine: describeEngine(info),
-          adapter: info.adapter,
-          backend: info.backend,
-        };
-      })
+      .then((record) => runTrainingReport(store, record, info))
       .finally(async () => {
         runner.dispose();
         await opened.dispose();
