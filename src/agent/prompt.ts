@@ -113,30 +113,31 @@ function fitHeader(
   options: PromptOptions,
   soft: number,
   hard: number,
-): number[] {
+): { tokens: number[]; whole: boolean } {
   const goal = context.goal;
   const fullError = errorShown(context, options);
   let shown = shownHistory(context, options);
-  const encode = (actions: readonly string[], dropped: number, error: string | null): number[] =>
-    tokenizer.encode(headerText(goal, actions, dropped, error));
-  let header = encode(shown, 0, fullError);
-  if (header.length <= soft) return header;
+  const wholeText = headerText(goal, shown, 0, fullError);
+  // The last header tried, for the error when none fits.
+  let tokens: number[] = [];
+  const fitted = (text: string, limit: number): { tokens: number[]; whole: boolean } | null => {
+    tokens = tokenizer.encode(text);
+    return tokens.length <= limit ? { tokens, whole: text === wholeText } : null;
+  };
+  let fit = fitted(wholeText, soft);
+  if (fit) return fit;
   let error = fullError;
   for (const cut of fullError === null ? [] : ERROR_CUTS) {
     if (Array.from(fullError!).length <= cut) continue;
     error = shorten(fullError!, cut);
-    header = encode(shown, 0, error);
-    if (header.length <= soft) return header;
+    if ((fit = fitted(headerText(goal, shown, 0, error), soft))) return fit;
   }
   shown = shown.map((action) => shorten(action, ACTION_CUT));
-  header = encode(shown, 0, error);
-  if (header.length <= hard) return header;
-  for (let dropped = 1; dropped <= shown.length; dropped++) {
-    header = encode(shown.slice(dropped), dropped, error);
-    if (header.length <= hard) return header;
+  for (let dropped = 0; dropped <= shown.length; dropped++) {
+    if ((fit = fitted(headerText(goal, shown.slice(dropped), dropped, error), hard))) return fit;
   }
   throw new Error(
-    `The prompt's goal, with the rest of its header cut as short as it goes, needs ${header.length + 1} tokens, ` +
+    `The prompt's goal, with the rest of its header cut as short as it goes, needs ${tokens.length + 1} tokens, ` +
       `but the prompt may hold only ${hard + 1}: ` +
       "raise the model's context or lower model.maxNewTokens.",
   );
@@ -159,11 +160,10 @@ export function encodePrompt(
   const observation = tokenizer.encode(context.observation);
   const hard = maxTokens - 1;
   const soft = hard - Math.min(observation.length, Math.floor(hard / 2));
-  const header = fitHeader(tokenizer, context, options, soft, hard);
+  const { tokens: header, whole } = fitHeader(tokenizer, context, options, soft, hard);
   const budget = hard - header.length;
-  const fullHeader = header.length === tokenizer.encode(promptHeader(context, options)).length;
   if (observation.length <= budget) {
-    return { tokens: [...header, ...observation, START_OF_TARGET], truncated: !fullHeader };
+    return { tokens: [...header, ...observation, START_OF_TARGET], truncated: !whole };
   }
   const cut = cutObservation(tokenizer, context.observation, budget);
   return { tokens: [...header, ...cut, START_OF_TARGET], truncated: true };
