@@ -49,7 +49,18 @@ export interface TaskMeta {
   readonly observationVaries: boolean;
   /** Why the expert cannot solve every seed, where it cannot (a fact about the task, not a bug). */
   readonly expertLimit?: string;
+  /**
+   * What the agent must perceive, and so what the observation has to carry: 'text' (the page's
+   * words and controls), 'visual' (colours, shapes or sizes, given as words or attributes),
+   * 'positions' (coordinates and sizes of elements, for the mouse_* actions; needs a browser's
+   * layout), or 'pixels' (only an image shows it: a text model cannot solve the task).
+   */
+  readonly perception: Perception;
+  /** The episode's step budget (BrowserGym's default is 10; some official tasks need more). */
+  readonly maxSteps: number;
 }
+
+export type Perception = 'text' | 'visual' | 'positions' | 'pixels';
 
 export type RegisteredTask = TaskSpec & TaskMeta;
 
@@ -61,6 +72,8 @@ export function defineTask(spec: TaskSpec & Partial<TaskMeta>): RegisteredTask {
     nondeterministic: false,
     partialCredit: false,
     observationVaries: true,
+    perception: 'text',
+    maxSteps: 10,
     maxTime: 10,
     ...spec,
   };
