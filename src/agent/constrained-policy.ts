@@ -1,9 +1,8 @@
 import type { Engine, Generation } from '../engine/engine.ts';
-import type { PolicyStep, StepPolicy } from '../experts/episode.ts';
-import type { ExpertView } from '../experts/expert.ts';
+import type { PolicyStep, StepPolicy, StepView } from '../env/episode.ts';
 import { flopsPerToken, type FlopsShape } from '../model/flops.ts';
-import { createRandom, type Random } from '../tasks/core/random.ts';
-import { gatherTargetValues, packExamples, type Example } from '../train/batches.ts';
+import { createRandom, type Random } from '../core/random.ts';
+import { gatherTargetValues, packExamples, type Example } from '../model/packing.ts';
 import {
   actionCandidates,
   candidatePrefix,
@@ -172,7 +171,7 @@ export class ConstrainedModelPolicy {
     this.policy = (view) => this.step(view);
   }
 
-  private step(view: ExpertView): Promise<PolicyStep> {
+  private step(view: StepView): Promise<PolicyStep> {
     const { observation } = view;
     const context = viewContext(view);
     return new Promise<PolicyStep>((resolve, reject) => {

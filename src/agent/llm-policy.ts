@@ -1,5 +1,5 @@
 import { ACTION_USAGE } from '../env/actions.ts';
-import type { StepPolicy } from '../experts/episode.ts';
+import type { StepPolicy } from '../env/episode.ts';
 import { parseTarget, promptText, viewContext, type PromptOptions } from './prompt.ts';
 
 /** An OpenAI-compatible chat-completions endpoint (the teacher.llm settings of a run). */

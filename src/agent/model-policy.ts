@@ -1,6 +1,5 @@
 import type { Engine, Generation } from '../engine/engine.ts';
-import type { PolicyStep, StepPolicy } from '../experts/episode.ts';
-import type { ExpertView } from '../experts/expert.ts';
+import type { PolicyStep, StepPolicy, StepView } from '../env/episode.ts';
 import { encodePrompt, parseTarget, viewContext, type PromptOptions } from './prompt.ts';
 import { StepBatcher, type WaitingStep } from './step-batcher.ts';
 import { END_OF_TARGET, type Tokenizer } from './tokenizer.ts';
@@ -84,7 +83,7 @@ export class ModelPolicy {
     this.policy = (view) => this.step(view);
   }
 
-  private step(view: ExpertView): Promise<PolicyStep> {
+  private step(view: StepView): Promise<PolicyStep> {
     const context = viewContext(view);
     return new Promise<PolicyStep>((resolve, reject) => {
       const encoded = encodePrompt(this.options.tokenizer, context, this.options.prompt, this.promptBudget);

@@ -1,5 +1,4 @@
-import type { EpisodeStep } from '../experts/episode.ts';
-import type { ExpertView } from '../experts/expert.ts';
+import type { EpisodeStep, StepView } from '../env/episode.ts';
 import { START_OF_TARGET, END_OF_TARGET, type Tokenizer } from './tokenizer.ts';
 
 /**
@@ -28,7 +27,7 @@ export interface StepContext {
 }
 
 /** The context of a live step: what a policy is shown. */
-export function viewContext({ observation, history }: ExpertView): StepContext {
+export function viewContext({ observation, history }: StepView): StepContext {
   return {
     goal: observation.utterance,
     observation: observation.text,

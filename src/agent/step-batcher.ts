@@ -1,4 +1,4 @@
-import type { PolicyStep } from '../experts/episode.ts';
+import type { PolicyStep } from '../env/episode.ts';
 
 /** One step waiting for its batch: what the batch needs of it, and how to answer it. */
 export interface WaitingStep {

@@ -1,4 +1,5 @@
-import { expertPolicy, noisyPolicy, type StepPolicy } from '../experts/episode.ts';
+import { type StepPolicy } from '../env/episode.ts';
+import { expertPolicy, noisyPolicy } from '../experts/policies.ts';
 import { getExpert } from '../experts/registry.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { EngineClient } from '../engine/client.ts';
+import { EngineClient } from '../../workers/engine-client.ts';
 import { describeEngine, type EngineInfo } from '../engine/engine.ts';
 import type { BackendChoice } from '../engine/open.ts';
 import { errorMessage } from './lab-format.ts';

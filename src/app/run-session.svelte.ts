@@ -1,5 +1,5 @@
 import { EnvPool } from '../env/pool.ts';
-import type { EpisodeResult } from '../experts/episode.ts';
+import type { EpisodeResult } from '../env/episode.ts';
 import { exportResults, metricsCsv } from '../store/export.ts';
 import type { MetricRecord, RunRecord } from '../store/records.ts';
 import type { LabStore } from '../store/store.ts';

@@ -5,9 +5,10 @@ import { z } from 'zod';
 import { learnVocabulary, type TokenizerSpec } from '../agent/tokenizer.ts';
 import type { Engine, EngineCheckpoint } from '../engine/engine.ts';
 import { PRESET_NAMES } from '../model/config.ts';
-import { baseStudentName, BASE_STUDENT_FOLDER, type BaseStudentInfo } from '../pretrain/base-student.ts';
+import { baseStudentName, BASE_STUDENT_FOLDER, type BaseStudentInfo } from '../train/base-student.ts';
 import { createPageStream } from '../pretrain/pages.ts';
-import { pretrainBaseStudent, type PretrainEvaluation, type PretrainOptions } from '../pretrain/pretrain.ts';
+import { pretrainBaseStudent, type PretrainOptions } from '../pretrain/pretrain.ts';
+import type { PretrainEvaluation } from '../train/base-student.ts';
 import type { CliIo } from './io.ts';
 import { openNodeEngine } from './node-engine.ts';
 

@@ -1,4 +1,4 @@
-import type { EpisodeResult, StepPolicy } from '../experts/episode.ts';
+import type { EpisodeResult, StepPolicy } from './episode.ts';
 import { findTask } from '../tasks/registry.ts';
 import { DomPageHost } from './dom-host.ts';
 import { TaskEnv, type EnvOptions } from './env.ts';

@@ -1,4 +1,4 @@
-import { runEpisode, type EpisodeResult, type StepPolicy } from '../experts/episode.ts';
+import { runEpisode, type EpisodeResult, type StepPolicy } from './episode.ts';
 import { TaskEnv, type EnvOptions } from './env.ts';
 import { IframePageHost, taskPageUrl } from './iframe-host.ts';
 import { ProgressTally, type EpisodeRunner } from './runner.ts';

@@ -1,4 +1,4 @@
-import type { EpisodeResult, StepPolicy } from '../experts/episode.ts';
+import type { EpisodeResult, StepPolicy } from './episode.ts';
 import type { EnvOptions } from './env.ts';
 import type { PoolEpisode, PoolProgress } from './pool.ts';
 

@@ -1,19 +1,4 @@
-import type { Observation } from '../env/env.ts';
-
-/** A teacher's output for one step: a short thought, then one action (the paper's target format). */
-export interface ExpertStep {
-  thought: string;
-  action: string;
-}
-
-/** What an expert may read: exactly what an agent gets, plus its own notes and past actions. */
-export interface ExpertView {
-  observation: Observation;
-  /** Actions taken so far in this episode, oldest first. */
-  history: readonly string[];
-  /** The expert's own notes for this episode (e.g. which items it already clicked); empty at reset. */
-  memory: Record<string, unknown>;
-}
+import { PolicyConfusedError, type PolicyStep, type StepView } from '../env/episode.ts';
 
 /**
  * A scripted solver for one task. It reads only the utterance and the observation an agent gets,
@@ -22,13 +7,13 @@ export interface ExpertView {
 export interface Expert {
   readonly task: string;
   /** The next step towards the correct answer. */
-  solve(view: ExpertView): ExpertStep;
+  solve(view: StepView): PolicyStep;
   /** The next step towards a definitely wrong answer that still ends the episode (used by tests). */
-  wrong(view: ExpertView): ExpertStep;
+  wrong(view: StepView): PolicyStep;
 }
 
 /** Thrown by an expert that cannot make sense of a page: the episode counts as a failure of the expert. */
-export class ExpertConfusedError extends Error {
+export class ExpertConfusedError extends PolicyConfusedError {
   constructor(task: string, what: string) {
     super(`${task} expert: ${what}`);
     this.name = 'ExpertConfusedError';

@@ -166,7 +166,7 @@ async function startTrainingRun(request: RunTrainingRequest): Promise<TrainingRu
     await Promise.all([
       import('../train/run.ts'),
       import('../store/db.ts'),
-      import('../engine/client.ts'),
+      import('../../workers/engine-client.ts'),
       import('../engine/engine.ts'),
     ]);
   const store = new DexieStore(request.storeName);

@@ -1,4 +1,4 @@
-import { createRandom } from '../tasks/core/random.ts';
+import { createRandom } from '../core/random.ts';
 import { validateModelConfig, type ModelConfig } from './config.ts';
 
 /**

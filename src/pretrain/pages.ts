@@ -7,7 +7,7 @@ import {
   type ObservationFormat,
 } from '../env/observation.ts';
 import { loremWords } from '../tasks/core/lorem.ts';
-import { createRandom, type Random } from '../tasks/core/random.ts';
+import { createRandom, type Random } from '../core/random.ts';
 import { BUTTON_WORDS, COLORS, COMMON_WORDS, FIRST_NAMES, randomString } from '../tasks/core/words.ts';
 import { goalPhrase, thoughtFor, type Step } from './phrases.ts';
 

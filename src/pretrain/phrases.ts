@@ -1,5 +1,5 @@
 import type { Action } from '../env/actions.ts';
-import type { Random } from '../tasks/core/random.ts';
+import type { Random } from '../core/random.ts';
 import type { GoalKind } from './pages.ts';
 
 /**

@@ -10,8 +10,9 @@ import type { Engine, EngineCheckpoint } from '../engine/engine.ts';
 import { parseAction } from '../env/actions.ts';
 import { modelConfig, type ModelConfig, type PositionKind, type PresetName } from '../model/config.ts';
 import { trainingBatchFlops } from '../train/compute.ts';
-import { packExamples, type Example } from '../train/batches.ts';
+import { packExamples, type Example } from '../model/packing.ts';
 import { learningRateAt } from '../train/schedule.ts';
+import type { PretrainEvaluation } from '../train/base-student.ts';
 import { createPageStream, type PretrainSample } from './pages.ts';
 
 /**
@@ -65,18 +66,6 @@ export interface PretrainProgress {
   /** Training FLOPs so far (PAPER.md formula, m = 3). */
   readonly flops: number;
   readonly seconds: number;
-}
-
-export interface PretrainEvaluation {
-  readonly step: number;
-  readonly tokens: number;
-  readonly seconds: number;
-  /** Exact match of the generated action with the page's right action (both parsed). */
-  readonly actionAccuracy: number;
-  /** The generated action parses (parseAction). */
-  readonly validSyntax: number;
-  /** The generated action parses and names a bid present in the observation. */
-  readonly existingBid: number;
 }
 
 export interface PretrainStats {

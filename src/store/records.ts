@@ -1,5 +1,5 @@
 import type { TokenizerSpec } from '../agent/tokenizer.ts';
-import type { EpisodeStep } from '../experts/episode.ts';
+import type { EpisodeStep } from '../env/episode.ts';
 import type { RunConfig, TeacherSettings } from '../train/config.ts';
 import type { RunPhase, RunState } from '../train/state.ts';
 

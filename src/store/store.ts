@@ -1,4 +1,4 @@
-import type { EpisodeStep } from '../experts/episode.ts';
+import type { EpisodeStep } from '../env/episode.ts';
 import { withoutSecrets } from '../train/config.ts';
 import type {
   CheckpointInfo,

@@ -1,4 +1,4 @@
-import type { Random } from '../tasks/core/random.ts';
+import type { Random } from '../core/random.ts';
 
 /**
  * The optional curriculum of RL (PAPER.md, pipeline step 5): training tasks are drawn from a

@@ -5,7 +5,7 @@ import type { Tokenizer } from '../agent/tokenizer.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { PoolEpisode, PoolProgress } from '../env/pool.ts';
 import type { EpisodeRunner } from '../env/runner.ts';
-import type { EpisodeResult, StepPolicy } from '../experts/episode.ts';
+import type { EpisodeResult, StepPolicy } from '../env/episode.ts';
 import type { ModelConfig } from '../model/config.ts';
 import { inferenceFlops } from './compute.ts';
 import { engineMaxTokens } from './examples.ts';

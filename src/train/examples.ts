@@ -7,9 +7,9 @@ import {
   type PromptOptions,
 } from '../agent/prompt.ts';
 import { PADDING, type Tokenizer } from '../agent/tokenizer.ts';
-import type { EpisodeResult } from '../experts/episode.ts';
+import type { EpisodeResult } from '../env/episode.ts';
 import type { TraceRecord } from '../store/records.ts';
-import { packExamples, type Example, type PackedBatch } from './batches.ts';
+import { packExamples, type Example, type PackedBatch } from '../model/packing.ts';
 
 /**
  * Episodes into training examples (train/batches.ts Example): one example per step, the prompt the

@@ -3,7 +3,7 @@ import type { Engine } from '../engine/engine.ts';
 import { DEFAULT_ENV_OPTIONS, type EnvOptions } from '../env/env.ts';
 import type { PoolProgress } from '../env/pool.ts';
 import type { EpisodeRunner } from '../env/runner.ts';
-import type { EpisodeResult } from '../experts/episode.ts';
+import type { EpisodeResult } from '../env/episode.ts';
 import type {
   DatasetRecord,
   MetricRecord,
@@ -13,8 +13,8 @@ import type {
   TraceRecord,
 } from '../store/records.ts';
 import type { LabStore } from '../store/store.ts';
-import { createRandom } from '../tasks/core/random.ts';
-import type { Example } from './batches.ts';
+import { createRandom } from '../core/random.ts';
+import type { Example } from '../model/packing.ts';
 import { parseRunConfig, parseSeedList, withoutSecrets, type EnvSettings, type RunConfig } from './config.ts';
 import { evaluateSets, selectCheckpoint, type Evaluation } from './evaluate.ts';
 

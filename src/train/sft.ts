@@ -1,7 +1,7 @@
 import type { Engine } from '../engine/engine.ts';
 import type { ModelConfig } from '../model/config.ts';
-import { createRandom } from '../tasks/core/random.ts';
-import type { Example } from './batches.ts';
+import { createRandom } from '../core/random.ts';
+import type { Example } from '../model/packing.ts';
 import { trainingBatchFlops } from './compute.ts';
 import type { RunConfig } from './config.ts';
 import { packMicroBatches, targetTokens } from './examples.ts';

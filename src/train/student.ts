@@ -47,7 +47,7 @@ export async function createStudent(
   const settings = config.model;
   if (settings.init === 'base-student') {
     // Loaded on demand: only runs that start from the base student need the pretraining module.
-    const { loadBaseStudent } = await import('../pretrain/base-student.ts');
+    const { loadBaseStudent } = await import('./base-student.ts');
     const base = await loadBaseStudent(settings, options.loadAsset);
     return loadStudent(engine, { ...base.checkpoint, tokenizer: base.tokenizer });
   }

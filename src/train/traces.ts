@@ -3,7 +3,7 @@ import { promptText, recordedContext, targetText, type PromptOptions } from '../
 import { expertTeacher } from '../agent/teacher.ts';
 import type { PoolEpisode } from '../env/pool.ts';
 import type { EpisodeRunner } from '../env/runner.ts';
-import type { EpisodeResult, EpisodeStep, StepPolicy } from '../experts/episode.ts';
+import type { EpisodeResult, EpisodeStep, StepPolicy } from '../env/episode.ts';
 import { findExpert } from '../experts/registry.ts';
 import type { FlopsShape } from '../model/flops.ts';
 import type { DatasetRecord, DatasetStats, TraceRecord } from '../store/records.ts';

@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-web/wasm';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../../src/engine/checkpoint.ts';
-import { EngineClient } from '../../src/engine/client.ts';
+import { EngineClient } from '../../workers/engine-client.ts';
 import { exportOnnx } from '../../src/engine/onnx.ts';
 import { modelConfig, type ModelConfig, type PositionKind } from '../../src/model/config.ts';
 import { relativeError } from '../../src/model/reference/check.ts';

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineClient } from '../../src/engine/client.ts';
+import { EngineClient } from '../../workers/engine-client.ts';
 import { describeEngine } from '../../src/engine/engine.ts';
 import type { TokenBatch } from '../../src/model/batch.ts';
 import { modelConfig, type ModelConfig } from '../../src/model/config.ts';

@@ -3,7 +3,7 @@ import { GpuModel } from '../../src/gpu/model.ts';
 import type { TokenBatch } from '../../src/model/batch.ts';
 import { modelConfig, type ModelConfig } from '../../src/model/config.ts';
 import type { TrainStepOptions } from '../../src/model/reference/model.ts';
-import { createRandom } from '../../src/tasks/core/random.ts';
+import { createRandom } from '../../src/core/random.ts';
 import { useGpu } from './gpu-harness.ts';
 import { checked } from './gpu-model-harness.ts';
 

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TaskEnv } from '../../src/env/env.ts';
 import { IframePageHost } from '../../src/env/iframe-host.ts';
 import { EnvPool } from '../../src/env/pool.ts';
-import { expertPolicy, runEpisode } from '../../src/experts/episode.ts';
+import { runEpisode } from '../../src/env/episode.ts';
+import { expertPolicy } from '../../src/experts/policies.ts';
 import { getExpert } from '../../src/experts/registry.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { taskPageUrl } from '../../src/env/iframe-host.ts';
 import { EnvPool, type PoolEpisode } from '../../src/env/pool.ts';
-import { expertPolicy } from '../../src/experts/episode.ts';
+import { expertPolicy } from '../../src/experts/policies.ts';
 import { getExpert } from '../../src/experts/registry.ts';
 
 /** Fixture pages in the official layout: a working click-test and two broken pages. */

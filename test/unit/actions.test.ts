@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_NAMES, formatAction, parseAction, type Action } from '../../src/env/actions.ts';
-import { createRandom, type Random } from '../../src/tasks/core/random.ts';
+import { createRandom, type Random } from '../../src/core/random.ts';
 
 /** Every form of every action, as a model might write it, with what it must parse to. */
 const FORMS: [string, Action][] = [

@@ -31,14 +31,14 @@ import { TaskEnv, type Observation } from '../../src/env/env.ts';
 import type { ObsElement } from '../../src/env/observation.ts';
 import { CpuEngine } from '../../src/engine/cpu-engine.ts';
 import type { GenerateOptions, Generation } from '../../src/engine/engine.ts';
-import { expertPolicy, runEpisode, type PolicyStep, type StepPolicy } from '../../src/experts/episode.ts';
-import type { ExpertView } from '../../src/experts/expert.ts';
+import { runEpisode, type PolicyStep, type StepPolicy, type StepView } from '../../src/env/episode.ts';
+import { expertPolicy } from '../../src/experts/policies.ts';
 import { allElements } from '../../src/experts/find.ts';
 import { getExpert } from '../../src/experts/registry.ts';
 import type { TokenBatch } from '../../src/model/batch.ts';
 import type { ModelConfig } from '../../src/model/config.ts';
 import { flopsPerToken } from '../../src/model/flops.ts';
-import { packExamples } from '../../src/train/batches.ts';
+import { packExamples } from '../../src/model/packing.ts';
 import { getTask } from '../../src/tasks/registry.ts';
 
 const tokenizer = createTokenizer({ kind: 'bytes' });
@@ -85,7 +85,7 @@ const observationOf = (tree: ObsElement, text: string, utterance = 'Do it.'): Ob
   lastError: null,
   step: 0,
 });
-const viewOf = (observation: Observation): ExpertView => ({ observation, history: [], memory: {} });
+const viewOf = (observation: Observation): StepView => ({ observation, history: [], memory: {} });
 
 describe('action candidates', () => {
   it('offers each element the verbs that fit it, options by their text, then waits and scrolls', () => {
@@ -552,7 +552,7 @@ describe('ConstrainedModelPolicy on an untrained CPU model', () => {
         engine,
         cpuOptions({ seed, temperature: 25, candidates: FEWER }),
       );
-      const recorded: { view: ExpertView; step: PolicyStep }[] = [];
+      const recorded: { view: StepView; step: PolicyStep }[] = [];
       const recording: StepPolicy = async (view) => {
         const step = await policy.policy(view);
         // runEpisode appends to the history it passed: keep the one this step saw.

@@ -1,3 +1,4 @@
+import type { StepView } from '../../src/env/episode.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,16 +15,10 @@ import { expertTeacher } from '../../src/agent/teacher.ts';
 import { createTokenizer, END_OF_TARGET, START_OF_TARGET } from '../../src/agent/tokenizer.ts';
 import type { Observation } from '../../src/env/env.ts';
 import type { GenerateOptions, Generation } from '../../src/engine/engine.ts';
-import type { ExpertView } from '../../src/experts/expert.ts';
 
 const tokenizer = createTokenizer({ kind: 'bytes' });
 
-function view(
-  goal: string,
-  text: string,
-  history: string[] = [],
-  lastError: string | null = null,
-): ExpertView {
+function view(goal: string, text: string, history: string[] = [], lastError: string | null = null): StepView {
   const observation: Observation = {
     utterance: goal,
     tree: { bid: '', tag: 'body', role: 'generic', name: '', attributes: {}, children: [] },
@@ -199,7 +194,7 @@ describe('ModelPolicy', () => {
 });
 
 describe('expertTeacher', () => {
-  const page = (): ExpertView => {
+  const page = (): StepView => {
     const base = view('Click the button.', '[4] button "Click Me!"');
     const button = {
       bid: '4',

@@ -8,7 +8,7 @@ import {
   splitChunks,
   START_OF_TARGET,
 } from '../../src/agent/tokenizer.ts';
-import { createRandom, type Random } from '../../src/tasks/core/random.ts';
+import { createRandom, type Random } from '../../src/core/random.ts';
 
 const bytes = createTokenizer({ kind: 'bytes' });
 

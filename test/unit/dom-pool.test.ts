@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expertTeacher } from '../../src/agent/teacher.ts';
 import { DomEnvPool } from '../../src/env/dom-pool.ts';
 import type { PoolEpisode } from '../../src/env/pool.ts';
-import type { StepPolicy } from '../../src/experts/episode.ts';
+import type { StepPolicy } from '../../src/env/episode.ts';
 
 // No built task needs coordinates yet: a stand-in that does, to check the pool refuses it.
 vi.mock('../../src/tasks/registry.ts', async (importOriginal) => {

@@ -9,7 +9,7 @@ import { relativeError } from '../../src/model/reference/check.ts';
 import { createKeyValueCache, forwardCached } from '../../src/model/reference/decode.ts';
 import { modelForward } from '../../src/model/reference/model.ts';
 import { stopIndex } from '../../src/model/stops.ts';
-import { createRandom, type Random } from '../../src/tasks/core/random.ts';
+import { createRandom, type Random } from '../../src/core/random.ts';
 
 /**
  * The oracle: generation as the CPU engine did it before it had a cache, re-running modelForward

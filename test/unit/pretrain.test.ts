@@ -9,7 +9,7 @@ import type { Engine, Generation } from '../../src/engine/engine.ts';
 import { parseAction } from '../../src/env/actions.ts';
 import { allElements } from '../../src/experts/find.ts';
 import { modelConfig } from '../../src/model/config.ts';
-import { loadBaseStudent } from '../../src/pretrain/base-student.ts';
+import { loadBaseStudent } from '../../src/train/base-student.ts';
 import { createPageStream, GOAL_KINDS, type PretrainSample } from '../../src/pretrain/pages.ts';
 import { encodeSample, evaluateActions } from '../../src/pretrain/pretrain.ts';
 

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DomPageHost } from '../../src/env/dom-host.ts';
 import { TaskEnv } from '../../src/env/env.ts';
-import {
-  expertPolicy,
-  randomPolicy,
-  runEpisode,
-  wrongAnswerPolicy,
-  type StepPolicy,
-} from '../../src/experts/episode.ts';
+import { runEpisode, type StepPolicy } from '../../src/env/episode.ts';
+import { expertPolicy, randomPolicy, wrongAnswerPolicy } from '../../src/experts/policies.ts';
 import { EXPERTS, getExpert } from '../../src/experts/registry.ts';
-import { createRandom } from '../../src/tasks/core/random.ts';
+import { createRandom } from '../../src/core/random.ts';
 import { BUILT_IN_TASKS } from '../../src/tasks/registry.ts';
 
 /** Every built-in task that runs without layout, checked on happy-dom. LAB_TASKS=a,b narrows the list. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu-engine.ts';
 import { positionsOf, validateBatch } from '../../src/model/batch.ts';
 import { validateModelConfig, type PositionKind } from '../../src/model/config.ts';
-import { gatherTargetValues, packExamples, type Example } from '../../src/train/batches.ts';
+import { gatherTargetValues, packExamples, type Example } from '../../src/model/packing.ts';
 
 const P = 99;
 // x = [1, 2, 3, 4]: reads [1, 2, 3], predicts [2, 3, 4]; 3 and 4 are target tokens.

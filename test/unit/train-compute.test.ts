@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flopsTerms, trainingStepFlops } from '../../src/model/flops.ts';
-import { packExamples } from '../../src/train/batches.ts';
+import { packExamples } from '../../src/model/packing.ts';
 import {
   inferenceFlops,
   PAPER_TEACHER_RATIO,

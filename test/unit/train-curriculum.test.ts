@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, type Random } from '../../src/tasks/core/random.ts';
+import { createRandom, type Random } from '../../src/core/random.ts';
 import { curriculumWeights, sampleIndex, updateTaskSuccess } from '../../src/train/curriculum.ts';
 
 /** A stream whose next() returns u (the other draws are the seeded stream's). */

@@ -3,7 +3,7 @@ import { createTokenizer, END_OF_TARGET } from '../../src/agent/tokenizer.ts';
 import type { Engine, Generation } from '../../src/engine/engine.ts';
 import type { Observation } from '../../src/env/env.ts';
 import type { EpisodeRunner } from '../../src/env/runner.ts';
-import type { EpisodeResult, EpisodeStep } from '../../src/experts/episode.ts';
+import type { EpisodeResult, EpisodeStep } from '../../src/env/episode.ts';
 import { modelConfig } from '../../src/model/config.ts';
 import { evaluate } from '../../src/train/evaluate.ts';
 

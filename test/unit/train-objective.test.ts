@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../../src/tasks/core/random.ts';
+import { createRandom } from '../../src/core/random.ts';
 import { clippedPolicyWeights } from '../../src/train/objective.ts';
 
 /** The surrogate as a function of the new log-probabilities (the quantity the weights are the gradient of). */

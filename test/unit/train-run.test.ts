@@ -1,13 +1,13 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTokenizer, PADDING } from '../../src/agent/tokenizer.ts';
-import { gatherTargetValues, packExamples } from '../../src/train/batches.ts';
+import { gatherTargetValues, packExamples } from '../../src/model/packing.ts';
 import { CpuEngine } from '../../src/engine/cpu-engine.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { DomEnvPool } from '../../src/env/dom-pool.ts';
 import type { Observation } from '../../src/env/env.ts';
 import type { EpisodeRunner } from '../../src/env/runner.ts';
-import type { EpisodeResult } from '../../src/experts/episode.ts';
+import type { EpisodeResult } from '../../src/env/episode.ts';
 import { modelConfig } from '../../src/model/config.ts';
 import { DexieStore } from '../../src/store/db.ts';
 import type { MetricRecord } from '../../src/store/records.ts';

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DomEnvPool } from '../../src/env/dom-pool.ts';
 import type { PoolEpisode } from '../../src/env/pool.ts';
 import type { EpisodeRunner } from '../../src/env/runner.ts';
-import type { EpisodeResult, EpisodeStep } from '../../src/experts/episode.ts';
+import type { EpisodeResult, EpisodeStep } from '../../src/env/episode.ts';
 import { modelConfig } from '../../src/model/config.ts';
 import { DexieStore } from '../../src/store/db.ts';
 import { EnvSettingsSchema, TeacherSettingsSchema } from '../../src/train/config.ts';

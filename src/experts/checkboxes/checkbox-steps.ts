@@ -1,5 +1,6 @@
+import type { PolicyStep } from '../../env/episode.ts';
 import type { Observation } from '../../env/env.ts';
-import { ExpertConfusedError, type ExpertStep } from '../expert.ts';
+import { ExpertConfusedError } from '../expert.ts';
 import { act, allElements, byRole, firstElement, need, taskArea, textOf } from '../find.ts';
 
 /** The words of `Select a, b and click Submit.` after `lead`; none for `Select nothing ...`. */
@@ -25,7 +26,7 @@ export function tickStep(
   observation: Observation,
   wanted: (label: string) => boolean,
   options: TickOptions = {},
-): ExpertStep {
+): PolicyStep {
   const area = taskArea(observation.tree);
   const submit = need(
     task,

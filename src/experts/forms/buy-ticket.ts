@@ -1,9 +1,10 @@
-import type { Expert, ExpertStep, ExpertView } from '../expert.ts';
+import type { PolicyStep, StepView } from '../../env/episode.ts';
+import type { Expert } from '../expert.ts';
 import { act, allElements, byRole, firstElement, need, taskArea, textOf } from '../find.ts';
 import { byClass, parse } from './page.ts';
 
 /** Reads every flight's duration (minutes) and price, and books the asked-for extreme (or its opposite). */
-function buyStep({ observation }: ExpertView, opposite: boolean): ExpertStep {
+function buyStep({ observation }: StepView, opposite: boolean): PolicyStep {
   const [extreme = '', measure = ''] = parse(
     'buy-ticket',
     observation.utterance,

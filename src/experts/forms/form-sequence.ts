@@ -1,5 +1,6 @@
+import type { PolicyStep, StepView } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import type { Expert, ExpertStep, ExpertView } from '../expert.ts';
+import type { Expert } from '../expert.ts';
 import { act, allElements, byRole, firstElement, need, taskArea, textFields, textOf } from '../find.ts';
 import { byClass, byId, fillThenClick, ordinalNumber, parse, submitControl } from './page.ts';
 
@@ -18,7 +19,7 @@ function sliderKey(value: number, target: number): { key: string; next: number }
 }
 
 /** Ticks exactly the wanted checkbox (unticking others), else null when that is done. */
-function tickOnly(checkboxes: ObsElement[], wanted: number): ExpertStep | null {
+function tickOnly(checkboxes: ObsElement[], wanted: number): PolicyStep | null {
   const off = checkboxes.findIndex((box, i) => Boolean(box.checked) !== (i === wanted));
   if (off < 0) return null;
   const box = checkboxes[off] as ObsElement;
@@ -81,7 +82,7 @@ export const formSequenceExpert: Expert = {
   },
 };
 
-function formSequence2Step(view: ExpertView, wrongBox: boolean): ExpertStep {
+function formSequence2Step(view: StepView, wrongBox: boolean): PolicyStep {
   const [radio = '', number = '', box = ''] = parse(
     'form-sequence-2',
     view.observation.utterance,
@@ -106,7 +107,7 @@ export const formSequence2Expert: Expert = {
   wrong: (view) => formSequence2Step(view, true),
 };
 
-function formSequence3Step({ observation }: ExpertView, wrongButton: boolean): ExpertStep {
+function formSequence3Step({ observation }: StepView, wrongButton: boolean): PolicyStep {
   const [height = '', label = ''] = parse(
     'form-sequence-3',
     observation.utterance,

@@ -1,11 +1,12 @@
-import type { Expert, ExpertView } from '../expert.ts';
+import type { StepView } from '../../env/episode.ts';
+import type { Expert } from '../expert.ts';
 import { taskArea, textFields } from '../find.ts';
 import { fillThenClick, labelAround, parse, submitControl, type Entry } from './page.ts';
 
 const SUBMIT_LABELS = ['Submit', 'Search', 'Go!'];
 
 /** The three fields, found by the words of their labels, with the values the instruction asks for. */
-function entries(task: string, { observation }: ExpertView, yearOffset = 0): Entry[] {
+function entries(task: string, { observation }: StepView, yearOffset = 0): Entry[] {
   const [genre = '', director = '', year = ''] = parse(
     task,
     observation.utterance,

@@ -1,5 +1,6 @@
+import type { PolicyStep } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import { ExpertConfusedError, type ExpertStep } from '../expert.ts';
+import { ExpertConfusedError } from '../expert.ts';
 import { act, allElements, firstElement, need, textOf } from '../find.ts';
 
 /** Reading helpers shared by the forms experts: classes, surroundings of a field, ordinals. */
@@ -56,7 +57,7 @@ export interface Entry {
 }
 
 /** Fills the first entry whose field does not hold its value yet; once all do, clicks `submit`. */
-export function fillThenClick(entries: Entry[], submit: ObsElement): ExpertStep {
+export function fillThenClick(entries: Entry[], submit: ObsElement): PolicyStep {
   const pending = entries.find((entry) => entry.field.value !== entry.value);
   if (pending) {
     return {

@@ -1,12 +1,13 @@
+import type { PolicyStep } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import type { Expert, ExpertStep } from '../expert.ts';
+import type { Expert } from '../expert.ts';
 import { act, firstElement, need, taskArea, textOf } from '../find.ts';
 import { byClass, byId, parse } from './page.ts';
 
 const PROPERTIES = ['phone', 'email', 'address'];
 
 /** The `>` link of the pager, which moves to the next page. */
-function nextPage(area: ObsElement): ExpertStep {
+function nextPage(area: ObsElement): PolicyStep {
   const next = need('phone-book', firstElement(area, byClass('next')), 'the ">" page link');
   const link = firstElement(next, (e) => e.tag === 'a') ?? next;
   return { thought: 'This is not the person; I go to the next contact.', action: act.click(link) };

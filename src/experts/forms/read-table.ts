@@ -1,5 +1,6 @@
+import type { PolicyStep, StepView } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import type { Expert, ExpertStep, ExpertView } from '../expert.ts';
+import type { Expert } from '../expert.ts';
 import { allElements, byRole, need, taskArea, textFields, textOf } from '../find.ts';
 import { fillThenClick, found, parentOf, parse, submitControl, type Entry } from './page.ts';
 
@@ -13,7 +14,7 @@ function tableValues(area: ObsElement): Map<string, string> {
   return values;
 }
 
-function readTableStep({ observation }: ExpertView, wrongRow: boolean): ExpertStep {
+function readTableStep({ observation }: StepView, wrongRow: boolean): PolicyStep {
   const [key = ''] = parse(
     'read-table',
     observation.utterance,
@@ -38,7 +39,7 @@ export const readTableExpert: Expert = {
 };
 
 /** Each label ("Country:") names a table key; the field beside it in its row takes the value. */
-function readTable2Step({ observation }: ExpertView, swapped: boolean): ExpertStep {
+function readTable2Step({ observation }: StepView, swapped: boolean): PolicyStep {
   const area = taskArea(observation.tree);
   const values = tableValues(area);
   const entries = allElements(area, byRole('LabelText')).map((label): Entry => {

@@ -1,4 +1,5 @@
-import type { Expert, ExpertStep, ExpertView } from '../expert.ts';
+import type { PolicyStep, StepView } from '../../env/episode.ts';
+import type { Expert } from '../expert.ts';
 import { act, allElements, byRole, firstElement, need, taskArea, textFields, textOf } from '../find.ts';
 import { byClass, byId, ordinalNumber, parse } from './page.ts';
 
@@ -8,7 +9,7 @@ const PER_PAGE = 3;
  * Types the term, presses Search (noted in memory: a search made before the term was typed lists
  * the wrong results), pages to the result's page, and clicks it. `wrong` clicks another result.
  */
-function searchStep({ observation, memory }: ExpertView, wrong: boolean): ExpertStep {
+function searchStep({ observation, memory }: StepView, wrong: boolean): PolicyStep {
   const [query = '', position = ''] = parse(
     'search-engine',
     observation.utterance,

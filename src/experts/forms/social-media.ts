@@ -1,5 +1,6 @@
+import type { PolicyStep, StepView } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import type { Expert, ExpertStep, ExpertView } from '../expert.ts';
+import type { Expert } from '../expert.ts';
 import { act, allElements, firstElement, need, taskArea, textOf } from '../find.ts';
 import { byClass, found, hasClass, parse, submitControl } from './page.ts';
 
@@ -31,7 +32,7 @@ function control(task: string, post: ObsElement, className: string): ObsElement 
 }
 
 /** Clicks the action on the user's first post, opening its "more" menu first for menu actions. */
-function socialMediaStep({ observation }: ExpertView, wrong: boolean): ExpertStep {
+function socialMediaStep({ observation }: StepView, wrong: boolean): PolicyStep {
   const [user = '', label = ''] = parse(
     'social-media',
     observation.utterance,
@@ -62,7 +63,7 @@ export const socialMediaExpert: Expert = {
 };
 
 /** Marks the action on the user's posts until `count` are active (all of them for -all), then submits. */
-function markStep(task: string, { observation }: ExpertView): ExpertStep {
+function markStep(task: string, { observation }: StepView): PolicyStep {
   const [label = '', amount = '', user = ''] = parse(
     task,
     observation.utterance,
@@ -86,7 +87,7 @@ function markStep(task: string, { observation }: ExpertView): ExpertStep {
   };
 }
 
-function submitAtOnce(task: string, { observation }: ExpertView): ExpertStep {
+function submitAtOnce(task: string, { observation }: StepView): PolicyStep {
   return {
     thought: 'I submit without marking any post.',
     action: act.click(submitControl(task, taskArea(observation.tree), ['Submit'])),

@@ -1,5 +1,6 @@
+import type { PolicyStep } from '../../env/episode.ts';
 import type { Observation } from '../../env/env.ts';
-import { ExpertConfusedError, type Expert, type ExpertStep } from '../expert.ts';
+import { ExpertConfusedError, type Expert } from '../expert.ts';
 import { act, firstElement, need, taskArea, textFields, textOf } from '../find.ts';
 
 const TASK = 'guess-number';
@@ -31,7 +32,7 @@ function remainingRange(observation: Observation, memory: Record<string, unknown
 }
 
 /** Types `guess` into the box, then (once it holds the guess) clicks Submit. */
-function guessStep(observation: Observation, guess: number, why: string): ExpertStep {
+function guessStep(observation: Observation, guess: number, why: string): PolicyStep {
   const area = taskArea(observation.tree);
   const box = need(TASK, textFields(area)[0], 'the guess box');
   if (box.value !== String(guess))

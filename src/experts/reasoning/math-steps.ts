@@ -1,5 +1,5 @@
+import type { PolicyStep } from '../../env/episode.ts';
 import type { Observation } from '../../env/env.ts';
-import type { ExpertStep } from '../expert.ts';
 import { act, firstElement, need, taskArea, textFields, textOf } from '../find.ts';
 
 /** The problem text of a math page: `#math-question` where the page has one. */
@@ -15,7 +15,7 @@ export function mathQuestion(task: string, observation: Observation): string {
 }
 
 /** Types `answer` into the answer box, then (once it holds the answer) clicks Submit. */
-export function answerStep(task: string, observation: Observation, answer: number, why: string): ExpertStep {
+export function answerStep(task: string, observation: Observation, answer: number, why: string): PolicyStep {
   const area = taskArea(observation.tree);
   const box = need(task, textFields(area)[0], 'the answer box');
   if (box.value !== String(answer)) {

@@ -1,6 +1,7 @@
+import type { PolicyStep } from '../../env/episode.ts';
 import type { Observation } from '../../env/env.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import { ExpertConfusedError, type Expert, type ExpertStep } from '../expert.ts';
+import { ExpertConfusedError, type Expert } from '../expert.ts';
 import { act, allElements, firstElement, need, taskArea, textOf } from '../find.ts';
 
 const TASK = 'odd-or-even';
@@ -12,7 +13,7 @@ const hasClass = (e: ObsElement, name: string): boolean =>
  * Marks each row's number with the button `choose` picks (the first row not yet marked so), then
  * submits. The page shows a mark as the `selected` class on the button.
  */
-function markStep(observation: Observation, choose: (isOdd: boolean) => 'Odd' | 'Even'): ExpertStep {
+function markStep(observation: Observation, choose: (isOdd: boolean) => 'Odd' | 'Even'): PolicyStep {
   const area = taskArea(observation.tree);
   const rows = allElements(area, (e) => hasClass(e, 'row'));
   if (rows.length === 0) throw new ExpertConfusedError(TASK, 'cannot find the rows of numbers');

@@ -1,6 +1,7 @@
+import type { PolicyStep } from '../../env/episode.ts';
 import { formatAction } from '../../env/actions.ts';
 import type { Observation } from '../../env/env.ts';
-import { ExpertConfusedError, type Expert, type ExpertStep } from '../expert.ts';
+import { ExpertConfusedError, type Expert } from '../expert.ts';
 import { act, firstElement, need, taskArea, textOf } from '../find.ts';
 
 const TASK = 'sign-agreement';
@@ -39,7 +40,7 @@ function readPage(observation: Observation) {
  * Scrolls the agreement to its end, which unlocks the name box and Agree: the pointer goes over the
  * textarea first, then the wheel turns (a wheel scrolls what is under the pointer).
  */
-function scrollAgreement(page: ReturnType<typeof readPage>, history: readonly string[]): ExpertStep {
+function scrollAgreement(page: ReturnType<typeof readPage>, history: readonly string[]): PolicyStep {
   const hover = act.hover(page.agreement);
   return history.at(-1) === hover
     ? {

@@ -1,5 +1,6 @@
+import type { PolicyStep } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import type { Expert, ExpertStep } from '../expert.ts';
+import type { Expert } from '../expert.ts';
 import { act, firstElement, need, taskArea, textOf } from '../find.ts';
 import { formExpert } from './steps.ts';
 import { loginPlan } from './login-user.ts';
@@ -21,7 +22,7 @@ function popupButton(tree: ObsElement, label: string): ObsElement | undefined {
 /** login-user, except that a popup may open on a field: Cancel closes it, OK would leave the page. */
 export const loginUserPopupExpert: Expert = {
   task: TASK,
-  solve(view): ExpertStep {
+  solve(view): PolicyStep {
     const cancel = popupButton(view.observation.tree, 'Cancel');
     if (cancel) {
       return {
@@ -31,7 +32,7 @@ export const loginUserPopupExpert: Expert = {
     }
     return login.solve(view);
   },
-  wrong(view): ExpertStep {
+  wrong(view): PolicyStep {
     const ok = popupButton(view.observation.tree, 'OK');
     if (ok) return { thought: 'I accept the popup and leave the login page.', action: act.click(ok) };
     return login.wrong(view);

@@ -1,5 +1,6 @@
+import type { PolicyStep } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import { ExpertConfusedError, type Expert, type ExpertStep } from '../expert.ts';
+import { ExpertConfusedError, type Expert } from '../expert.ts';
 import { act, firstElement, need, quoted, taskArea, textFields, textOf } from '../find.ts';
 
 /** A field, what it should hold, and how a thought names it. */
@@ -10,7 +11,7 @@ export interface FieldEntry {
 }
 
 /** Fills the first field that does not hold its text yet; once every field does, clicks the button. */
-export function fillThenClick(entries: FieldEntry[], button: ObsElement): ExpertStep {
+export function fillThenClick(entries: FieldEntry[], button: ObsElement): PolicyStep {
   const pending = entries.find((entry) => entry.field.value !== entry.text);
   if (pending) {
     return {
@@ -69,7 +70,7 @@ export interface FormPlan {
 
 /** An expert for a form task: fills the text fields one per step, then presses the submit button. */
 export function formExpert(task: string, plan: FormPlan): Expert {
-  const step = (utterance: string, tree: ObsElement, wrong: boolean): ExpertStep => {
+  const step = (utterance: string, tree: ObsElement, wrong: boolean): PolicyStep => {
     const answers = plan.answers(utterance, tree);
     const texts = wrong ? plan.spoil(answers) : answers;
     const fields = fieldsOf(task, tree, texts.length);

@@ -1,5 +1,6 @@
+import type { PolicyStep, StepView } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import type { Expert, ExpertStep, ExpertView } from '../expert.ts';
+import type { Expert } from '../expert.ts';
 import { act, allElements, byRole, firstElement, need, quoted, taskArea, textOf } from '../find.ts';
 import { hasClass, isExpanded, proseLink, waitStep } from './find-widgets.ts';
 
@@ -9,11 +10,11 @@ import { hasClass, isExpanded, proseLink, waitStep } from './find-widgets.ts';
  */
 function searchSections(
   task: string,
-  view: ExpertView,
+  view: StepView,
   wanted: string,
   link?: ObsElement,
   animated = task === 'click-collapsible-2',
-): ExpertStep {
+): PolicyStep {
   if (link) {
     // On an animated accordion (the official page's), the section just clicked may still be sliding
     // when its link shows. Clicking the link then ends the episode mid-animation, and the page throws

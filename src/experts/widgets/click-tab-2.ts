@@ -1,5 +1,6 @@
+import type { PolicyStep, StepView } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import type { Expert, ExpertStep, ExpertView } from '../expert.ts';
+import type { Expert } from '../expert.ts';
 import { act, allElements, byRole, need, quoted, taskArea, textOf } from '../find.ts';
 import { proseLink, tabTarget } from './find-widgets.ts';
 
@@ -7,7 +8,7 @@ import { proseLink, tabTarget } from './find-widgets.ts';
  * Looks through the tabs one by one: clicks the link once the open panel shows it, else opens the
  * first tab not yet looked at. `memory.searched` holds the tabs already seen.
  */
-function searchTabs(task: string, view: ExpertView, wanted: string, link?: ObsElement): ExpertStep {
+function searchTabs(task: string, view: StepView, wanted: string, link?: ObsElement): PolicyStep {
   if (link) return { thought: `The link "${textOf(link)}" is in view; I click it.`, action: act.click(link) };
   const tabs = allElements(taskArea(view.observation.tree), byRole('tab'));
   const searched = (view.memory.searched ??= []) as string[];

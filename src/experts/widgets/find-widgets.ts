@@ -1,5 +1,5 @@
+import type { PolicyStep } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import type { ExpertStep } from '../expert.ts';
 import { act, firstElement, need, textOf } from '../find.ts';
 
 /** Reading the jQuery UI widgets of this family from an observation, and waiting for slow ones. */
@@ -24,7 +24,7 @@ export const isExpanded = (e: ObsElement): boolean => e.attributes['aria-expande
 /** The first wait for a delayed widget (longer than the official 400 ms animation); each wait in a row triples it. */
 const FIRST_WAIT_MS = 500;
 
-export function waitStep(history: readonly string[], thought: string): ExpertStep {
+export function waitStep(history: readonly string[], thought: string): PolicyStep {
   let waitsInARow = 0;
   for (let i = history.length - 1; i >= 0 && history[i]?.startsWith('noop('); i--) waitsInARow++;
   // The env waits at most 5 s per noop, so the action says no more than that.

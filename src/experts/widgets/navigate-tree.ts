@@ -1,12 +1,13 @@
+import type { PolicyStep } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import type { Expert, ExpertStep } from '../expert.ts';
+import type { Expert } from '../expert.ts';
 import { act, allElements, firstElement, need, quoted, taskArea, textOf } from '../find.ts';
 import { hasClass } from './find-widgets.ts';
 
 const TASK = 'navigate-tree';
 
 /** Clicks `label` if given, else opens the first collapsed folder (`li.expandable > span.folder`). */
-function clickOrExplore(area: ObsElement, wanted: string, label?: ObsElement): ExpertStep {
+function clickOrExplore(area: ObsElement, wanted: string, label?: ObsElement): PolicyStep {
   if (label) return { thought: `"${textOf(label)}" is in view; I click it.`, action: act.click(label) };
   const collapsed = need(
     TASK,

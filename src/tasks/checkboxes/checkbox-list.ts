@@ -1,5 +1,5 @@
 import { h } from '../core/dom.ts';
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../core/random.ts';
 import type { TaskContext } from '../core/task.ts';
 
 /** One checkbox of an instance: the word on its label and whether the instruction asks for it. */

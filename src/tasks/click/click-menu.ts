@@ -1,4 +1,4 @@
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../core/random.ts';
 import { defineTask } from '../core/task.ts';
 import { PEOPLE_NAMES } from './content.ts';
 import { buildMenu, MENU_CSS, type MenuEntry } from './menu.ts';

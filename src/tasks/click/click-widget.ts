@@ -1,5 +1,5 @@
 import { h } from '../core/dom.ts';
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../core/random.ts';
 import { defineTask, type TaskContext } from '../core/task.ts';
 import { loremWords } from '../core/lorem.ts';
 

@@ -1,6 +1,6 @@
 import { COUNTRIES } from '../core/countries.ts';
 import { loremWords } from '../core/lorem.ts';
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../core/random.ts';
 import { randomString } from '../core/words.ts';
 
 /** What the click tasks fill their lists, menus and paragraphs with. */

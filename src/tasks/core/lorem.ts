@@ -1,4 +1,4 @@
-import type { Random } from './random.ts';
+import type { Random } from '../../core/random.ts';
 
 /** Lorem-ipsum filler words, lower case, without punctuation. */
 // prettier-ignore

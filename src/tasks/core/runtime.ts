@@ -1,4 +1,4 @@
-import { createRandom, type Random } from './random.ts';
+import { createRandom, type Random } from '../../core/random.ts';
 import type { MiniWobWindow } from './protocol.ts';
 import type { TaskContext, TaskSpec } from './task.ts';
 import { TASK_PAGE_CSS } from './style.ts';

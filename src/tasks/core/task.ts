@@ -1,4 +1,4 @@
-import type { Random } from './random.ts';
+import type { Random } from '../../core/random.ts';
 
 /** What a task knows while it builds and judges one instance. */
 export interface TaskContext {

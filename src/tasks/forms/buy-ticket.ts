@@ -1,5 +1,5 @@
 import { h } from '../core/dom.ts';
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../core/random.ts';
 import { defineTask } from '../core/task.ts';
 
 const FLIGHTS = 4;

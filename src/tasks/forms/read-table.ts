@@ -1,5 +1,5 @@
 import { h } from '../core/dom.ts';
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../core/random.ts';
 import type { TaskContext } from '../core/task.ts';
 import { defineTask } from '../core/task.ts';
 import { COLORS, FIRST_NAMES, LAST_NAMES } from '../core/words.ts';

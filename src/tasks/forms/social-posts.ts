@@ -1,5 +1,5 @@
 import { h } from '../core/dom.ts';
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../core/random.ts';
 import { FIRST_NAMES, LAST_NAMES } from '../core/words.ts';
 import { LOREM_WORDS } from '../core/lorem.ts';
 

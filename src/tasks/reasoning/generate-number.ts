@@ -1,5 +1,5 @@
 import { h } from '../core/dom.ts';
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../core/random.ts';
 import { defineTask } from '../core/task.ts';
 
 /** The four kinds of request and what a generated number must satisfy for each. */

@@ -1,4 +1,4 @@
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../core/random.ts';
 import { defineTask, type RegisteredTask } from '../core/task.ts';
 import { LINK_CSS, linkedProse } from './links.ts';
 import { buildTabs, TAB_CSS } from './tabs.ts';

@@ -1,5 +1,5 @@
 import { h, setVisible } from '../core/dom.ts';
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../core/random.ts';
 import { defineTask, type TaskContext } from '../core/task.ts';
 import { FIRST_NAMES } from '../core/words.ts';
 

@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
-import type { TokenBatch } from '../model/batch.ts';
-import type { ModelConfig } from '../model/config.ts';
-import type { EngineWorker } from '../../workers/engine.worker.ts';
+import type { TokenBatch } from '../src/model/batch.ts';
+import type { ModelConfig } from '../src/model/config.ts';
+import type { EngineWorker } from './engine.worker.ts';
 import type {
   Engine,
   EngineCheckpoint,
@@ -13,9 +13,9 @@ import type {
   StepBatches,
   TrainStepOptions,
   TrainStepResult,
-} from './engine.ts';
+} from '../src/engine/engine.ts';
 
-import type { BackendChoice } from './open.ts';
+import type { BackendChoice } from '../src/engine/open.ts';
 
 export interface EngineClientOptions {
   /** 'auto' (the default) takes WebGPU where the browser has it, else the CPU engine: info() says which. */
@@ -41,7 +41,7 @@ export class EngineClient implements Engine {
 
   /** Spawns the worker and starts its engine. */
   static async start(options: EngineClientOptions = {}): Promise<EngineClient> {
-    const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), {
+    const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), {
       type: 'module',
       name: 'engine',
     });

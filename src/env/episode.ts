@@ -1,7 +1,10 @@
-import type { StepResult, TaskEnv } from '../env/env.ts';
-import { createRandom, type Random } from '../tasks/core/random.ts';
-import { allElements } from './find.ts';
-import { ExpertConfusedError, type Expert, type ExpertStep, type ExpertView } from './expert.ts';
+import type { Observation, StepResult, TaskEnv } from './env.ts';
+
+/**
+ * The episode contract every policy and every pool shares: what a policy reads at a step, what it
+ * returns, what an episode records, and the loop that plays one episode. Experts, the student and
+ * LLM endpoints are all a StepPolicy.
+ */
 
 /** One recorded step of an episode: what was seen, what was thought and done, what came of it. */
 export interface EpisodeStep {
@@ -28,9 +31,31 @@ export interface StepSample {
   truncated: boolean;
 }
 
-/** A policy's output for one step: a thought and an action, and for a model its tokens. */
-export interface PolicyStep extends ExpertStep {
+/** What a policy may read at a step: exactly what an agent gets, plus its own notes and past actions. */
+export interface StepView {
+  observation: Observation;
+  /** Actions taken so far in this episode, oldest first. */
+  history: readonly string[];
+  /** The policy's own notes for this episode (e.g. which items an expert already clicked); empty at reset. */
+  memory: Record<string, unknown>;
+}
+
+/** A policy's output for one step: a short thought, then one action (the paper's target format), and for a model its tokens. */
+export interface PolicyStep {
+  thought: string;
+  action: string;
   sample?: StepSample;
+}
+
+/**
+ * Thrown by a policy that cannot make sense of a page (a scripted expert that finds no element it
+ * needs): the episode ends as a failure of the policy, with this message as its reason.
+ */
+export class PolicyConfusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PolicyConfusedError';
+  }
 }
 
 export interface EpisodeResult {
@@ -45,51 +70,7 @@ export interface EpisodeResult {
 }
 
 /** A policy for one step. Experts, models and LLM endpoints all reduce to this. */
-export type StepPolicy = (view: ExpertView) => PolicyStep | Promise<PolicyStep>;
-
-export const expertPolicy =
-  (expert: Expert): StepPolicy =>
-  (view) =>
-    expert.solve(view);
-
-export const wrongAnswerPolicy =
-  (expert: Expert): StepPolicy =>
-  (view) =>
-    expert.wrong(view);
-
-const RANDOM_TEXT = ['a', 'hello', '42', 'yes', 'Submit', 'x y z'];
-
-/**
- * A uniformly random action on a random element (click, hover, fill, press Enter, select, wait):
- * the baseline an expert must beat by far.
- */
-export function randomPolicy(random: Random): StepPolicy {
-  return ({ observation }) => {
-    const elements = allElements(observation.tree, (e) => e.bid !== '');
-    if (elements.length === 0) return { thought: 'I wait.', action: 'noop()' };
-    const target = JSON.stringify(random.pick(elements).bid);
-    const text = JSON.stringify(random.pick(RANDOM_TEXT));
-    const action = random.pick([
-      `click(${target})`,
-      `hover(${target})`,
-      `fill(${target}, ${text})`,
-      `press(${target}, "Enter")`,
-      `select_option(${target}, ${text})`,
-      'noop()',
-    ]);
-    return { thought: 'I act at random.', action };
-  };
-}
-
-/**
- * An imperfect teacher: with probability `errorRate` a step is replaced by a random action. The
- * random stream is the teacher's own, seeded, so a collection run is reproducible.
- */
-export function noisyPolicy(policy: StepPolicy, errorRate: number, seed: number | string): StepPolicy {
-  const random = createRandom(`noise/${seed}`);
-  const fallback = randomPolicy(random);
-  return (view) => (random.chance(errorRate) ? fallback(view) : policy(view));
-}
+export type StepPolicy = (view: StepView) => PolicyStep | Promise<PolicyStep>;
 
 /** Runs one episode of `policy` on `env` from `seed` to the end (page verdict, step limit or failure). */
 export async function runEpisode(
@@ -109,7 +90,7 @@ export async function runEpisode(
     try {
       step = await policy({ observation, history, memory });
     } catch (error) {
-      if (!(error instanceof ExpertConfusedError)) throw error;
+      if (!(error instanceof PolicyConfusedError)) throw error;
       failure = error.message;
       break;
     }

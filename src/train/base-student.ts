@@ -3,8 +3,7 @@ import { configFromMetadata } from '../engine/checkpoint.ts';
 import type { EngineCheckpoint } from '../engine/engine.ts';
 import { readSafetensors } from '../engine/safetensors.ts';
 import { MODEL_PRESETS, type ModelConfig, type PositionKind, type PresetName } from '../model/config.ts';
-import type { ModelSettings } from '../train/config.ts';
-import type { PretrainEvaluation } from './pretrain.ts';
+import type { ModelSettings } from './config.ts';
 
 /**
  * The shipped base students (public/base-student/): the lab's counterpart of the paper's instruct
@@ -40,6 +39,19 @@ export interface BaseStudentInfo {
   readonly engine: string;
   /** False for an intermediate checkpoint of a recipe that was stopped before its last step. */
   readonly complete: boolean;
+}
+
+/** One evaluation of a pretraining run on held-out generated pages. */
+export interface PretrainEvaluation {
+  readonly step: number;
+  readonly tokens: number;
+  readonly seconds: number;
+  /** Exact match of the generated action with the page's right action (both parsed). */
+  readonly actionAccuracy: number;
+  /** The generated action parses (parseAction). */
+  readonly validSyntax: number;
+  /** The generated action parses and names a bid present in the observation. */
+  readonly existingBid: number;
 }
 
 export const BASE_STUDENT_FOLDER = 'base-student';

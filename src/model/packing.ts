@@ -1,4 +1,4 @@
-import type { TokenBatch } from '../model/batch.ts';
+import type { TokenBatch } from './batch.ts';
 
 /**
  * Examples into the engine's TokenBatch, for both phases (PAPER.md, pipeline steps 2 and 4). An
