@@ -121,8 +121,8 @@ interface ChosenText {
  *   3. a key head's key is drawn the same way among its completions; a text head's text is
  *      generated, up to the closing quote;
  *   4. the sample is the prompt and the canonical target tokens (encodeTarget) with their log-probs
- *      from a logProbs read of exactly that sequence, so RL's old log-probs are the unconstrained
- *      model's on the tokens the loss sees.
+ *      from a logProbs read of exactly that sequence at the sampling temperature, so RL's old
+ *      log-probs are the unconstrained model's on the tokens the loss sees, as the loss reads them.
  *
  * Batched like ModelPolicy over the K episodes a pool has in flight; one batch at a time.
  */
@@ -316,15 +316,18 @@ export class ConstrainedModelPolicy {
 
   /** Stage 4: the canonical target of every row, read again only where no scoring read was exactly it. */
   private async readFinalTargets(rows: Row[]): Promise<void> {
-    const { tokenizer } = this.options;
+    const { tokenizer, temperature } = this.options;
+    // Candidates were scored at temperature 1; the sample's log-probs are read at the sampling one.
+    const readTemperature = temperature === 0 ? 1 : temperature;
     const finals = rows.map((row) =>
       encodeTarget(tokenizer, { thought: row.thought, action: row.action as string }),
     );
     const again = rows.flatMap((row, r) =>
-      sameTokens(row.target?.tokens, finals[r] as number[]) ? [] : [r],
+      readTemperature === 1 && sameTokens(row.target?.tokens, finals[r] as number[]) ? [] : [r],
     );
     const reread = await this.score(
       again.map((r) => ({ prompt: (rows[r] as Row).request.prompt, target: finals[r] as number[], tail: 0 })),
+      readTemperature,
     );
     again.forEach((r, j) => {
       (rows[r] as Row).target = reread[j];
@@ -429,8 +432,11 @@ export class ConstrainedModelPolicy {
     return weights.length - 1;
   }
 
-  /** Reads every job with engine.logProbs, packed into as few batches of maxBatchTokens as first-fit allows. */
-  private async score(jobs: readonly ScoreJob[]): Promise<ScoredTarget[]> {
+  /**
+   * Reads every job with engine.logProbs (log p at `temperature`), packed into as few batches of
+   * maxBatchTokens as first-fit allows.
+   */
+  private async score(jobs: readonly ScoreJob[], temperature = 1): Promise<ScoredTarget[]> {
     const { context, maxBatchTokens } = this.options;
     const results = new Array<ScoredTarget>(jobs.length);
     this.stats.candidates += jobs.filter((job) => job.tail > 0).length;
@@ -451,7 +457,8 @@ export class ConstrainedModelPolicy {
       }
       for (const placement of packed.placements) this.countRead(placement.length);
       this.stats.logProbCalls++;
-      const values = gatherTargetValues(packed, examples, await this.engine.logProbs(packed.batch));
+      const batch = temperature === 1 ? packed.batch : { ...packed.batch, temperature };
+      const values = gatherTargetValues(packed, examples, await this.engine.logProbs(batch));
       group.forEach((j, k) => {
         const { target, tail } = jobs[j] as ScoreJob;
         const mine = values[k] as Float64Array;

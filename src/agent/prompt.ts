@@ -90,6 +90,8 @@ export function promptText(context: StepContext, options: PromptOptions): string
 
 /** Lengths (in characters) a long error, then a long past action, is cut to before anything else goes. */
 const ERROR_CUTS = [240, 120, 60];
+/** When the goal and a bare list of actions still do not fit: the error's first words, then none of it. */
+const LAST_ERROR_CUTS = [24, 0];
 const ACTION_CUT = 80;
 
 function shorten(text: string, characters: number): string {
@@ -104,7 +106,8 @@ function shorten(text: string, characters: number): string {
  * what went wrong; parse errors quote the whole action grammar), then past actions longer than
  * ACTION_CUT characters (an untrained student writes long garbage). Only if the header still
  * exceeds the whole `hard` budget are the oldest shown actions left out, newest kept, with a count
- * of how many. The goal is never cut: when it alone does not fit, throws with what to change.
+ * of how many, and then the error cut to its first words, then left out (a small context).
+ * The goal is never cut: when it alone does not fit, throws with what to change.
  */
 function fitHeader(
   tokenizer: Tokenizer,
@@ -134,6 +137,10 @@ function fitHeader(
   shown = shown.map((action) => shorten(action, ACTION_CUT));
   for (let dropped = 0; dropped <= shown.length; dropped++) {
     if ((fit = fitted(headerText(goal, shown.slice(dropped), dropped, error), hard))) return fit;
+  }
+  for (const cut of error === null ? [] : LAST_ERROR_CUTS) {
+    const last = cut === 0 ? null : shorten(error!, cut);
+    if ((fit = fitted(headerText(goal, [], shown.length, last), hard))) return fit;
   }
   throw new Error(
     `The prompt's goal, with the rest of its header cut as short as it goes, needs ${tokens.length + 1} tokens, ` +

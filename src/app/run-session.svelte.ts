@@ -1,9 +1,9 @@
 import { EnvPool } from '../env/pool.ts';
 import type { EpisodeResult } from '../env/episode.ts';
-import { exportResults, metricsCsv } from '../store/export.ts';
+import { exportResults, metricsCsv } from '../train/results-file.ts';
 import type { MetricRecord, RunRecord } from '../store/records.ts';
 import type { LabStore } from '../store/store.ts';
-import type { RunConfig } from '../train/config.ts';
+import { runConfigOf, type RunConfig } from '../train/config.ts';
 import { createRun, envOptionsOf, executeRun, type RunEvent } from '../train/run.ts';
 import { loadApiKey } from './data-settings.ts';
 import type { EngineSession } from './engine-session.svelte.ts';
@@ -118,10 +118,8 @@ export class RunSession {
       const engine = await this.engine.ready();
       this.pool?.dispose();
       container.replaceChildren();
-      const pool = new EnvPool(container, {
-        size: run.config.env.poolSize,
-        env: envOptionsOf(run.config.env),
-      });
+      const { env } = runConfigOf(run);
+      const pool = new EnvPool(container, { size: env.poolSize, env: envOptionsOf(env) });
       this.pool = pool;
       const apiKey = loadApiKey();
       const done = await executeRun(

@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { describeEngine } from '../engine/engine.ts';
 import { DomEnvPool } from '../env/dom-pool.ts';
 import { RunProgressLines, runTrainingReport, type RunTrainingReport } from '../harness/api.ts';
-import { exportResults } from '../store/export.ts';
+import { exportResults } from '../train/results-file.ts';
 import { FileStore } from '../store/file-store.ts';
 import type { RunSummary } from '../store/records.ts';
 import { findTask } from '../tasks/registry.ts';
-import { parseRunConfig, type RunConfig } from '../train/config.ts';
+import { parseRunConfig, runConfigOf, type RunConfig } from '../train/config.ts';
 import { createRun, envOptionsOf, executeRun } from '../train/run.ts';
 import type { Command } from './args.ts';
 import type { CliIo } from './io.ts';
@@ -222,9 +222,12 @@ async function findOrCreateRun(
   store: FileStore,
   where: string,
 ): Promise<{ id: string; name: string; config: RunConfig }> {
-  if (command.resume === null) return createRun(store, input);
+  if (command.resume === null) {
+    const created = await createRun(store, input);
+    return { ...created, config: runConfigOf(created) };
+  }
   const run = await store.getRun(command.resume);
-  if (run) return run;
+  if (run) return { ...run, config: runConfigOf(run) };
   const known = (await store.listRuns()).map((r) => `${r.id} (${r.name}, ${r.status})`);
   throw new ConfigError(
     `No run ${command.resume} in ${where}. ` +

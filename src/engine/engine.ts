@@ -29,7 +29,7 @@ export interface Engine {
   trainStep(batch: StepBatches, options: TrainStepOptions): Promise<TrainStepResult>;
   /** logits [N, V] (N = batchSize x seqLen), and the loss when the batch has targets. */
   forward(batch: TokenBatch): Promise<ForwardResult>;
-  /** [N] log p(target) of every token under the model (RL's old-policy log-probabilities). */
+  /** [N] log p(target) of every token under the model, at the batch's temperature (1 by default). */
   logProbs(batch: TokenBatch): Promise<Float32Array>;
   /** Generates from every prompt (token ids); each result has its tokens and their log-probabilities. */
   generate(prompts: readonly Int32Array[], options: GenerateOptions): Promise<Generation[]>;

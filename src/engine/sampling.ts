@@ -3,7 +3,8 @@
  * float64. Greedy takes the argmax; otherwise the Gumbel-max trick draws from
  * softmax(logits / temperature): argmax_v logits_v / temperature - log(-log u_v), with u_v from
  * the same counter-based hash of (seed, step, row, v). Ties go to the smallest id. The
- * log-probability is always under the model at temperature 1.
+ * log-probability is under the sampling policy, softmax(logits / temperature) (temperature 1 when
+ * greedy): RL's importance ratio compares it with the training step's log p at the same temperature.
  */
 
 /** PCG's output permutation on 32-bit words, as the WGSL `pcg`. */
@@ -19,7 +20,7 @@ export function gumbelUniform(seed: number, step: number, row: number, v: number
   return ((hash >>> 8) + 0.5) / 16777216;
 }
 
-/** The next token from one row of logits [V], and its log-probability at temperature 1. */
+/** The next token from one row of logits [V], and its log-probability at the sampling temperature. */
 export function sampleToken(
   logits: Float64Array,
   temperature: number,
@@ -27,12 +28,13 @@ export function sampleToken(
   step: number,
   row: number,
 ): { token: number; logProb: number } {
+  const scale = temperature === 0 ? 1 : temperature;
   let max = -Infinity;
   let best = 0;
   let bestScore = -Infinity;
   for (let v = 0; v < logits.length; v++) {
     const logit = logits[v]!;
-    max = Math.max(max, logit);
+    max = Math.max(max, logit / scale);
     const score =
       temperature === 0
         ? logit
@@ -43,6 +45,6 @@ export function sampleToken(
     }
   }
   let sum = 0;
-  for (let v = 0; v < logits.length; v++) sum += Math.exp(logits[v]! - max);
-  return { token: best, logProb: logits[best]! - max - Math.log(sum) };
+  for (let v = 0; v < logits.length; v++) sum += Math.exp(logits[v]! / scale - max);
+  return { token: best, logProb: logits[best]! / scale - max - Math.log(sum) };
 }

@@ -25,7 +25,7 @@ export interface StepSample {
   prompt: Int32Array;
   /** The generated tokens (ending with END_OF_TARGET unless cut by the length limit). */
   tokens: Int32Array;
-  /** log p(token) under the sampling model at temperature 1, one per generated token. */
+  /** log p(token) under the sampling policy (softmax of the logits / the sampling temperature; 1 when greedy), one per generated token. */
   logProbs: Float32Array;
   /** The prompt's observation was cut to fit the context. */
   truncated: boolean;

@@ -34,6 +34,7 @@ export interface InputBuffers {
   readonly segments: GPUBuffer; // [N] int32, -1 for padding
   readonly targets: GPUBuffer; // [N] int32
   readonly weights: GPUBuffer; // [N] loss weights
+  readonly oldLogProbs: GPUBuffer; // [N] RL's sampling log-probabilities, for the clipped ratio
 }
 
 export interface ForwardBuffers {
@@ -47,6 +48,7 @@ export interface ForwardBuffers {
   readonly logits: GPUBuffer; // [N, V]
   readonly probs: GPUBuffer; // [N, V]
   readonly losses: GPUBuffer; // [N]
+  readonly gradWeights: GPUBuffer; // [N] each token's gradient weight (model/reference/loss.ts)
   readonly logProbs: GPUBuffer; // [N]
   readonly loss: GPUBuffer; // [1]
   /** (gradient norm before clipping, scale applied) from the optimizer ops. */
@@ -104,6 +106,7 @@ export function createModelBuffers(device: GPUDevice, config: ModelConfig, maxTo
     segments: buffer('segments', N),
     targets: buffer('targets', N),
     weights: buffer('loss weights', N),
+    oldLogProbs: buffer('old log-probabilities', N),
   };
 
   const encoded = buffer('encoded', N * C);
@@ -142,6 +145,7 @@ export function createModelBuffers(device: GPUDevice, config: ModelConfig, maxTo
     logits: buffer('logits', N * V),
     probs: buffer('probs', N * V),
     losses: buffer('losses', N),
+    gradWeights: buffer('gradient weights', N),
     logProbs: buffer('logProbs', N),
     loss: buffer('loss', 1),
     gradStatus: buffer('gradient norm status', 2),

@@ -30,7 +30,7 @@ export interface GenerateOptions {
 export interface Generation {
   /** The generated tokens, ending with the stop sequence when one ended them. */
   readonly tokens: Int32Array;
-  /** log p(token) under the model (temperature 1) for each generated token. */
+  /** log p(token) under the sampling policy (logits / temperature; temperature 1 when greedy) for each generated token. */
   readonly logProbs: Float32Array;
   readonly finish: 'stop' | 'length';
 }
@@ -204,7 +204,15 @@ function recordDecodeStep(model: GpuModel, encoder: GPUCommandEncoder, state: De
   const { ctx, config } = model;
   const { width: C, heads: NH } = config;
   const B = state.B;
-  const shape: StepShape = { B, T: 1, N: B, normaliser: 1 };
+  const shape: StepShape = {
+    B,
+    T: 1,
+    N: B,
+    normaliser: 1,
+    temperature: 1,
+    importanceRatio: false,
+    clipEpsilon: 0,
+  };
   const inputs = { tokens: state.tokens, positions: state.positions };
   recordForward(model, encoder, shape, inputs, (pass, l, block) => {
     const cache = state.cache[l]!;

@@ -1,6 +1,7 @@
 import {
   lossNormaliserOf,
   lossWeightsOf,
+  tokenLossOf,
   positionsOf,
   segmentsOf,
   validateBatch,
@@ -182,7 +183,7 @@ export class GpuModel implements ModelTensors {
     });
   }
 
-  /** [N] log p(target) of every token (RL's old-policy log-probabilities); the batch needs targets. */
+  /** [N] log p(target) of every token at the batch's temperature; the batch needs targets. */
   async logProbs(batch: TokenBatch): Promise<Float32Array> {
     if (batch.targets === undefined)
       throw new Error('logProbs needs a batch with targets (the tokens to score).');
@@ -192,7 +193,8 @@ export class GpuModel implements ModelTensors {
       const encoder = this.ctx.device.createCommandEncoder({ label: 'log-probabilities' });
       recordForward(this, encoder, shape);
       const V = this.config.vocabSize;
-      logProbsForward(this.ctx, encoder, forward.logProbs, forward.logits, inputs.targets, shape.N, V);
+      const { N, temperature } = shape;
+      logProbsForward(this.ctx, encoder, forward.logProbs, forward.logits, inputs.targets, N, V, temperature);
       const read = stageReadBack(this.ctx.device, encoder, [[forward.logProbs, shape.N]]);
       this.ctx.device.queue.submit([encoder.finish()]);
       const [logProbs = new Float32Array()] = await read();
@@ -258,13 +260,15 @@ export class GpuModel implements ModelTensors {
     queue.writeBuffer(inputs.positions, 0, positionsOf(batch));
     queue.writeBuffer(inputs.segments, 0, segmentsOf(batch));
     let normaliser = 1;
+    const { temperature, oldLogProbs, clipEpsilon } = tokenLossOf(batch);
     if (batch.targets !== undefined) {
       const weights = lossWeightsOf(batch);
       normaliser = lossNormaliserOf(batch, weights);
       queue.writeBuffer(inputs.targets, 0, batch.targets);
       queue.writeBuffer(inputs.weights, 0, Float32Array.from(weights));
+      if (oldLogProbs !== null) queue.writeBuffer(inputs.oldLogProbs, 0, Float32Array.from(oldLogProbs));
     }
-    return { B, T, N, normaliser };
+    return { B, T, N, normaliser, temperature, importanceRatio: oldLogProbs !== null, clipEpsilon };
   }
 
   private checkBatch(batch: TokenBatch, needsTargets: boolean): void {

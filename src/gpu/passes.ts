@@ -7,7 +7,7 @@ import { attentionBackward, attentionForward, rotaryBackward, rotaryForward } fr
 import { embeddingBackward, embeddingForward } from './ops/embedding.ts';
 import { geluBackward, geluForward } from './ops/gelu.ts';
 import { layerNormBackward, layerNormForward } from './ops/layernorm.ts';
-import { crossEntropyBackward, crossEntropyForward } from './ops/loss.ts';
+import { tokenLossBackward, tokenLossForward } from './ops/loss.ts';
 import { matmulBackward, matmulForward } from './ops/matmul.ts';
 import { residualBackward, residualForward } from './ops/residual.ts';
 
@@ -31,12 +31,16 @@ export interface ModelTensors {
   readonly rotary: GPUBuffer | null;
 }
 
-/** The uploaded batch: its shape and the loss normaliser the CPU worked out. */
+/** The uploaded batch: its shape, and how its loss reads the model (normaliser worked out on the CPU). */
 export interface StepShape {
   readonly B: number;
   readonly T: number;
   readonly N: number;
   readonly normaliser: number;
+  readonly temperature: number;
+  /** The batch has old log-probabilities (uploaded to inputs.oldLogProbs): PPO's clipped ratio. */
+  readonly importanceRatio: boolean;
+  readonly clipEpsilon: number;
 }
 
 /** Records a block's attention: reads block.qkvRotated, writes block.atty (generation swaps in a KV-cache variant). */
@@ -137,19 +141,22 @@ export function recordAttention(
 export function recordLoss(
   model: ModelTensors,
   encoder: GPUCommandEncoder,
-  { N, normaliser }: StepShape,
+  { N, normaliser, temperature, importanceRatio, clipEpsilon }: StepShape,
 ): void {
   const { inputs, forward: acts } = model.buffers;
   const V = model.config.vocabSize;
-  crossEntropyForward(
+  const oldLogProbs = importanceRatio ? inputs.oldLogProbs : null;
+  tokenLossForward(
     model.ctx,
     encoder,
     acts.loss,
     acts.probs,
     acts.losses,
+    acts.gradWeights,
     acts.logits,
     inputs.targets,
     inputs.weights,
+    { temperature, oldLogProbs, clipEpsilon },
     normaliser,
     N,
     V,
@@ -163,7 +170,7 @@ export function recordLoss(
 export function recordBackward(
   model: ModelTensors,
   encoder: GPUCommandEncoder,
-  { B, T, N, normaliser }: StepShape,
+  { B, T, N, normaliser, temperature }: StepShape,
   accumulate = false,
 ): void {
   const { ctx, layout, config } = model;
@@ -176,7 +183,18 @@ export function recordBackward(
   if (!accumulate) encoder.clearBuffer(model.grads);
 
   zero(d.dlogits, N * V);
-  crossEntropyBackward(ctx, encoder, d.dlogits, acts.probs, inputs.targets, inputs.weights, normaliser, N, V);
+  tokenLossBackward(
+    ctx,
+    encoder,
+    d.dlogits,
+    acts.probs,
+    inputs.targets,
+    acts.gradWeights,
+    temperature,
+    normaliser,
+    N,
+    V,
+  );
   zero(d.dlnf, N * C);
   matmulBackward(ctx, encoder, d.dlnf, g(layout.wte), null, d.dlogits, acts.lnf, p(layout.wte), N, C, V);
   const last = acts.blocks.at(-1)?.residual3 ?? acts.encoded;

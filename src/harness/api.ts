@@ -6,7 +6,7 @@ import type { PoolEpisode } from '../env/pool.ts';
 import { type EpisodeResult, type StepPolicy } from '../env/episode.ts';
 import { expertPolicy, noisyPolicy } from '../experts/policies.ts';
 import { getExpert } from '../experts/registry.ts';
-import type { ResultsFile } from '../store/export.ts';
+import type { ResultsFile } from '../train/results-file.ts';
 import type { MetricRecord, RunRecord, RunStatus, RunSummary } from '../store/records.ts';
 import type { LabStore } from '../store/store.ts';
 import type { RunConfig } from '../train/config.ts';

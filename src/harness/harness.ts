@@ -2,6 +2,7 @@ import type { Engine } from '../engine/engine.ts';
 import { TaskEnv, type StepResult } from '../env/env.ts';
 import { IframePageHost } from '../env/iframe-host.ts';
 import { EnvPool } from '../env/pool.ts';
+import { runConfigOf } from '../train/config.ts';
 import {
   expertRunPolicy,
   pageAddress,
@@ -186,14 +187,15 @@ async function startTrainingRun(request: RunTrainingRequest): Promise<TrainingRu
       );
     }
     const opened = engine;
+    const config = runConfigOf(run);
     const runner = new EnvPool(poolArea, {
-      size: request.poolSize ?? run.config.env.poolSize,
-      env: { ...envOptionsOf(run.config.env), readyTimeoutMs: READY_TIMEOUT_MS },
+      size: request.poolSize ?? config.env.poolSize,
+      env: { ...envOptionsOf(config.env), readyTimeoutMs: READY_TIMEOUT_MS },
       pageUrl: (episode) => pageAddress({ ...episode, builtInPage: request.builtInPage }),
     });
     pool = runner;
     const controller = new AbortController();
-    const lines = new RunProgressLines(run.config, (line) => window.labProgress?.(line));
+    const lines = new RunProgressLines(config, (line) => window.labProgress?.(line));
     const result = executeRun(
       run.id,
       { engine: opened, runner, store, loadAsset },
@@ -258,7 +260,7 @@ async function trainingStatus(runId: string, storeName?: string): Promise<RunTra
 async function exportTraining(runId: string, storeName?: string): Promise<RunExport> {
   const [{ DexieStore }, { exportResults }] = await Promise.all([
     import('../store/db.ts'),
-    import('../store/export.ts'),
+    import('../train/results-file.ts'),
   ]);
   const store = new DexieStore(storeName);
   try {

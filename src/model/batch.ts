@@ -1,3 +1,4 @@
+import type { TokenLossOptions } from './reference/loss.ts';
 import type { ModelConfig } from './config.ts';
 
 /**
@@ -30,6 +31,18 @@ export interface TokenBatch {
    * accumulates several micro-batches, pass the count over all of them.
    */
   readonly normaliser?: number;
+  /**
+   * RL: the loss reads log p at this temperature (the rollouts' sampling temperature), so the policy
+   * it moves is the one that sampled. Default 1 (SFT).
+   */
+  readonly temperature?: number;
+  /**
+   * [B, T] log p(target) under the policy that sampled it, at `temperature` (read where the weight is
+   * nonzero): the loss becomes PPO's clipped surrogate with ratio exp(log p - oldLogProbs) and
+   * `clipEpsilon` (model/reference/loss.ts). Absent: the plain weighted loss.
+   */
+  readonly oldLogProbs?: Float32Array | Float64Array;
+  readonly clipEpsilon?: number;
 }
 
 /** Segment ids for right-padded rows: 0 on the first lengths[b] tokens of row b, -1 after them. */
@@ -75,6 +88,15 @@ export function lossNormaliserOf(batch: TokenBatch, weights: ArrayLike<number>):
   return Math.max(count, 1);
 }
 
+/** How the batch's loss reads the model: temperature, and the clipped ratio when it has old log-probabilities. */
+export function tokenLossOf(batch: TokenBatch): TokenLossOptions {
+  return {
+    temperature: batch.temperature ?? 1,
+    oldLogProbs: batch.oldLogProbs ?? null,
+    clipEpsilon: batch.clipEpsilon ?? 0,
+  };
+}
+
 /** Throws one error naming what is wrong with the batch for this model. */
 export function validateBatch(batch: TokenBatch, config: ModelConfig): void {
   const { batchSize: B, seqLen: T } = batch;
@@ -93,6 +115,13 @@ export function validateBatch(batch: TokenBatch, config: ModelConfig): void {
   checkLength('segments', batch.segments);
   checkLength('targets', batch.targets);
   checkLength('weights', batch.weights);
+  checkLength('oldLogProbs', batch.oldLogProbs);
+  if (batch.temperature !== undefined && !(batch.temperature > 0 && Number.isFinite(batch.temperature))) {
+    problems.push(`temperature must be a positive number (got ${batch.temperature})`);
+  }
+  if (batch.oldLogProbs !== undefined && !(batch.clipEpsilon !== undefined && batch.clipEpsilon > 0)) {
+    problems.push(`a batch with oldLogProbs needs a positive clipEpsilon (got ${batch.clipEpsilon})`);
+  }
   if (problems.length === 0) {
     const V = config.vocabSize;
     const badToken = batch.tokens.findIndex((token) => token < 0 || token >= V);

@@ -5,7 +5,7 @@ import type { TokenBatch } from './batch.ts';
  * example is one step of an episode: the prompt (observation + history) and the target (the
  * chain-of-thought and action the teacher or the student wrote). SFT's cross-entropy is on the
  * target tokens only, so prompt predictions get weight 0; RL puts each target token's advantage
- * (or clipped-ratio weight, objective.ts) where SFT puts 1. Packing (`sft.packing`) fills rows of
+ * (with its sampling log-probability for the clipped ratio) where SFT puts 1. Packing (`sft.packing`) fills rows of
  * the context with several examples, kept apart by segments, so short steps do not pay for padding.
  */
 
@@ -14,6 +14,8 @@ export interface Example {
   readonly target: ArrayLike<number>;
   /** per target token; default 1 (SFT); RL passes advantages */
   readonly weights?: ArrayLike<number>;
+  /** per target token: log p under the policy that sampled it (RL, for the clipped importance ratio) */
+  readonly oldLogProbs?: ArrayLike<number>;
 }
 
 export interface PackedBatch {
@@ -32,10 +34,11 @@ export interface PackedBatch {
  * without it, one example per row. seqLen = the longest row's length (never more than options.context). Padding:
  * segment -1, token PADDING, target 0, weight 0. An example longer than context+1 tokens throws (say which and how long).
  * normaliser is left undefined (the engine counts nonzero weights) unless options.normaliser is given.
+ * With options.oldLogProbs every example's oldLogProbs go where its weights go (0 elsewhere).
  */
 export function packExamples(
   examples: readonly Example[],
-  options: { context: number; packing: boolean; padding: number; normaliser?: number },
+  options: { context: number; packing: boolean; padding: number; normaliser?: number; oldLogProbs?: boolean },
 ): PackedBatch {
   const { context, packing, padding } = options;
   if (!Number.isInteger(context) || context < 1) {
@@ -55,6 +58,12 @@ export function packExamples(
     if (weights !== undefined && weights.length !== target.length) {
       throw new Error(
         `Example ${i} has ${weights.length} weights for ${target.length} target tokens: give one per target token.`,
+      );
+    }
+    if (options.oldLogProbs && example.oldLogProbs?.length !== target.length) {
+      throw new Error(
+        `Example ${i} has ${example.oldLogProbs?.length ?? 'no'} old log-probabilities for ${target.length} target ` +
+          'tokens: the importance ratio needs one per target token.',
       );
     }
     const total = prompt.length + target.length;
@@ -88,8 +97,9 @@ export function packExamples(
   const segments = new Int32Array(size).fill(-1);
   const targets = new Int32Array(size);
   const weightsOut = new Float64Array(size);
+  const oldLogProbsOut = options.oldLogProbs ? new Float64Array(size) : null;
   const segmentsInRow = new Array<number>(batchSize).fill(0);
-  examples.forEach(({ prompt, target, weights }, i) => {
+  examples.forEach(({ prompt, target, weights, oldLogProbs }, i) => {
     const { row, start, length } = placements[i] as { row: number; start: number; length: number };
     const segment = segmentsInRow[row] as number;
     segmentsInRow[row] = segment + 1;
@@ -101,7 +111,9 @@ export function packExamples(
       segments[offset + k] = segment;
       targets[offset + k] = token(k + 1);
       const j = k + 1 - prompt.length;
-      if (j >= 0) weightsOut[offset + k] = weights === undefined ? 1 : (weights[j] as number);
+      if (j < 0) continue;
+      weightsOut[offset + k] = weights === undefined ? 1 : (weights[j] as number);
+      if (oldLogProbsOut) oldLogProbsOut[offset + k] = oldLogProbs![j] as number;
     }
   });
 
@@ -112,6 +124,7 @@ export function packExamples(
     segments,
     targets,
     weights: weightsOut,
+    ...(oldLogProbsOut ? { oldLogProbs: oldLogProbsOut } : {}),
     ...(options.normaliser !== undefined ? { normaliser: options.normaliser } : {}),
   };
   return { batch, tokens: lengths.reduce((sum, n) => sum + n, 0), placements };

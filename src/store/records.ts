@@ -1,12 +1,77 @@
 import type { TokenizerSpec } from '../agent/tokenizer.ts';
 import type { EpisodeStep } from '../env/episode.ts';
-import type { RunConfig, TeacherSettings } from '../train/config.ts';
-import type { RunPhase, RunState } from '../train/state.ts';
 
 /**
  * CONTRACT: what the lab keeps in IndexedDB (store/db.ts holds the Dexie schema). Every record is
  * plain data (structured-clone safe); ids are strings made by the lab (crypto.randomUUID()).
  */
+
+/**
+ * A configuration as train/ wrote it (train/config.ts: RunConfig, TeacherSettings): the store keeps
+ * it as plain data and never reads it; train/ validates it when it reads it back (runConfigOf).
+ */
+export type StoredSettings = { readonly [key: string]: unknown };
+
+/** FLOPs spent so far, by where they went (PAPER.md, compute accounting). */
+export interface ComputeLedger {
+  /**
+   * Teacher generation for the traces the run trained on, in the student's tokens, charged as SFT
+   * first reads them (state.teacherCost; failed episodes included pro rata).
+   */
+  teacher: number;
+  /** Student training tokens of SFT (m = 3). */
+  sftTraining: number;
+  /** Student training tokens of RL (m = 3); the importance ratio is read in the same passes. */
+  rlTraining: number;
+  /** Student tokens generated in rollouts (m = 0). */
+  rollouts: number;
+  /** Student tokens generated in evaluations (m = 0). */
+  evaluation: number;
+}
+
+export type RunPhase = 'sft' | 'rl' | 'done';
+
+/** One evaluation of held-out goals, for checkpoint selection; RL's start once an RL update has been made. */
+export interface HeldOutGoalEntry {
+  step: number;
+  success: number;
+  /** 'rl' once the RL phase has taken an iteration; the evaluation at the switch is SFT's. */
+  phase: 'sft' | 'rl';
+}
+
+/** The teacher's whole cost for the run's dataset, in the current student's tokens (train/teacher-cost.ts). */
+export interface TeacherCost {
+  flops: number;
+  /** How it was counted, for results, e.g. "paper ratio 70B:8B x student (nano), student tokens". */
+  basis: string;
+  /** SFT examples it is spread over: each one charges flops / examples when SFT first reads it. */
+  examples: number;
+}
+
+/** Where a run stands, saved with every checkpoint (train/state.ts makes and advances it). */
+export interface RunState {
+  phase: RunPhase;
+  /** Optimizer steps taken so far, over both phases: the step number of metrics and checkpoints. */
+  step: number;
+  /** SFT optimizer steps, and RL iterations, taken so far. */
+  sftSteps: number;
+  rlIterations: number;
+  compute: ComputeLedger;
+  /** Wall time spent running (pauses excluded), in ms. */
+  wallMs: number;
+  /** Held-out-goal success of each evaluation so far, in order (checkpoint selection reads it). */
+  heldOutGoalHistory: HeldOutGoalEntry[];
+  /** The teacher's cost of the SFT dataset; null without SFT. */
+  teacherCost: TeacherCost | null;
+  /** Curriculum: each training task's running estimate of success, for the Boltzmann weights. */
+  taskSuccess: Record<string, number>;
+  /**
+   * The SFT compute the RL phase starts from (PAPER.md: teacher + SFT training FLOPs charged so far,
+   * evaluation excluded): the branch point's for a branched run, its own at the end of SFT otherwise (0 for
+   * RL alone); null before RL.
+   */
+  sftFlopsAtBranch: number | null;
+}
 
 /** A collection of teacher traces. */
 export interface DatasetRecord {
@@ -15,8 +80,8 @@ export interface DatasetRecord {
   createdAt: number;
   status: 'collecting' | 'complete' | 'failed';
   error: string | null;
-  /** The teacher, its LLM key blanked. */
-  teacher: TeacherSettings;
+  /** The teacher's settings (train/config.ts TeacherSettings), its LLM key blanked. */
+  teacher: StoredSettings;
   split: string;
   tasks: string[];
   observationFormat: 'html' | 'axtree';
@@ -62,8 +127,8 @@ export interface RunRecord {
   name: string;
   createdAt: number;
   updatedAt: number;
-  /** Its LLM key blanked. */
-  config: RunConfig;
+  /** Its configuration (train/config.ts RunConfig, read back with runConfigOf), its LLM key blanked. */
+  config: StoredSettings;
   status: RunStatus;
   /** Why it failed, in words the user can act on. */
   error: string | null;
@@ -75,22 +140,37 @@ export interface RunRecord {
   summary: RunSummary | null;
 }
 
-/** The result of a finished run; the CLI prints it as the last line. */
-export interface RunSummary {
-  run_id: string;
-  /** At the checkpoint chosen by the rolling mean (window 3) of held-out-goal success: its unsmoothed score. */
+/** A phase's selected checkpoint: the rolling mean (window 3) of held-out-goal success picks it, its unsmoothed scores. */
+export interface PhaseSelection {
+  selected_step: number;
   heldout_goals_success: number;
   heldout_goals_stderr: number;
   heldout_tasks_success: number;
   heldout_tasks_stderr: number;
-  selected_step: number;
-  /** Total FLOPs of the run (teacher + training + rollouts + evaluation). */
+  /** Training FLOPs at that checkpoint. */
   flops: number;
+  per_task: Record<string, number>;
+}
+
+/**
+ * The result of a finished run; the CLI prints it as the last line. The top-level scores are the
+ * run's reported ones: its RL phase's selection when it made RL updates, its SFT phase's otherwise;
+ * `sft` and `rl` keep each phase's selection apart (RL's among evaluations after an RL update only).
+ */
+export interface RunSummary extends PhaseSelection {
+  run_id: string;
+  /** Training FLOPs of the whole run (teacher, SFT, rollouts, RL training; evaluation excluded). */
+  flops: number;
+  /** The breakdown, evaluation included. */
+  compute: ComputeLedger;
+  /** How the teacher's FLOPs were counted; null without SFT. */
+  teacher_flops_basis: string | null;
   wall_s: number;
   steps: number;
-  per_task: Record<string, number>;
   /** RL runs: teacher + SFT training FLOPs spent before RL began (0 for RL alone); null for SFT-only runs. */
   sft_flops_at_branch: number | null;
+  sft: PhaseSelection | null;
+  rl: PhaseSelection | null;
 }
 
 /** One row of a curve: training metrics of one optimizer step or RL iteration, or one evaluation. */
@@ -100,8 +180,10 @@ export interface MetricRecord {
   /** Optimizer step (over both phases) the row belongs to; [runId, kind, step] is unique. */
   step: number;
   phase: RunPhase;
-  /** Cumulative FLOPs when the row was recorded. */
+  /** Cumulative training FLOPs when the row was recorded: the x-axis (evaluation excluded). */
   flops: number;
+  /** The cumulative compute breakdown behind it (absent in rows stored before it was recorded). */
+  compute?: ComputeLedger;
   wallMs: number;
   /** e.g. loss, gradNorm, learningRate, reward, success, filteredFraction; eval: heldOutGoalSuccess, heldOutTaskSuccess and stderrs. */
   values: Record<string, number>;

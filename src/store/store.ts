@@ -1,11 +1,11 @@
 import type { EpisodeStep } from '../env/episode.ts';
-import { withoutSecrets } from '../train/config.ts';
 import type {
   CheckpointInfo,
   CheckpointRecord,
   DatasetRecord,
   MetricRecord,
   RunRecord,
+  StoredSettings,
   TraceRecord,
 } from './records.ts';
 
@@ -91,14 +91,25 @@ export function checkStep(step: number, what: string): void {
   }
 }
 
-/** A run as it is stored: the LLM key never reaches storage, whoever calls putRun. */
+/** Settings as they are stored: every field named apiKey blanked, at any depth. */
+export function withoutApiKeys(settings: StoredSettings): StoredSettings {
+  const blank = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(blank);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, field]) => [key, key === 'apiKey' ? '' : blank(field)]),
+    );
+  };
+  return blank(settings) as StoredSettings;
+}
+
+/** A run as it is stored: an LLM key never reaches storage, whoever calls putRun. */
 export function runForStorage(run: RunRecord): RunRecord {
-  return { ...run, config: withoutSecrets(run.config) };
+  return { ...run, config: withoutApiKeys(run.config) };
 }
 
 export function datasetForStorage(dataset: DatasetRecord): DatasetRecord {
-  const teacher = dataset.teacher;
-  return { ...dataset, teacher: { ...teacher, llm: { ...teacher.llm, apiKey: '' } } };
+  return { ...dataset, teacher: withoutApiKeys(dataset.teacher) };
 }
 
 /** A trace as it is stored: text only, even when the caller passes a model's steps with their samples. */

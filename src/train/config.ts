@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PRESET_NAMES } from '../model/config.ts';
+import type { StoredSettings } from '../store/records.ts';
 
 /**
  * One run of the method, in one typed configuration, with the paper's names for the paper's knobs
@@ -15,8 +16,30 @@ import { PRESET_NAMES } from '../model/config.ts';
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 const probability = z.number().min(0).max(1);
-/** "0-2", "3-99", "0,4,7": a list of seeds as the CLI writes it. */
-const seedList = z.string().regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'write seeds as "0-2", "3-99" or "0,4,7"');
+/** The most seeds one list may name: beyond it a list is a typo, and expanding it would exhaust memory. */
+export const MAX_SEEDS = 1_000_000;
+/** The most optimizer steps or RL iterations a phase may be given (about a year of small steps). */
+export const MAX_STEPS = 10_000_000;
+
+/** "0-2", "3-99", "0,4,7": a list of seeds as the CLI writes it, ranges low-high, at most MAX_SEEDS seeds. */
+const seedList = z
+  .string()
+  .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'write seeds as "0-2", "3-99" or "0,4,7"')
+  .superRefine((seeds, ctx) => {
+    let count = 0;
+    for (const part of seeds.split(',')) {
+      const [from, to] = part.split('-').map(Number) as [number, number | undefined];
+      if (to !== undefined && to < from) {
+        ctx.addIssue({ code: 'custom', message: `the range "${part}" runs backwards: write it low-high` });
+        return;
+      }
+      count += (to ?? from) - from + 1;
+    }
+    if (count > MAX_SEEDS) {
+      ctx.addIssue({ code: 'custom', message: `names ${count} seeds; a list may name at most ${MAX_SEEDS}` });
+    }
+  });
+const stepCount = nonNegativeInt.max(MAX_STEPS);
 
 export const ModelSettingsSchema = z
   .object({
@@ -49,6 +72,11 @@ export const EnvSettingsSchema = z
      * built task may be named, e.g. a training task of the split left out of `tasks`.
      */
     testTasks: z.array(z.string()).default([]),
+    /**
+     * What the student reads: pruned HTML with bids (the paper's choice on MiniWob++; WorkArena used
+     * the accessibility tree) or the accessibility-tree text, the default here because it is 0.43
+     * times as long (quick split, seeds 0-2), which matters in a small student's context.
+     */
     observationFormat: z.enum(['html', 'axtree']).default('axtree'),
     maxSteps: positiveInt.default(10),
     successRule: z.enum(['positive', 'perfect']).default('positive'),
@@ -96,7 +124,7 @@ export const TeacherSettingsSchema = z
 export const SftSettingsSchema = z
   .object({
     /** Optimizer steps of SFT; 0 skips the phase. */
-    steps: nonNegativeInt.default(200),
+    steps: stepCount.default(200),
     /** Stop SFT at this many cumulative FLOPs, whichever of steps and FLOPs comes first (null: no FLOPs budget). */
     flopsBudget: z.number().positive().nullable().default(null),
     /** Examples (one step of a trace: prompt + target) per optimizer step. */
@@ -116,7 +144,7 @@ export const SftSettingsSchema = z
 export const RlSettingsSchema = z
   .object({
     /** GRPO iterations (rollout, then update); 0 skips the phase. */
-    iterations: nonNegativeInt.default(0),
+    iterations: stepCount.default(0),
     /**
      * Stop RL when the run's cumulative FLOPs (teacher, SFT and evaluation included: the x-axis of
      * every curve) reach this, whichever of iterations and FLOPs comes first (null: no FLOPs budget).
@@ -125,8 +153,21 @@ export const RlSettingsSchema = z
     /** Goals (task + seed) per iteration; each gets a group of `groupSize` episodes. */
     goalsPerIteration: positiveInt.default(8),
     groupSize: positiveInt.default(4),
-    /** Step examples per optimizer update; an iteration's examples make one or more updates. */
+    /**
+     * Step examples every optimizer update averages over: an iteration plays rounds of goals until
+     * its kept (after zero-advantage filtering) steps fill updatesPerRollout such updates.
+     */
     effectiveBatchSize: positiveInt.default(64),
+    /**
+     * Optimizer updates one rollout batch feeds, one after another: the k-th learns from steps a
+     * policy k - 1 updates old sampled, the lag of the paper's asynchronous trainer that the
+     * importance ratio corrects (1: strictly on-policy, the ratio always 1).
+     */
+    updatesPerRollout: positiveInt.default(2),
+    /** Rounds of goalsPerIteration x groupSize episodes an iteration may play to fill its updates. */
+    maxRolloutRounds: positiveInt.default(8),
+    /** Start RL with a fresh AdamW (moments and step count), as a separate second stage does; off: continue SFT's. */
+    resetOptimizer: z.boolean().default(true),
     learningRate: z.number().positive().default(3e-4),
     /** Decoding temperature of rollouts. */
     temperature: z.number().positive().default(0.25),
@@ -134,7 +175,10 @@ export const RlSettingsSchema = z
     groupedAdvantage: z.boolean().default(true),
     stdNormalizedAdvantage: z.boolean().default(true),
     zeroAdvantageFiltering: z.boolean().default(true),
-    /** PPO-style clipped importance ratio (with clipEpsilon); off: plain policy gradient. */
+    /**
+     * PPO-style clipped importance ratio against the sampling policy (with clipEpsilon), computed in
+     * the training step's own forward pass; off: plain policy gradient.
+     */
     importanceRatio: z.boolean().default(false),
     clipEpsilon: z.number().positive().default(0.2),
     curriculum: z.boolean().default(false),
@@ -218,6 +262,28 @@ export function parseRunConfig(input: unknown, source = 'the run configuration')
   });
   throw new Error(
     `${source} is not valid: ${problems.join('; ')}. Fix these fields (see configs/ for examples).`,
+  );
+}
+
+/**
+ * A stored run's configuration, validated by the same schema: a record edited by hand or written
+ * by another version of the lab is refused with the fields to fix, never run as it happens to read.
+ */
+export function runConfigOf(run: { readonly name: string; readonly config: StoredSettings }): RunConfig {
+  return parseRunConfig(run.config, `The stored configuration of run "${run.name}"`);
+}
+
+/** A stored dataset's teacher settings, validated by the schema. */
+export function teacherOf(dataset: {
+  readonly name: string;
+  readonly teacher: StoredSettings;
+}): TeacherSettings {
+  const parsed = TeacherSettingsSchema.safeParse(dataset.teacher);
+  if (parsed.success) return parsed.data;
+  throw new Error(
+    `The stored teacher of dataset "${dataset.name}" is not valid (${parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ')}): collect the dataset again.`,
   );
 }
 

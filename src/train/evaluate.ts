@@ -199,17 +199,20 @@ function summarize(results: readonly EpisodeResult[], model: ModelConfig): Evalu
 
 /**
  * Checkpoint selection (PAPER.md, step 7): the rolling mean of held-out-goal success over `window`
- * consecutive evaluations (fewer at the start), the best one, the earliest on ties.
+ * consecutive evaluations ending at a checkpoint, the best one, the earliest on ties. The rule is
+ * the same at every step: only checkpoints with a full window are candidates, so one lucky early
+ * evaluation cannot win on its own (with fewer evaluations than the window, the window is all of them).
  */
 export function selectCheckpoint(
   history: readonly { step: number; success: number }[],
   window: number,
 ): { step: number; smoothed: number } | null {
+  if (history.length === 0) return null;
+  const span = Math.min(window, history.length);
   let best: { step: number; smoothed: number } | null = null;
-  history.forEach((entry, i) => {
-    const span = history.slice(Math.max(0, i - window + 1), i + 1);
-    const smoothed = span.reduce((sum, e) => sum + e.success, 0) / span.length;
-    if (best === null || smoothed > best.smoothed) best = { step: entry.step, smoothed };
-  });
+  for (let i = span - 1; i < history.length; i++) {
+    const smoothed = history.slice(i - span + 1, i + 1).reduce((sum, e) => sum + e.success, 0) / span;
+    if (best === null || smoothed > best.smoothed) best = { step: history[i]!.step, smoothed };
+  }
   return best;
 }

@@ -103,7 +103,7 @@ export interface MicroBatch {
  */
 export function packMicroBatches(
   examples: readonly Example[],
-  options: { context: number; packing: boolean; normaliser: number },
+  options: { context: number; packing: boolean; normaliser: number; oldLogProbs?: boolean },
 ): MicroBatch[] {
   const perBatch = examplesPerMicroBatch(options.context);
   const out: MicroBatch[] = [];
@@ -114,6 +114,7 @@ export function packMicroBatches(
       packing: options.packing,
       padding: PADDING,
       normaliser: options.normaliser,
+      oldLogProbs: options.oldLogProbs ?? false,
     });
     out.push({ packed, examples: slice });
   }

@@ -1,28 +1,42 @@
 import type { Tokenizer } from '../agent/tokenizer.ts';
+import { createRandom, type Random } from '../core/random.ts';
 import type { Engine } from '../engine/engine.ts';
+import type { EpisodeResult } from '../env/episode.ts';
 import type { PoolEpisode, PoolProgress } from '../env/pool.ts';
 import type { EpisodeRunner } from '../env/runner.ts';
-import type { EpisodeResult } from '../env/episode.ts';
 import type { ModelConfig } from '../model/config.ts';
-import { TRAINING_MULTIPLIER } from '../model/flops.ts';
-import { createRandom } from '../core/random.ts';
 import { groupAdvantages, isZeroAdvantage } from './advantages.ts';
-import { gatherTargetValues } from '../model/packing.ts';
 import { trainingBatchFlops } from './compute.ts';
 import type { RunConfig } from './config.ts';
 import { curriculumWeights, sampleIndex, updateTaskSuccess } from './curriculum.ts';
 import { guardedModelPolicy, sampleFlops, studentPolicy } from './evaluate.ts';
-import { clippedPolicyWeights } from './objective.ts';
 import { packMicroBatches, rolloutExamples, targetTokens, type RlExample } from './examples.ts';
 import { ADAM_EPSILON } from './sft.ts';
 
 /**
- * Multi-turn GRPO (PAPER.md, pipeline step 4), one iteration: pick goals, let the student play a
- * group of episodes per goal, turn each group's final rewards into per-step advantages, drop the
- * zero-advantage steps (when on), and take optimizer steps of `effectiveBatchSize` examples on the
- * policy-gradient loss (clipped importance ratio when on). No KL term, as in the paper. Goals and
- * update order come from (run seed, iteration); sampled tokens also depend on how the pool's steps
- * happen to be batched.
+ * Multi-turn GRPO (PAPER.md, pipeline step 4), one iteration:
+ *
+ *   1. pick goals (task + training seed): uniform, or the Boltzmann curriculum;
+ *   2. let the student play a group of `groupSize` episodes per goal at `temperature`;
+ *   3. turn each group's final rewards into per-step advantages (grouped, std-normalised,
+ *      discounted back over the episode);
+ *   4. drop the zero-advantage steps (`zeroAdvantageFiltering`);
+ *   repeat 1-4 until the kept steps fill `updatesPerRollout` updates of exactly
+ *   `effectiveBatchSize` examples (at most `maxRolloutRounds` rounds, and never past the FLOPs
+ *   left to the phase), then
+ *   5. take `updatesPerRollout` optimizer steps, each the mean over `effectiveBatchSize` examples
+ *      of the policy-gradient loss -A log p (log p at the sampling temperature), or with
+ *      `importanceRatio` PPO's clipped surrogate against the sampling log-probabilities, computed
+ *      inside the training step's own forward pass (model/reference/loss.ts).
+ *
+ * How this reads the paper. The effective batch size is what one optimizer update averages
+ * over, so zero-advantage filtering changes which examples a batch holds, not how many. The paper's
+ * trainer is asynchronous: its actors sample with weights some updates old, which is what the
+ * importance ratio corrects. The lab reproduces that lag in a single process: one rollout batch
+ * feeds `updatesPerRollout` consecutive updates, so the k-th update learns from steps that a policy
+ * k - 1 updates old sampled (1 makes the run strictly on-policy, and the ratio then always 1).
+ * No KL term, as in the paper. Goals and update order come from (run seed, iteration, round);
+ * sampled tokens also depend on how the pool's steps happen to be batched.
  */
 
 export interface GrpoContext {
@@ -37,26 +51,107 @@ export interface GrpoContext {
   readonly seeds: readonly number[];
   /** The curriculum's running success estimates (RunState.taskSuccess). */
   readonly taskSuccess: Readonly<Record<string, number>>;
+  /** Training FLOPs the phase may still spend (Infinity without rl.flopsBudget): rollouts stop there. */
+  readonly flopsLeft: number;
   readonly onEpisode?: (result: EpisodeResult, progress: PoolProgress) => void;
 }
 
 export interface GrpoIterationResult {
-  /** Optimizer steps taken (0 when every example was filtered out). */
+  /** Optimizer steps taken: updatesPerRollout, or fewer when the rollouts could not fill them. */
   updates: number;
-  /** The iteration's metrics: loss, gradNorm, reward, success, filteredFraction, clippedFraction, examples, episodes... */
+  /** The iteration's metrics: loss, gradNorm, reward, success, filteredFraction, examples, rounds... */
   values: Record<string, number>;
-  /** Generated tokens of the rollouts (m = 0). */
+  /** Why fewer updates than updatesPerRollout were taken, for the run to say; null when all were. */
+  shortfall: string | null;
+  /** Prompt and generated tokens of the rollouts (m = 0). */
   rolloutFlops: number;
-  /** Training tokens (m = 3) and the importance ratio's log-probability passes (forward only). */
+  /** Training tokens of the updates (m = 3). */
   trainingFlops: number;
   taskSuccess: Record<string, number>;
   episodes: EpisodeResult[];
 }
 
 export async function grpoIteration(context: GrpoContext, iteration: number): Promise<GrpoIterationResult> {
+  const { config, model } = context;
+  const { rl } = config;
+  const wanted = rl.effectiveBatchSize * rl.updatesPerRollout;
+
+  // 1-4, in rounds, until the kept steps fill every update of this rollout batch.
+  const episodes: EpisodeResult[] = [];
+  const kept: RlExample[] = [];
+  let stepsSeen = 0;
+  let rolloutFlops = 0;
+  let rounds = 0;
+  let taskSuccess = { ...context.taskSuccess };
+  while (kept.length < wanted && rounds < rl.maxRolloutRounds && rolloutFlops < context.flopsLeft) {
+    const random = createRandom(`${config.seed}/rl/iteration/${iteration}/round/${rounds}`);
+    const round = await rolloutRound(context, taskSuccess, random);
+    episodes.push(...round.episodes);
+    kept.push(...round.kept);
+    stepsSeen += round.steps;
+    rolloutFlops += round.flops;
+    taskSuccess = round.taskSuccess;
+    rounds++;
+  }
+
+  // 5. Updates of exactly effectiveBatchSize examples each, in a seeded order; the rest is unused.
+  const updates = Math.min(rl.updatesPerRollout, Math.floor(kept.length / rl.effectiveBatchSize));
+  const order = createRandom(`${config.seed}/rl/iteration/${iteration}/order`).shuffle(kept);
+  let trainingFlops = 0;
+  let lossSum = 0;
+  let gradNormSum = 0;
+  for (let u = 0; u < updates; u++) {
+    const batch = order.slice(u * rl.effectiveBatchSize, (u + 1) * rl.effectiveBatchSize);
+    const step = await policyGradientStep(context.engine, batch, config, model);
+    trainingFlops += step.flops;
+    lossSum += step.loss;
+    gradNormSum += step.gradNorm;
+  }
+
+  const values: Record<string, number> = {
+    reward: mean(episodes.map((episode) => episode.reward)),
+    success: mean(episodes.map((episode) => (episode.success ? 1 : 0))),
+    episodes: episodes.length,
+    rounds,
+    examples: updates * rl.effectiveBatchSize,
+    keptExamples: kept.length,
+    filteredFraction: stepsSeen ? (stepsSeen - kept.length) / stepsSeen : 0,
+    updates,
+    learningRate: rl.learningRate,
+    steps: mean(episodes.map((episode) => episode.steps.length)),
+  };
+  if (updates > 0) {
+    values.loss = lossSum / updates;
+    values.gradNorm = gradNormSum / updates;
+  }
+  return {
+    updates,
+    values,
+    shortfall:
+      updates < rl.updatesPerRollout
+        ? shortfallMessage(config, kept.length, rounds, rolloutFlops, context.flopsLeft)
+        : null,
+    rolloutFlops,
+    trainingFlops,
+    taskSuccess,
+    episodes,
+  };
+}
+
+/** One round of steps 1-4: goals, their groups of episodes, advantages, zero-advantage filtering. */
+async function rolloutRound(
+  context: GrpoContext,
+  taskSuccess: Readonly<Record<string, number>>,
+  random: Random,
+): Promise<{
+  episodes: EpisodeResult[];
+  kept: RlExample[];
+  steps: number;
+  flops: number;
+  taskSuccess: Record<string, number>;
+}> {
   const { engine, tokenizer, runner, config, model, tasks, seeds } = context;
   const { rl } = config;
-  const random = createRandom(`${config.seed}/rl/iteration/${iteration}`);
 
   // 1. Goals: a task (Boltzmann curriculum over the training tasks, or uniform) and a training seed.
   const goals: { task: string; seed: number }[] = [];
@@ -64,7 +159,7 @@ export async function grpoIteration(context: GrpoContext, iteration: number): Pr
     const task = rl.curriculum
       ? (tasks[
           sampleIndex(
-            curriculumWeights(tasks, context.taskSuccess, rl.curriculumMean, rl.curriculumTemperature),
+            curriculumWeights(tasks, taskSuccess, rl.curriculumMean, rl.curriculumTemperature),
             random,
           )
         ] as string)
@@ -109,121 +204,83 @@ export async function grpoIteration(context: GrpoContext, iteration: number): Pr
   }
 
   // 4. Zero-advantage filtering: drop the steps whose advantage is 0 (all-success or all-failure
-  //    groups). Off, they stay: they add no gradient but count in each update's normaliser.
+  //    groups). Off, they stay: they fill batch slots, add no gradient, and count in the normaliser.
   const examples = rolloutExamples(results, advantages);
   const kept = rl.zeroAdvantageFiltering
     ? examples.filter((example) => !isZeroAdvantage(example.advantage))
     : examples;
-  const filteredFraction = examples.length ? (examples.length - kept.length) / examples.length : 0;
 
-  // 5. Updates of effectiveBatchSize examples each (the last may be smaller), in a seeded order.
-  const order = createRandom(`${config.seed}/rl/iteration/${iteration}/order`).shuffle(kept);
-  let trainingFlops = 0;
-  let lossSum = 0;
-  let gradNormSum = 0;
-  let clippedTokens = 0;
-  let ratioTokens = 0;
-  let updates = 0;
-  for (let start = 0; start < order.length; start += rl.effectiveBatchSize) {
-    const update = order.slice(start, start + rl.effectiveBatchSize);
-    const step = await policyGradientStep(engine, update, config, model);
-    trainingFlops += step.flops;
-    lossSum += step.loss;
-    gradNormSum += step.gradNorm;
-    clippedTokens += step.clippedTokens;
-    ratioTokens += step.ratioTokens;
-    updates++;
-  }
-
-  // 6. The curriculum's estimate of each task's success, from this iteration's episodes.
-  const taskSuccess = { ...context.taskSuccess };
+  // The curriculum's estimate of each task's success, from this round's episodes.
+  const nextSuccess = { ...taskSuccess };
   for (const task of new Set(goals.map((goal) => goal.task))) {
     const played = results.filter((result) => result.task === task);
     const observed = played.filter((result) => result.success).length / played.length;
-    taskSuccess[task] = updateTaskSuccess(taskSuccess[task], observed);
-  }
-
-  const values: Record<string, number> = {
-    reward: mean(results.map((result) => result.reward)),
-    success: mean(results.map((result) => (result.success ? 1 : 0))),
-    episodes: results.length,
-    examples: kept.length,
-    filteredFraction,
-    clippedFraction: ratioTokens ? clippedTokens / ratioTokens : 0,
-    updates,
-    learningRate: rl.learningRate,
-    steps: mean(results.map((result) => result.steps.length)),
-  };
-  if (updates > 0) {
-    values.loss = lossSum / updates;
-    values.gradNorm = gradNormSum / updates;
+    nextSuccess[task] = updateTaskSuccess(nextSuccess[task], observed);
   }
   return {
-    updates,
-    values,
-    rolloutFlops: sampleFlops(model, results) + student.extraFlops(),
-    trainingFlops,
-    taskSuccess,
     episodes: results,
+    kept,
+    steps: examples.length,
+    flops: sampleFlops(model, results) + student.extraFlops(),
+    taskSuccess: nextSuccess,
   };
 }
 
+function shortfallMessage(
+  config: RunConfig,
+  kept: number,
+  rounds: number,
+  rolloutFlops: number,
+  flopsLeft: number,
+): string {
+  const { rl } = config;
+  const why =
+    rolloutFlops >= flopsLeft
+      ? 'the RL FLOPs budget ran out during the rollouts'
+      : `${rounds} rounds of rollouts (rl.maxRolloutRounds) kept ${kept} steps`;
+  return (
+    `An RL iteration needs ${rl.effectiveBatchSize * rl.updatesPerRollout} kept steps ` +
+    `(rl.effectiveBatchSize ${rl.effectiveBatchSize} x rl.updatesPerRollout ${rl.updatesPerRollout}), but ${why}` +
+    `${rl.zeroAdvantageFiltering ? ' after zero-advantage filtering' : ''}: it made ` +
+    `${Math.min(rl.updatesPerRollout, Math.floor(kept / rl.effectiveBatchSize))} updates. Lower ` +
+    'rl.effectiveBatchSize, or raise rl.goalsPerIteration or rl.maxRolloutRounds.'
+  );
+}
+
 /**
- * One optimizer step on the policy-gradient loss sum_t w_t (-log p_t) / (target tokens of the
- * update), with w_t the advantage, or the clipped-ratio weight of objective.ts when
- * rl.importanceRatio is on (log-probabilities of the current model against the rollout's).
+ * One optimizer step on the mean over the update's target tokens of -A log p (log p at the
+ * sampling temperature), or of PPO's clipped surrogate when rl.importanceRatio is on: the old
+ * log-probabilities travel with the batch and the engine's loss reads the ratio in the step's own
+ * forward pass.
  */
 async function policyGradientStep(
   engine: Engine,
   update: readonly RlExample[],
   config: RunConfig,
   model: ModelConfig,
-): Promise<{ loss: number; gradNorm: number; flops: number; clippedTokens: number; ratioTokens: number }> {
+): Promise<{ loss: number; gradNorm: number; flops: number }> {
   const { rl, optimizer } = config;
-  const packOptions = {
+  const microBatches = packMicroBatches(update, {
     context: model.context,
     packing: config.sft.packing,
     normaliser: targetTokens(update),
-  };
-  let microBatches = packMicroBatches(update, packOptions);
-  let flops = 0;
-  let clippedTokens = 0;
-  let ratioTokens = 0;
-  if (rl.importanceRatio) {
-    const weighted: RlExample[] = [];
-    for (const { packed, examples } of microBatches) {
-      const logProbs = await engine.logProbs(packed.batch);
-      // A forward pass only: the training count without its backward share (m = 0).
-      flops += trainingBatchFlops(model, packed.batch) / (1 + TRAINING_MULTIPLIER);
-      const newLogProbs = gatherTargetValues(packed, examples, logProbs);
-      examples.forEach((example, i) => {
-        const rlExample = example as RlExample;
-        const clipped = clippedPolicyWeights(
-          rlExample.weights,
-          newLogProbs[i] as Float64Array,
-          rlExample.oldLogProbs,
-          rl.clipEpsilon,
-        );
-        clippedTokens += clipped.clippedFraction * rlExample.target.length;
-        ratioTokens += rlExample.target.length;
-        weighted.push({ ...rlExample, weights: clipped.weights });
-      });
-    }
-    microBatches = packMicroBatches(weighted, packOptions);
-  }
-  const result = await engine.trainStep(
-    microBatches.map(({ packed }) => packed.batch),
-    {
-      learningRate: rl.learningRate,
-      beta1: optimizer.beta1,
-      beta2: optimizer.beta2,
-      epsilon: ADAM_EPSILON,
-      weightDecay: optimizer.weightDecay,
-      maxGradNorm: optimizer.maxGradNorm,
-    },
-  );
-  for (const { packed } of microBatches) flops += trainingBatchFlops(model, packed.batch);
-  return { loss: result.loss, gradNorm: result.gradNorm, flops, clippedTokens, ratioTokens };
+    oldLogProbs: rl.importanceRatio,
+  });
+  const batches = microBatches.map(({ packed }) => ({
+    ...packed.batch,
+    temperature: rl.temperature,
+    ...(rl.importanceRatio ? { clipEpsilon: rl.clipEpsilon } : {}),
+  }));
+  const result = await engine.trainStep(batches, {
+    learningRate: rl.learningRate,
+    beta1: optimizer.beta1,
+    beta2: optimizer.beta2,
+    epsilon: ADAM_EPSILON,
+    weightDecay: optimizer.weightDecay,
+    maxGradNorm: optimizer.maxGradNorm,
+  });
+  const flops = microBatches.reduce((sum, { packed }) => sum + trainingBatchFlops(model, packed.batch), 0);
+  return { loss: result.loss, gradNorm: result.gradNorm, flops };
 }
 
 function mean(values: readonly number[]): number {

@@ -157,8 +157,8 @@ describe('sampling follows the model distribution', () => {
           `observed ${counts.join(' ')}, chi-square ${chiSquare.toFixed(2)} (5 df, 0.1% critical ${CHI_SQUARE_5_DF_999})`,
       );
       expect(chiSquare).toBeLessThan(CHI_SQUARE_5_DF_999);
-      // Every draw comes with its log-probability under the model (temperature 1).
-      const modelLogProbs = logSoftmax(acts.logits, 0, config.vocabSize);
+      // Every draw comes with its log-probability under the sampling policy (logits / temperature).
+      const modelLogProbs = logSoftmax(acts.logits, 0, config.vocabSize, 1 / temperature);
       expect(
         relativeError(
           draws.map((d) => d.logProbs[0]!),

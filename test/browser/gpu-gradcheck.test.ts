@@ -10,11 +10,17 @@ import {
 import { embeddingBackward, embeddingForward } from '../../src/gpu/ops/embedding.ts';
 import { geluBackward, geluForward } from '../../src/gpu/ops/gelu.ts';
 import { layerNormBackward, layerNormForward } from '../../src/gpu/ops/layernorm.ts';
-import { crossEntropyBackward, crossEntropyForward, logProbsForward } from '../../src/gpu/ops/loss.ts';
+import {
+  logProbsForward,
+  PLAIN_GPU_TOKEN_LOSS,
+  tokenLossBackward,
+  tokenLossForward,
+} from '../../src/gpu/ops/loss.ts';
 import { matmulBackward, matmulForward } from '../../src/gpu/ops/matmul.ts';
 import { residualBackward, residualForward } from '../../src/gpu/ops/residual.ts';
 import { LAYER_NORM_EPSILON, ROTARY_BASE } from '../../src/model/config.ts';
 import { relativeError } from '../../src/model/reference/check.ts';
+import { logProbsForward as referenceLogProbs } from '../../src/model/reference/loss.ts';
 import { randomSource, read, run, upload, uploadIds, useGpu } from './gpu-harness.ts';
 
 /**
@@ -325,22 +331,33 @@ function embeddingCase(seed: string, N: number, C: number, V: number, maxT: numb
   };
 }
 
-/** The scalar weighted loss (signed weights, as RL's advantages) as a one-element output. */
-function crossEntropyCase(seed: string, N: number, V: number): GradCase {
+/**
+ * The scalar per-token loss (signed weights, as RL's advantages) as a one-element output: at a
+ * temperature, and with the clipped ratio against old log-probabilities near the current ones.
+ */
+function tokenLossCase(seed: string, N: number, V: number, temperature: number, ratio: boolean): GradCase {
   const random = randomSource(seed);
   const targets = random.ints(N, V);
   const weights = random.normal(N);
   weights[0] = 0;
   const normaliser = 3.7;
-  const forwardInto = (ctx: GpuContext, s: ReturnType<typeof scope>, inputs: Values) => {
-    const [loss, probs, losses] = [s.zeros(1), s.zeros(N * V), s.zeros(N)];
-    const [logits, ids, w] = [s.floats(inputs.logits!), s.ids(targets), s.floats(weights)];
+  const inputs = { logits: random.normal(N * V, 2) };
+  const current = new Float64Array(N);
+  referenceLogProbs(current, inputs.logits, targets, N, V, temperature);
+  // Shifts well clear of the clip's edges, so a finite difference never crosses one.
+  const oldLogProbs = current.map((lp, n) => lp + [0.5, -0.5, 0.05][n % 3]!);
+  const forwardInto = (ctx: GpuContext, s: ReturnType<typeof scope>, values: Values) => {
+    const [loss, probs, losses, gradWeights] = [s.zeros(1), s.zeros(N * V), s.zeros(N), s.zeros(N)];
+    const [logits, ids, w] = [s.floats(values.logits!), s.ids(targets), s.floats(weights)];
+    const options = ratio
+      ? { temperature, oldLogProbs: s.floats(oldLogProbs), clipEpsilon: 0.2 }
+      : { ...PLAIN_GPU_TOKEN_LOSS, temperature };
     const record = (e: GPUCommandEncoder): void =>
-      crossEntropyForward(ctx, e, loss, probs, losses, logits, ids, w, normaliser, N, V);
-    return { loss, probs, ids, w, record };
+      tokenLossForward(ctx, e, loss, probs, losses, gradWeights, logits, ids, w, options, normaliser, N, V);
+    return { loss, probs, ids, gradWeights, record };
   };
   return {
-    inputs: { logits: random.normal(N * V, 2) },
+    inputs,
     async forward(ctx, inputs) {
       const s = scope(ctx);
       const f = forwardInto(ctx, s, inputs);
@@ -355,7 +372,19 @@ function crossEntropyCase(seed: string, N: number, V: number): GradCase {
       const dlogits = s.zeros(N * V);
       await run(ctx, (e) => {
         f.record(e);
-        crossEntropyBackward(ctx, e, dlogits, f.probs, f.ids, f.w, normaliser, N, V, dloss[0]!);
+        tokenLossBackward(
+          ctx,
+          e,
+          dlogits,
+          f.probs,
+          f.ids,
+          f.gradWeights,
+          temperature,
+          normaliser,
+          N,
+          V,
+          dloss[0]!,
+        );
       });
       const result = { logits: await read(ctx, dlogits, N * V) };
       s.done();
@@ -364,7 +393,7 @@ function crossEntropyCase(seed: string, N: number, V: number): GradCase {
   };
 }
 
-/** Per-token log-probabilities, whose gradient is the cross-entropy backward with weights -w and normaliser 1. */
+/** Per-token log-probabilities, whose gradient is the token loss backward with weights -w and normaliser 1. */
 function logProbsCase(seed: string, N: number, V: number): GradCase {
   const random = randomSource(seed);
   const targets = random.ints(N, V);
@@ -381,11 +410,26 @@ function logProbsCase(seed: string, N: number, V: number): GradCase {
     async backward(ctx, { logits }, w) {
       const s = scope(ctx);
       const [probs, losses, loss, dlogits] = [s.zeros(N * V), s.zeros(N), s.zeros(1), s.zeros(N * V)];
+      const gradWeights = s.zeros(N);
       const [gpuLogits, ids] = [s.floats(logits!), s.ids(targets)];
       const negated = s.floats(w.map((x) => -x));
       await run(ctx, (e) => {
-        crossEntropyForward(ctx, e, loss, probs, losses, gpuLogits, ids, negated, 1, N, V);
-        crossEntropyBackward(ctx, e, dlogits, probs, ids, negated, 1, N, V);
+        tokenLossForward(
+          ctx,
+          e,
+          loss,
+          probs,
+          losses,
+          gradWeights,
+          gpuLogits,
+          ids,
+          negated,
+          PLAIN_GPU_TOKEN_LOSS,
+          1,
+          N,
+          V,
+        );
+        tokenLossBackward(ctx, e, dlogits, probs, ids, gradWeights, 1, 1, N, V);
       });
       const result = { logits: await read(ctx, dlogits, N * V) };
       s.done();
@@ -446,8 +490,10 @@ describe('every GPU backward against central finite differences of the GPU forwa
     await expectGradientsMatch('embedding/9x5x7x6', embeddingCase('embedding/9x5x7x6', 9, 5, 7, 6));
   });
 
-  it('softmax cross-entropy with signed per-token weights, and log-probabilities', async () => {
-    await expectGradientsMatch('crossEntropy/6x11', crossEntropyCase('crossEntropy/6x11', 6, 11));
+  it('the per-token loss with signed weights (plain, at a temperature, clipped ratio), and log-probabilities', async () => {
+    await expectGradientsMatch('tokenLoss/6x11', tokenLossCase('tokenLoss/6x11', 6, 11, 1, false));
+    await expectGradientsMatch('tokenLoss/6x11/T', tokenLossCase('tokenLoss/6x11/T', 6, 11, 0.4, false));
+    await expectGradientsMatch('tokenLoss/9x7/ratio', tokenLossCase('tokenLoss/9x7/ratio', 9, 7, 0.7, true));
     await expectGradientsMatch('logProbs/6x11', logProbsCase('logProbs/6x11', 6, 11));
   });
 

@@ -1,3 +1,4 @@
+import { runConfigOf } from '../../src/train/config.ts';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DexieStore } from '../../src/store/db.ts';
@@ -92,7 +93,7 @@ describe('DexieStore on the browser IndexedDB', () => {
     const second = openStore(name);
     expect((await second.listRuns()).map((run) => run.id)).toEqual(['newer', 'older']);
     const run = await second.getRun('newer');
-    expect(run?.config.teacher.llm.apiKey).toBe('');
+    expect(runConfigOf(run!).teacher.llm.apiKey).toBe('');
     expect(run?.state).toEqual(initialRunState());
     expect((await second.metrics('newer')).map((m) => `${m.kind}${m.step}`)).toEqual([
       'train1',

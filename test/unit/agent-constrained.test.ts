@@ -365,9 +365,10 @@ describe('ConstrainedModelPolicy with a scripted engine', () => {
       expect(counts.reduce((a, b) => a + b, 0)).toBe(draws);
       expect(chiSquare(counts, [...expected], draws)).toBeLessThan(13.8);
       expect(policy.stats.batches).toBe(draws / 100);
-      // One generate call (thoughts) and one logProbs call per batch: 300 candidates of ~70 tokens fit 128 rows of 256.
+      // One generate call (thoughts) and one logProbs call per batch: 300 candidates of ~70 tokens fit 128 rows of 256;
+      // away from T = 1 a second call reads the chosen targets at the sampling temperature.
       expect(policy.stats.calls).toBe(draws / 100);
-      expect(policy.stats.logProbCalls).toBe(draws / 100);
+      expect(policy.stats.logProbCalls).toBe(((temperature === 1 ? 1 : 2) * draws) / 100);
       expect(policy.stats.candidates).toBe(3 * draws);
     });
   }
@@ -529,10 +530,11 @@ describe('ConstrainedModelPolicy on an untrained CPU model', () => {
     engine: CpuEngine,
     prompt: ArrayLike<number>,
     target: number[],
+    temperature = 1,
   ): Promise<number[]> => {
     const example = { prompt, target };
     const packed = packExamples([example], { context: config.context, packing: false, padding: PADDING });
-    const values = await engine.logProbs(packed.batch);
+    const values = await engine.logProbs({ ...packed.batch, temperature });
     return Array.from(values.subarray(prompt.length - 1, prompt.length - 1 + target.length));
   };
 
@@ -590,7 +592,8 @@ describe('ConstrainedModelPolicy on an untrained CPU model', () => {
         expect(tokenizer.decode(sample.tokens)).toBe(targetText(step));
         expect(sample.tokens.at(-1)).toBe(END_OF_TARGET);
         expect(sample.tokens.length).toBeLessThanOrEqual(NEW_TOKENS);
-        const alone = await readAlone(engine, sample.prompt, Array.from(sample.tokens));
+        // The sample's log-probs are the policy's at its sampling temperature, as RL's loss reads them.
+        const alone = await readAlone(engine, sample.prompt, Array.from(sample.tokens), 25);
         alone.forEach((value, t) => expect(sample.logProbs[t]).toBeCloseTo(value, 5));
         checkedSteps++;
         verbs.add(step.action.slice(0, step.action.indexOf('(')));

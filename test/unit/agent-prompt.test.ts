@@ -181,6 +181,24 @@ describe('encodePrompt', () => {
     );
   });
 
+  it('in a small context cuts the error to its first words, then leaves it out, before giving up', () => {
+    const noisy: StepContext = {
+      goal: 'Enter "Deneen" into the text field and press Submit.',
+      observation: 'o'.repeat(100),
+      history: ['click("x")', 'click("y")'],
+      lastError: `Unknown action. ${'Use click(bid), fill(bid, text) or noop(). '.repeat(10)}`,
+    };
+    const options: PromptOptions = { historyLength: 5, errorLogFeedback: true };
+    const goalLine = `Goal: ${noisy.goal}\nPrevious actions: (2 earlier not shown)\n`;
+    // Room for the goal, the count of actions and the error's first 24 characters only.
+    const short = bytes.decode(encodePrompt(bytes, noisy, options, 160).tokens);
+    expect(short.startsWith(`${goalLine}Last error: Unknown action. Use clic...\nPage:\n`)).toBe(true);
+    // Room for the goal and the count of actions: the error goes.
+    const bare = bytes.decode(encodePrompt(bytes, noisy, options, 120).tokens);
+    expect(bare.startsWith(`${goalLine}Page:\n`)).toBe(true);
+    expect(bare).not.toContain('Last error');
+  });
+
   it('throws with what to change when the goal alone does not fit', () => {
     const longGoal: StepContext = { ...context, goal: 'g'.repeat(100) };
     expect(() => encodePrompt(bytes, longGoal, withError, 60)).toThrow(

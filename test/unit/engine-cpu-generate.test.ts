@@ -280,3 +280,23 @@ describe('cached generation against the full recompute', () => {
     }
   });
 });
+
+describe('sampleToken', () => {
+  it('returns the log-probability under the sampling policy: log softmax(logits / T), T = 1 when greedy', () => {
+    const logits = Float64Array.from([2, -1, 0.5, 0]);
+    const logSoftmaxAt = (temperature: number, v: number): number => {
+      const scaled = Array.from(logits, (x) => x / temperature);
+      const lse = Math.log(scaled.reduce((sum, x) => sum + Math.exp(x), 0));
+      return scaled[v]! - lse;
+    };
+    for (const temperature of [0.25, 0.7, 1, 2.5]) {
+      for (let step = 0; step < 20; step++) {
+        const { token, logProb } = sampleToken(logits, temperature, 7, step, 0);
+        expect(logProb).toBeCloseTo(logSoftmaxAt(temperature, token), 12);
+      }
+    }
+    const greedy = sampleToken(logits, 0, 7, 0, 0);
+    expect(greedy.token).toBe(0);
+    expect(greedy.logProb).toBeCloseTo(logSoftmaxAt(1, 0), 12);
+  });
+});

@@ -8,9 +8,11 @@ import {
 } from '../../src/model/reference/attention.ts';
 import { centralDifference, relativeError } from '../../src/model/reference/check.ts';
 import {
-  crossEntropyBackward,
-  crossEntropyForward,
   logProbsForward,
+  PLAIN_TOKEN_LOSS,
+  tokenLossBackward,
+  tokenLossForward,
+  type TokenLossOptions,
 } from '../../src/model/reference/loss.ts';
 import {
   embeddingBackward,
@@ -24,6 +26,34 @@ import {
   residualBackward,
   residualForward,
 } from '../../src/model/reference/ops.ts';
+
+/** The per-token loss with its gradient weights kept (they are the backward pass's input). */
+function tokenLoss(
+  probs: Float64Array,
+  losses: Float64Array,
+  logits: Float64Array,
+  targets: Int32Array,
+  weights: Float64Array,
+  normaliser: number,
+  N: number,
+  V: number,
+  options: TokenLossOptions = PLAIN_TOKEN_LOSS,
+): { loss: number; gradWeights: Float64Array } {
+  const gradWeights = new Float64Array(N);
+  const loss = tokenLossForward(
+    probs,
+    losses,
+    gradWeights,
+    logits,
+    targets,
+    weights,
+    options,
+    normaliser,
+    N,
+    V,
+  );
+  return { loss, gradWeights };
+}
 
 /** Float64 central differences agree with a correct backward to about 1e-9; a wrong one misses by far more. */
 const TOLERANCE = 1e-6;
@@ -250,11 +280,58 @@ describe('every backward matches central differences of its forward', () => {
         inputs,
         1,
         (out) => {
-          out[0] = crossEntropyForward(probs, losses, inputs.logits, targets, weights, normaliser, N, V);
+          out[0] = tokenLoss(probs, losses, inputs.logits, targets, weights, normaliser, N, V).loss;
         },
         (grads, dout) => {
-          crossEntropyForward(probs, losses, inputs.logits, targets, weights, normaliser, N, V);
-          crossEntropyBackward(grads.logits!, probs, targets, weights, normaliser, N, V, dout[0]);
+          const { gradWeights } = tokenLoss(probs, losses, inputs.logits, targets, weights, normaliser, N, V);
+          tokenLossBackward(grads.logits!, probs, targets, gradWeights, 1, normaliser, N, V, dout[0]);
+        },
+      );
+      expectAllBelow(errors);
+    }
+  });
+
+  it.each([
+    [3, 5, 0.25],
+    [7, 11, 0.7],
+    [9, 4, 1.6],
+  ])('RL loss at temperature, with and without the clipped ratio N=%i V=%i T=%f', (N, V, temperature) => {
+    const targets = randomInts(N, V);
+    const advantages = randn(N).map((w, n) => (n % 4 === 2 ? 0 : w));
+    const normaliser = 5;
+    const logits = randn(N * V, 2);
+    // old log-probabilities near the current ones, some far enough for the clip to act
+    const current = new Float64Array(N);
+    logProbsForward(current, logits, targets, N, V, temperature);
+    const oldLogProbs = current.map((lp, n) => lp + (n % 3 === 0 ? 0.5 : n % 3 === 1 ? -0.4 : 0.05));
+    for (const options of [
+      { temperature, oldLogProbs: null, clipEpsilon: 0 },
+      { temperature, oldLogProbs, clipEpsilon: 0.2 },
+    ]) {
+      const inputs = { logits: Float64Array.from(logits) };
+      const probs = new Float64Array(N * V);
+      const losses = new Float64Array(N);
+      const loss = (): { loss: number; gradWeights: Float64Array } =>
+        tokenLoss(probs, losses, inputs.logits, targets, advantages, normaliser, N, V, options);
+      const errors = gradientErrors(
+        inputs,
+        1,
+        (out) => {
+          out[0] = loss().loss;
+        },
+        (grads, dout) => {
+          const { gradWeights } = loss();
+          tokenLossBackward(
+            grads.logits!,
+            probs,
+            targets,
+            gradWeights,
+            temperature,
+            normaliser,
+            N,
+            V,
+            dout[0],
+          );
         },
       );
       expectAllBelow(errors);
@@ -270,16 +347,16 @@ describe('loss values', () => {
     const weights = Float64Array.from([1, 3]);
     const probs = new Float64Array(6);
     const losses = new Float64Array(2);
-    const loss = crossEntropyForward(probs, losses, logits, targets, weights, 4, 2, 3);
+    const { loss } = tokenLoss(probs, losses, logits, targets, weights, 4, 2, 3);
     expect(losses[0]).toBeCloseTo(Math.log(3), 14);
-    expect(losses[1]).toBeCloseTo(Math.log(2), 14);
+    expect(losses[1]).toBeCloseTo(3 * Math.log(2), 14);
     expect(loss).toBeCloseTo((Math.log(3) + 3 * Math.log(2)) / 4, 14);
     expect(Array.from(probs.subarray(3))).toEqual([0.5, 0.25, 0.25].map((p) => expect.closeTo(p, 14)));
   });
 
   it('stays finite where a target probability underflows', () => {
     const logits = Float64Array.from([1000, -1000]);
-    const loss = crossEntropyForward(
+    const { loss } = tokenLoss(
       new Float64Array(2),
       new Float64Array(1),
       logits,
@@ -292,7 +369,100 @@ describe('loss values', () => {
     expect(loss).toBeCloseTo(2000, 10);
   });
 
-  it('gives log-probabilities whose gradient is the weighted cross-entropy backward', () => {
+  it('reads log p at the temperature: logits / T', () => {
+    // one token, two classes, logits [2, 0]: at T = 2 the model is softmax([1, 0])
+    const logits = Float64Array.from([2, 0]);
+    const targets = Int32Array.from([1]);
+    const logProbs = new Float64Array(1);
+    logProbsForward(logProbs, logits, targets, 1, 2, 2);
+    expect(logProbs[0]).toBeCloseTo(-Math.log(1 + Math.E), 14);
+    const options = { temperature: 2, oldLogProbs: null, clipEpsilon: 0 };
+    const { loss } = tokenLoss(
+      new Float64Array(2),
+      new Float64Array(1),
+      logits,
+      targets,
+      Float64Array.from([-0.5]),
+      1,
+      1,
+      2,
+      options,
+    );
+    expect(loss).toBeCloseTo(-0.5 * Math.log(1 + Math.E), 14);
+  });
+
+  it('clips the importance ratio as PPO does: the surrogate and which tokens keep a gradient', () => {
+    // V = 2, logits 0: p = 1/2 for every token; old probabilities set the ratio of each token
+    const N = 4;
+    const logits = new Float64Array(2 * N);
+    const targets = new Int32Array(N);
+    const advantages = Float64Array.from([1, 1, -1, -1]);
+    const ratios = [1.5, 0.5, 0.5, 1.1]; // clipped (A>0, too high), kept, clipped (A<0, too low), kept
+    const oldLogProbs = Float64Array.from(ratios, (r) => Math.log(0.5) - Math.log(r));
+    const losses = new Float64Array(N);
+    const { loss, gradWeights } = tokenLoss(
+      new Float64Array(2 * N),
+      losses,
+      logits,
+      targets,
+      advantages,
+      4,
+      N,
+      2,
+      {
+        temperature: 1,
+        oldLogProbs,
+        clipEpsilon: 0.2,
+      },
+    );
+    expect(Array.from(losses)).toEqual([-1.2, -0.5, 0.8, 1.1].map((x) => expect.closeTo(x, 12)));
+    expect(loss).toBeCloseTo((-1.2 - 0.5 + 0.8 + 1.1) / 4, 12);
+    expect(Array.from(gradWeights)).toEqual([0, 0.5, 0, -1.1].map((x) => expect.closeTo(x, 12)));
+  });
+
+  it('with the policy unmoved (ratio 1) the clipped loss has the plain loss gradient', () => {
+    const N = 6;
+    const V = 5;
+    const logits = randn(N * V, 2);
+    const targets = randomInts(N, V);
+    const advantages = randn(N);
+    const current = new Float64Array(N);
+    logProbsForward(current, logits, targets, N, V, 0.5);
+    const plain = tokenLoss(
+      new Float64Array(N * V),
+      new Float64Array(N),
+      logits,
+      targets,
+      advantages,
+      N,
+      N,
+      V,
+      {
+        temperature: 0.5,
+        oldLogProbs: null,
+        clipEpsilon: 0,
+      },
+    );
+    const ratio = tokenLoss(
+      new Float64Array(N * V),
+      new Float64Array(N),
+      logits,
+      targets,
+      advantages,
+      N,
+      N,
+      V,
+      {
+        temperature: 0.5,
+        oldLogProbs: current,
+        clipEpsilon: 0.2,
+      },
+    );
+    expect(Array.from(ratio.gradWeights)).toEqual(Array.from(advantages).map((a) => expect.closeTo(a, 12)));
+    expect(Array.from(plain.gradWeights)).toEqual(Array.from(advantages));
+  });
+
+  it('gives log-probabilities whose gradient is the token loss backward', () => {
     const N = 4;
     const V = 6;
     const logits = randn(N * V, 2);
@@ -304,20 +474,21 @@ describe('loss values', () => {
       const logSumExp = Math.log(row.reduce((sum, x) => sum + Math.exp(x), 0));
       expect(logProbs[n]).toBeCloseTo(row[targets[n]!]! - logSumExp, 12);
     }
-    // d(sum_n u_n log p_n) / dlogits = crossEntropyBackward with w = -u and normaliser 1
+    // d(sum_n u_n log p_n) / dlogits = tokenLossBackward with g = -u and normaliser 1
     const u = randn(N);
     const objective = (): number => {
       logProbsForward(logProbs, logits, targets, N, V);
       return logProbs.reduce((sum, lp, n) => sum + u[n]! * lp, 0);
     };
     const probs = new Float64Array(N * V);
-    crossEntropyForward(probs, new Float64Array(N), logits, targets, u, 1, N, V);
+    tokenLoss(probs, new Float64Array(N), logits, targets, u, 1, N, V);
     const analytic = new Float64Array(N * V);
-    crossEntropyBackward(
+    tokenLossBackward(
       analytic,
       probs,
       targets,
       u.map((x) => -x),
+      1,
       1,
       N,
       V,
@@ -372,7 +543,7 @@ describe('NaN is never hidden', () => {
     attentionForward(atty, att, nanAt(B * T * 3 * C, C), new Int32Array(T), B, T, C, NH);
     expect(hasNaN(atty.subarray(2 * C))).toBe(true);
 
-    const loss = crossEntropyForward(
+    const { loss } = tokenLoss(
       new Float64Array(6),
       new Float64Array(2),
       nanAt(6, 5),

@@ -154,7 +154,8 @@ describe('loadBaseStudent', () => {
   });
 
   const shipped = join('public', 'base-student', 'nano-bytes-rotary.safetensors');
-  it.skipIf(!existsSync(shipped))('loads the shipped nano checkpoint into the CPU engine', async () => {
+  it('loads the shipped nano checkpoint into the CPU engine', async () => {
+    expect(existsSync(shipped), `${shipped} is shipped with the lab`).toBe(true);
     const loadAsset = async (path: string): Promise<ArrayBuffer> => {
       const data = await readFile(join('public', path));
       return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
@@ -166,7 +167,8 @@ describe('loadBaseStudent', () => {
     expect(checkpoint.weights.byteLength).toBeLessThan(2_000_000);
     expect(tokenizer).toEqual({ kind: 'bytes' });
     expect(info.steps).toBeGreaterThan(0);
-    expect(info.heldoutActionAccuracy).toBeGreaterThanOrEqual(0);
+    // What its .json reports (0.125 on 24 pages when shipped; 0.24 on 480 more): better than chance.
+    expect(info.heldoutActionAccuracy).toBeGreaterThan(0.1);
     const engine = new CpuEngine();
     const loaded = await engine.loadCheckpoint(checkpoint);
     expect(loaded.config).toEqual(modelConfig('nano', { vocabSize: 259, positions: 'rotary' }));

@@ -1,3 +1,4 @@
+import { runConfigOf, teacherOf } from '../../src/train/config.ts';
 import { mkdtemp, readdir, readFile, rm, writeFile, mkdir, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import {
   parseResultsFile,
   RESULTS_SCHEMA_VERSION,
   type ResultsFile,
-} from '../../src/store/export.ts';
+} from '../../src/train/results-file.ts';
 import { FileStore } from '../../src/store/file-store.ts';
 import type {
   CheckpointRecord,
@@ -104,7 +105,14 @@ function makeTrace(datasetId: string, seed: number): TraceRecord {
 }
 
 function makeMetric(runId: string, kind: MetricRecord['kind'], step: number, loss: number): MetricRecord {
-  return { runId, kind, step, phase: 'sft', flops: step * 1e6, wallMs: step * 10, values: { loss } };
+  const compute = {
+    teacher: step * 4e5,
+    sftTraining: step * 6e5,
+    rollouts: 0,
+    rlTraining: 0,
+    evaluation: step * 1e5,
+  };
+  return { runId, kind, step, phase: 'sft', flops: step * 1e6, compute, wallMs: step * 10, values: { loss } };
 }
 
 function makeCheckpoint(
@@ -175,7 +183,7 @@ describe.each([
     expect((await store.listDatasets()).map((d) => d.id)).toEqual(['b', 'c', 'a']);
     const c = await store.getDataset('c');
     expect(c?.status).toBe('failed');
-    expect(c?.teacher.llm.apiKey).toBe('');
+    expect(teacherOf(c!).llm.apiKey).toBe('');
     expect(c?.stats).toEqual(makeDataset('c', 2).stats);
     expect(await store.getDataset('missing')).toBeUndefined();
   });
@@ -217,8 +225,8 @@ describe.each([
     expect((await store.listRuns()).map((r) => r.id)).toEqual(['new', 'mid', 'old']);
     const mid = await store.getRun('mid');
     expect(mid?.status).toBe('paused');
-    expect(mid?.config.teacher.llm.apiKey).toBe('');
-    expect(mid?.config.teacher.kind).toBe('llm');
+    expect(runConfigOf(mid!).teacher.llm.apiKey).toBe('');
+    expect(runConfigOf(mid!).teacher.kind).toBe('llm');
     expect(mid?.state).toEqual(initialRunState());
   });
 
@@ -481,7 +489,7 @@ describe('results export and import', () => {
     ];
     const expected = [
       /schema: not a web-agent-lab results file/,
-      /version: this lab reads results version 1/,
+      /version: this lab reads results version 2: update the lab for newer files; version 1 files put evaluation compute on the curves' axis/,
       /runs\.0\.run\.state/,
       /runs\.0\.metrics\.0\.runId/,
     ];
@@ -498,7 +506,7 @@ describe('results export and import', () => {
   it('reads NaN back from the null JSON writes for it', () => {
     const file = {
       schema: 'web-agent-lab/results',
-      version: 1,
+      version: RESULTS_SCHEMA_VERSION,
       exportedAt: '2025-01-01T00:00:00.000Z',
       runs: [{ run: makeRun('a', 1), metrics: [{ ...makeMetric('a', 'train', 1, Number.NaN) }] }],
     };
@@ -509,10 +517,13 @@ describe('results export and import', () => {
   it('writes one CSV row per metric with the union of value names as columns', async () => {
     const { runs } = await exportResults(await storeWithRuns(), ['a', 'b']);
     const lines = metricsCsv(runs).split('\n');
-    expect(lines[0]).toBe('run_id,run_name,kind,step,phase,flops,wall_ms,heldOutGoalSuccess,loss');
-    expect(lines[1]).toBe('a,"SFT, then RL",train,1,sft,1000000,10,,2.5');
-    expect(lines[2]).toBe('a,"SFT, then RL",eval,1,sft,1000000,10,0.25,');
-    expect(lines[3]).toBe('b,run b,train,5,sft,5000000,50,,1.5');
+    expect(lines[0]).toBe(
+      'run_id,run_name,kind,step,phase,flops,flops_teacher,flops_sftTraining,flops_rollouts,flops_rlTraining,' +
+        'flops_evaluation,wall_ms,heldOutGoalSuccess,loss',
+    );
+    expect(lines[1]).toBe('a,"SFT, then RL",train,1,sft,1000000,400000,600000,0,0,100000,10,,2.5');
+    expect(lines[2]).toBe('a,"SFT, then RL",eval,1,sft,1000000,400000,600000,0,0,100000,10,0.25,');
+    expect(lines[3]).toBe('b,run b,train,5,sft,5000000,2000000,3000000,0,0,500000,50,,1.5');
     expect(lines.slice(4)).toEqual(['']);
   });
 });

@@ -128,8 +128,8 @@ fn decodeAttention(@builtin(workgroup_id) group: vec3u, @builtin(local_invocatio
 // softmax(logits / temperature) by the Gumbel-max trick: argmax_v logits_v / temperature + G_v
 // with G_v = -log(-log u_v), u_v uniform from a counter-based hash of (seed, step, row, v), so a
 // seed replays exactly. Ties go to the smallest id. Writes the token as the row's next input,
-// advances its position, and records the token and its log-probability under the model
-// (log softmax of the logits at temperature 1) at column `step` of the outputs.
+// advances its position, and records the token and its log-probability under the sampling policy
+// (log softmax of the logits / temperature; temperature 1 when greedy) at column `step` of the outputs.
 
 struct SampleShape {
   B: u32,
@@ -175,7 +175,7 @@ fn sampleTokens(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_i
   var bestId = 0xffffffffu;
   for (var v = thread; v < sample.V; v += THREADS) {
     let logit = logits[row + v];
-    localMax = max(localMax, logit);
+    localMax = max(localMax, logit / sample.temperature);
     var score = logit;
     if (sample.greedy == 0u) { score = logit / sample.temperature - log(-log(uniform01(b, v))); }
     // v grows along the loop, so a tie keeps the earlier (smaller) id.
@@ -186,7 +186,7 @@ fn sampleTokens(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_i
   }
   let rowMax = reduceMax(localMax, thread);
   var localSum = 0.0;
-  for (var v = thread; v < sample.V; v += THREADS) { localSum += exp(logits[row + v] - rowMax); }
+  for (var v = thread; v < sample.V; v += THREADS) { localSum += exp(logits[row + v] / sample.temperature - rowMax); }
   let lse = rowMax + log(reduceSum(localSum, thread));
 
   // Argmax over the threads in a fixed tree order, ties to the smaller id.
@@ -210,6 +210,6 @@ fn sampleTokens(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_i
     nextTokens[b] = i32(token);
     nextPositions[b] += 1;
     outTokens[b * sample.maxNew + sample.step] = i32(token);
-    outLogProbs[b * sample.maxNew + sample.step] = logits[row + token] - lse;
+    outLogProbs[b * sample.maxNew + sample.step] = logits[row + token] / sample.temperature - lse;
   }
 }

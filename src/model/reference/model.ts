@@ -5,11 +5,12 @@ import {
   segmentsOf,
   validateBatch,
   type TokenBatch,
+  tokenLossOf,
 } from '../batch.ts';
 import { LAYER_NORM_EPSILON, ROTARY_BASE } from '../config.ts';
 import { tensorView, type ParameterLayout, type TensorSpec } from '../layout.ts';
 import { attentionBackward, attentionForward, rotaryBackward, rotaryForward } from './attention.ts';
-import { crossEntropyBackward, crossEntropyForward, logProbsForward } from './loss.ts';
+import { logProbsForward, tokenLossBackward, tokenLossForward } from './loss.ts';
 import {
   embeddingBackward,
   embeddingForward,
@@ -70,9 +71,11 @@ export interface Activations {
 export interface LossActivations {
   readonly weights: Vec; // [N]
   readonly normaliser: number;
-  readonly probs: Vec; // [N, V]
-  readonly losses: Vec; // [N] -log p(y), 0 where the weight is 0
-  readonly logProbs: Vec; // [N] log p(y) for every token (RL's old-policy log-probabilities)
+  readonly temperature: number;
+  readonly probs: Vec; // [N, V] softmax(logits / temperature)
+  readonly losses: Vec; // [N] loss_n (loss.ts), 0 where the weight is 0
+  readonly gradWeights: Vec; // [N] g_n: what the backward pass weighs each token by
+  readonly logProbs: Vec; // [N] log p(y) at the temperature, for every token
   readonly loss: number;
 }
 
@@ -180,12 +183,26 @@ export function modelForward(layout: ParameterLayout, params: Vec, batch: TokenB
   if (batch.targets !== undefined) {
     const weights = lossWeightsOf(batch);
     const normaliser = lossNormaliserOf(batch, weights);
+    const options = tokenLossOf(batch);
     const probs = new Float64Array(N * V);
     const losses = new Float64Array(N);
-    const value = crossEntropyForward(probs, losses, logits, batch.targets, weights, normaliser, N, V);
+    const gradWeights = new Float64Array(N);
+    const value = tokenLossForward(
+      probs,
+      losses,
+      gradWeights,
+      logits,
+      batch.targets,
+      weights,
+      options,
+      normaliser,
+      N,
+      V,
+    );
     const logProbs = new Float64Array(N);
-    logProbsForward(logProbs, logits, batch.targets, N, V);
-    loss = { weights, normaliser, probs, losses, logProbs, loss: value };
+    logProbsForward(logProbs, logits, batch.targets, N, V, options.temperature);
+    const { temperature } = options;
+    loss = { weights, normaliser, temperature, probs, losses, gradWeights, logProbs, loss: value };
   }
   return { positions, segments, encoded, blocks, lnf, lnfMean, lnfRstd, logits, loss };
 }
@@ -209,10 +226,10 @@ export function modelBackward(
   const grads = new Float64Array(layout.totalFloats);
   const p = (tensor: TensorSpec): Vec => tensorView(params, tensor);
   const g = (tensor: TensorSpec): Vec => tensorView(grads, tensor);
-  const { weights, normaliser, probs } = acts.loss;
+  const { gradWeights, temperature, normaliser, probs } = acts.loss;
 
   const dlogits = new Float64Array(N * V);
-  crossEntropyBackward(dlogits, probs, batch.targets, weights, normaliser, N, V);
+  tokenLossBackward(dlogits, probs, batch.targets, gradWeights, temperature, normaliser, N, V);
   const dlnf = new Float64Array(N * C);
   matmulBackward(dlnf, g(layout.wte), null, dlogits, acts.lnf, p(layout.wte), N, C, V);
   const lastOutput = acts.blocks.at(-1)?.residual3 ?? acts.encoded;

@@ -1,14 +1,20 @@
 import { z } from 'zod';
-import { RunConfigSchema, withoutSecrets } from '../train/config.ts';
-import type { MetricRecord, RunRecord } from './records.ts';
-import type { LabStore } from './store.ts';
+import { withoutApiKeys } from '../store/store.ts';
+import { RunConfigSchema } from './config.ts';
+import type { MetricRecord, RunRecord } from '../store/records.ts';
+import type { LabStore } from '../store/store.ts';
 
 /**
  * Results leave the lab as one JSON file (runs with their curves; no checkpoints, no traces), so
  * several machines' results can be merged by importing each file: a run already present is skipped.
  */
 
-export const RESULTS_SCHEMA_VERSION = 1;
+/**
+ * 2: every curve's `flops` is training compute (evaluation excluded), rows carry the compute
+ * breakdown, and summaries keep SFT's and RL's selections apart. Version 1 files counted evaluation
+ * on the axis, so their curves cannot be set beside these.
+ */
+export const RESULTS_SCHEMA_VERSION = 2;
 
 export interface ResultsFile {
   schema: 'web-agent-lab/results';
@@ -23,7 +29,7 @@ export async function exportResults(store: LabStore, runIds: readonly string[]):
   for (const id of runIds) {
     const run = await store.getRun(id);
     if (run === undefined) throw new Error(`Run ${id} is not in the store: nothing was exported.`);
-    runs.push({ run: { ...run, config: withoutSecrets(run.config) }, metrics: await store.metrics(id) });
+    runs.push({ run: { ...run, config: withoutApiKeys(run.config) }, metrics: await store.metrics(id) });
   }
   return {
     schema: 'web-agent-lab/results',
@@ -78,13 +84,23 @@ export async function importResults(
       continue;
     }
     await store.putMetrics(metrics);
-    await store.putRun({ ...run, config: withoutSecrets(run.config) });
+    await store.putRun({ ...run, config: withoutApiKeys(run.config) });
     added++;
   }
   return { added, skipped };
 }
 
-const FIXED_COLUMNS = ['run_id', 'run_name', 'kind', 'step', 'phase', 'flops', 'wall_ms'] as const;
+const COMPUTE_PARTS = ['teacher', 'sftTraining', 'rollouts', 'rlTraining', 'evaluation'] as const;
+const FIXED_COLUMNS = [
+  'run_id',
+  'run_name',
+  'kind',
+  'step',
+  'phase',
+  'flops',
+  ...COMPUTE_PARTS.map((part) => `flops_${part}`),
+  'wall_ms',
+] as const;
 
 /** One row per metric record; the value columns are the union of value names over all rows, sorted. */
 export function metricsCsv(runs: ResultsFile['runs']): string {
@@ -94,7 +110,8 @@ export function metricsCsv(runs: ResultsFile['runs']): string {
   const lines = [[...FIXED_COLUMNS, ...valueNames].map(csvField).join(',')];
   for (const { run, metrics } of runs) {
     for (const row of metrics) {
-      const fixed = [run.id, run.name, row.kind, row.step, row.phase, row.flops, row.wallMs];
+      const compute = COMPUTE_PARTS.map((part) => row.compute?.[part]);
+      const fixed = [run.id, run.name, row.kind, row.step, row.phase, row.flops, ...compute, row.wallMs];
       const values = valueNames.map((name) => row.values[name]);
       lines.push([...fixed, ...values].map(csvField).join(','));
     }
@@ -123,36 +140,46 @@ const metricValue = z
   .nullable()
   .transform((value) => value ?? Number.NaN);
 
+const ComputeSchema = z.object({
+  teacher: z.number(),
+  sftTraining: z.number(),
+  rlTraining: z.number(),
+  rollouts: z.number(),
+  evaluation: z.number(),
+});
+
 const RunStateSchema = z.object({
   phase,
   step: count,
   sftSteps: count,
   rlIterations: count,
-  compute: z.object({
-    teacher: z.number(),
-    sftTraining: z.number(),
-    rlTraining: z.number(),
-    rollouts: z.number(),
-    evaluation: z.number(),
-  }),
+  compute: ComputeSchema,
   wallMs: z.number(),
-  heldOutGoalHistory: z.array(z.object({ step: count, success: z.number() })),
+  heldOutGoalHistory: z.array(z.object({ step: count, success: z.number(), phase: z.enum(['sft', 'rl']) })),
+  teacherCost: z.object({ flops: z.number(), basis: z.string(), examples: count }).nullable(),
   taskSuccess: z.record(z.string(), z.number()),
   sftFlopsAtBranch: z.number().nullable().default(null),
 });
 
-const RunSummarySchema = z.object({
-  run_id: z.string(),
+const PhaseSelectionSchema = z.object({
+  selected_step: count,
   heldout_goals_success: z.number(),
   heldout_goals_stderr: z.number(),
   heldout_tasks_success: z.number(),
   heldout_tasks_stderr: z.number(),
-  selected_step: count,
   flops: z.number(),
+  per_task: z.record(z.string(), z.number()),
+});
+
+const RunSummarySchema = PhaseSelectionSchema.extend({
+  run_id: z.string(),
+  compute: ComputeSchema,
+  teacher_flops_basis: z.string().nullable(),
   wall_s: z.number(),
   steps: count,
-  per_task: z.record(z.string(), z.number()),
   sft_flops_at_branch: z.number().nullable().default(null),
+  sft: PhaseSelectionSchema.nullable(),
+  rl: PhaseSelectionSchema.nullable(),
 });
 
 const RunRecordSchema = z.object({
@@ -174,6 +201,7 @@ const MetricRecordSchema = z.object({
   step: count,
   phase,
   flops: z.number(),
+  compute: ComputeSchema.optional(),
   wallMs: z.number(),
   values: z.record(z.string(), metricValue),
   perTask: z.record(z.string(), metricValue).optional(),
@@ -182,7 +210,9 @@ const MetricRecordSchema = z.object({
 const ResultsFileSchema = z.object({
   schema: z.literal('web-agent-lab/results', { error: 'not a web-agent-lab results file' }),
   version: z.literal(RESULTS_SCHEMA_VERSION, {
-    error: `this lab reads results version ${RESULTS_SCHEMA_VERSION}; update the lab for newer files`,
+    error:
+      `this lab reads results version ${RESULTS_SCHEMA_VERSION}: update the lab for newer files; version 1 ` +
+      "files put evaluation compute on the curves' axis and cannot be compared with these",
   }),
   exportedAt: z.string(),
   runs: z.array(
