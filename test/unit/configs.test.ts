@@ -5,7 +5,7 @@ import { PretrainConfigSchema } from '../../src/cli/pretrain.ts';
 import { findTask } from '../../src/tasks/registry.ts';
 import { getSplit } from '../../src/tasks/splits.ts';
 import { parseRunConfig, type RunConfig } from '../../src/train/config.ts';
-import { trainingSeeds } from '../../src/train/traces.ts';
+import { checkRunConfig } from '../../src/train/run-checks.ts';
 
 const CONFIGS_DIR = join(import.meta.dirname, '../../configs');
 /** Recipes of `npm run lab -- pretrain`, not run configurations. */
@@ -36,9 +36,8 @@ describe('configs/', () => {
       expect(split.test, `${name}: env.testTasks`).toContain(task);
       expect(findTask(task), `${name}: ${task} is built`).toBeDefined();
     }
-    // Training never touches the held-out goals (seeds 0-2): these throw if it would.
-    if (config.sft.steps > 0) trainingSeeds(config.teacher.seeds, 'teacher.seeds');
-    if (config.rl.iterations > 0) trainingSeeds(config.rl.seeds, 'rl.seeds');
+    // What a run checks before it starts: built tasks, no leak into the held-out goals, and so on.
+    expect(() => checkRunConfig(config)).not.toThrow();
     expect(config.sft.steps + config.rl.iterations, `${name} trains`).toBeGreaterThan(0);
   });
 
