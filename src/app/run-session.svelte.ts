@@ -31,6 +31,8 @@ export class RunSession {
   /** The run executing in this page. */
   activeId = $state<string | null>(null);
   statusMessage = $state<string | null>(null);
+  /** What the run said along the way (an RL batch it could not fill, a damaged checkpoint passed over), newest last. */
+  notices = $state<string[]>([]);
   progress = $state.raw<RunProgress | null>(null);
   lastEpisode = $state.raw<EpisodeResult | null>(null);
   lastCheckpoint = $state<number | null>(null);
@@ -111,6 +113,7 @@ export class RunSession {
     this.lastEpisode = null;
     this.pausing = false;
     this.statusMessage = 'Starting the engine…';
+    this.notices = [];
     await this.select(runId);
     const abort = new AbortController();
     this.abort = abort;
@@ -207,6 +210,9 @@ export class RunSession {
         return;
       case 'episode':
         this.lastEpisode = event.result;
+        return;
+      case 'notice':
+        this.notices = [...this.notices.slice(-4), event.message];
         return;
     }
   }

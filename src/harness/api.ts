@@ -267,6 +267,9 @@ export class RunProgressLines {
       case 'metric':
         this.onMetric(event.metric);
         return;
+      case 'notice':
+        this.say(`note: ${event.message}`);
+        return;
       default:
         return;
     }

@@ -63,6 +63,8 @@ export interface RunState {
   heldOutGoalHistory: HeldOutGoalEntry[];
   /** The teacher's cost of the SFT dataset; null without SFT. */
   teacherCost: TeacherCost | null;
+  /** Metric rows this run has stored so far: a resume checks the store still holds them. */
+  rowsRecorded: number;
   /** Curriculum: each training task's running estimate of success, for the Boltzmann weights. */
   taskSuccess: Record<string, number>;
   /**

@@ -157,6 +157,7 @@ const RunStateSchema = z.object({
   wallMs: z.number(),
   heldOutGoalHistory: z.array(z.object({ step: count, success: z.number(), phase: z.enum(['sft', 'rl']) })),
   teacherCost: z.object({ flops: z.number(), basis: z.string(), examples: count }).nullable(),
+  rowsRecorded: count,
   taskSuccess: z.record(z.string(), z.number()),
   sftFlopsAtBranch: z.number().nullable().default(null),
 });

@@ -57,6 +57,7 @@ export class RunBook {
     perTask?: Record<string, number>,
   ): Promise<void> {
     this.syncWall(state);
+    state.rowsRecorded++;
     const metric: MetricRecord = {
       runId: this.run.id,
       kind,

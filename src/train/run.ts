@@ -7,6 +7,7 @@ import type { PoolProgress } from '../env/pool.ts';
 import type { EpisodeRunner } from '../env/runner.ts';
 import type { Example } from '../model/packing.ts';
 import type {
+  CheckpointRecord,
   DatasetRecord,
   MetricRecord,
   PhaseSelection,
@@ -209,12 +210,12 @@ class RunDriver {
 
   /** The model, the state and the SFT examples: from the last checkpoint, a branch point, or fresh. Returns true when paused. */
   private async prepare(): Promise<boolean> {
-    const { store, engine } = this.env;
-    const latest = await store.latestCheckpoint(this.book.run.id);
+    const { store } = this.env;
+    const latest = await this.lastIntactCheckpoint();
     if (latest) {
-      this.student = await loadStudent(engine, latest);
       this.restoreState(latest.state);
       this.book.lastCheckpointStep = latest.step;
+      await this.checkRowsUpTo(latest.step);
       await this.book.forgetAfter(latest.step);
       if (this.state.phase === 'sft' && this.book.run.datasetId !== null) {
         this.examples = this.toExamples(await store.traces(this.book.run.datasetId));
@@ -227,6 +228,53 @@ class RunDriver {
     await this.evaluateNow();
     await this.checkpoint();
     return false;
+  }
+
+  /**
+   * The newest checkpoint that loads, with the student loaded from it; a damaged newer one (a write
+   * cut short) is named and passed over, and removed with what came after the one resumed from.
+   */
+  private async lastIntactCheckpoint(): Promise<CheckpointRecord | null> {
+    const { store, engine } = this.env;
+    const runId = this.book.run.id;
+    const steps = (await store.listCheckpoints(runId)).map((info) => info.step).sort((a, b) => b - a);
+    const damaged: string[] = [];
+    for (const step of steps) {
+      try {
+        const checkpoint = await store.getCheckpoint(runId, step);
+        if (!checkpoint) throw new Error('it is listed but cannot be read');
+        this.student = await loadStudent(engine, checkpoint);
+        if (damaged.length) {
+          this.book.emit({
+            type: 'notice',
+            message: `Damaged checkpoint${damaged.length > 1 ? 's' : ''} passed over: ${damaged.join('; ')}. The run resumes from step ${step}, its last intact checkpoint.`,
+          });
+        }
+        return checkpoint;
+      } catch (error) {
+        damaged.push(`step ${step} (${messageOf(error)})`);
+      }
+    }
+    if (damaged.length) {
+      throw new Error(
+        `Every checkpoint of this run is damaged (${damaged.join('; ')}): start the run again from its configuration.`,
+      );
+    }
+    return null;
+  }
+
+  /** Says so when metric rows up to the checkpoint have gone from the store (a damaged metrics file). */
+  private async checkRowsUpTo(step: number): Promise<void> {
+    const stored = (await this.env.store.metrics(this.book.run.id)).filter((row) => row.step <= step).length;
+    const missing = (this.state.rowsRecorded ?? stored) - stored;
+    if (missing > 0) {
+      const message =
+        `${missing} metric row${missing > 1 ? 's' : ''} up to step ${step} ${missing > 1 ? 'are' : 'is'} missing from the ` +
+        "store (its metrics were damaged): the run's curves have a gap there. The run goes on from step " +
+        `${step}; export its results to keep what is left.`;
+      this.book.emit({ type: 'notice', message });
+    }
+    this.state.rowsRecorded = stored;
   }
 
   private restoreState(state: RunState): void {
@@ -254,6 +302,7 @@ class RunDriver {
     this.restoreState(checkpoint.state);
     await this.startRl();
     this.state.heldOutGoalHistory = [];
+    this.state.rowsRecorded = 0;
     await this.book.save({ datasetId: source.datasetId });
   }
 
@@ -394,6 +443,7 @@ class RunDriver {
     state.step++;
     state.sftSteps++;
     state.compute.sftTraining += result.flops;
+    const diverged = !Number.isFinite(result.loss);
     if (state.teacherCost !== null) {
       state.compute.teacher = teacherCharged(state.teacherCost, state.sftSteps, config.sft.batchSize);
     }
@@ -406,6 +456,7 @@ class RunDriver {
       tokens: result.tokens,
       skipped: result.skipped ? 1 : 0,
     });
+    if (diverged) throw divergence(`SFT step ${state.sftSteps}`, 'sft.learningRate');
   }
 
   private async rlIteration(): Promise<void> {
@@ -436,6 +487,10 @@ class RunDriver {
     state.compute.rlTraining += result.trainingFlops;
     state.taskSuccess = result.taskSuccess;
     await this.book.metric(state, 'train', { ...result.values, iteration: state.rlIterations });
+    const { loss } = result.values;
+    if (loss !== undefined && !Number.isFinite(loss)) {
+      throw divergence(`RL iteration ${state.rlIterations}`, 'rl.learningRate');
+    }
   }
 
   /** Held-out goals (training tasks x heldOutGoalSeeds) and held-out tasks (test tasks x heldOutTaskSeeds). */
@@ -547,6 +602,14 @@ class RunDriver {
     );
     return this.book.run;
   }
+}
+
+/** A loss that is not a number: the run fails rather than finish on a model that learned nothing more. */
+function divergence(where: string, knob: string): Error {
+  return new Error(
+    `${where} gave a loss that is not a number (the model diverged; the engine left its parameters as they were): ` +
+      `lower ${knob} or optimizer.maxGradNorm, then resume from the last checkpoint or start again.`,
+  );
 }
 
 function phaseSelection(row: MetricRecord): PhaseSelection {

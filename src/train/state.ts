@@ -35,6 +35,7 @@ export function initialRunState(): RunState {
     wallMs: 0,
     heldOutGoalHistory: [],
     teacherCost: null,
+    rowsRecorded: 0,
     taskSuccess: {},
     sftFlopsAtBranch: null,
   };
