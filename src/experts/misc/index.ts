@@ -1,4 +1,13 @@
 import type { Expert } from '../expert.ts';
 import { copyPaste2Expert, copyPasteExpert } from './copy-paste.ts';
+import { numberCheckboxesExpert } from './number-checkboxes.ts';
+import { scrollTextExpert } from './scroll-text.ts';
+import { ticTacToeExpert } from './tic-tac-toe.ts';
 
-export const miscExperts: Expert[] = [copyPasteExpert, copyPaste2Expert];
+export const miscExperts: Expert[] = [
+  copyPasteExpert,
+  copyPaste2Expert,
+  scrollTextExpert,
+  numberCheckboxesExpert,
+  ticTacToeExpert,
+];

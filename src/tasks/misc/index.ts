@@ -1,4 +1,7 @@
 import type { RegisteredTask } from '../core/task.ts';
 import { copyPaste, copyPaste2 } from './copy-paste.ts';
+import { numberCheckboxes } from './number-checkboxes.ts';
+import { scrollText } from './scroll-text.ts';
+import { ticTacToe } from './tic-tac-toe.ts';
 
-export const miscTasks: RegisteredTask[] = [copyPaste, copyPaste2];
+export const miscTasks: RegisteredTask[] = [copyPaste, copyPaste2, scrollText, numberCheckboxes, ticTacToe];
