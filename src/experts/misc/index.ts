@@ -2,6 +2,8 @@ import type { Expert } from '../expert.ts';
 import { copyPaste2Expert, copyPasteExpert } from './copy-paste.ts';
 import { numberCheckboxesExpert } from './number-checkboxes.ts';
 import { scrollTextExpert } from './scroll-text.ts';
+import { stockMarketExpert } from './stock-market.ts';
+import { terminalExpert } from './terminal.ts';
 import { ticTacToeExpert } from './tic-tac-toe.ts';
 
 export const miscExperts: Expert[] = [
@@ -10,4 +12,6 @@ export const miscExperts: Expert[] = [
   scrollTextExpert,
   numberCheckboxesExpert,
   ticTacToeExpert,
+  stockMarketExpert,
+  terminalExpert,
 ];

@@ -2,6 +2,16 @@ import type { RegisteredTask } from '../core/task.ts';
 import { copyPaste, copyPaste2 } from './copy-paste.ts';
 import { numberCheckboxes } from './number-checkboxes.ts';
 import { scrollText } from './scroll-text.ts';
+import { stockMarket } from './stock-market.ts';
+import { terminal } from './terminal.ts';
 import { ticTacToe } from './tic-tac-toe.ts';
 
-export const miscTasks: RegisteredTask[] = [copyPaste, copyPaste2, scrollText, numberCheckboxes, ticTacToe];
+export const miscTasks: RegisteredTask[] = [
+  copyPaste,
+  copyPaste2,
+  scrollText,
+  numberCheckboxes,
+  ticTacToe,
+  stockMarket,
+  terminal,
+];
