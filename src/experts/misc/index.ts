@@ -1,5 +1,6 @@
 import type { Expert } from '../expert.ts';
 import { copyPaste2Expert, copyPasteExpert } from './copy-paste.ts';
+import { dailyCalendarExpert } from './daily-calendar.ts';
 import { numberCheckboxesExpert } from './number-checkboxes.ts';
 import { scrollTextExpert } from './scroll-text.ts';
 import { stockMarketExpert } from './stock-market.ts';
@@ -14,4 +15,5 @@ export const miscExperts: Expert[] = [
   ticTacToeExpert,
   stockMarketExpert,
   terminalExpert,
+  dailyCalendarExpert,
 ];

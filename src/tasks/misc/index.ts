@@ -1,5 +1,6 @@
 import type { RegisteredTask } from '../core/task.ts';
 import { copyPaste, copyPaste2 } from './copy-paste.ts';
+import { dailyCalendar } from './daily-calendar.ts';
 import { numberCheckboxes } from './number-checkboxes.ts';
 import { scrollText } from './scroll-text.ts';
 import { stockMarket } from './stock-market.ts';
@@ -14,4 +15,5 @@ export const miscTasks: RegisteredTask[] = [
   ticTacToe,
   stockMarket,
   terminal,
+  dailyCalendar,
 ];
