@@ -2,7 +2,7 @@ import type { Expert } from '../expert.ts';
 import { copyPaste2Expert, copyPasteExpert } from './copy-paste.ts';
 import { dailyCalendarExpert } from './daily-calendar.ts';
 import { numberCheckboxesExpert } from './number-checkboxes.ts';
-import { scrollTextExpert } from './scroll-text.ts';
+import { scrollText2Expert, scrollTextExpert } from './scroll-text.ts';
 import { stockMarketExpert } from './stock-market.ts';
 import { terminalExpert } from './terminal.ts';
 import { ticTacToeExpert } from './tic-tac-toe.ts';
@@ -11,6 +11,7 @@ export const miscExperts: Expert[] = [
   copyPasteExpert,
   copyPaste2Expert,
   scrollTextExpert,
+  scrollText2Expert,
   numberCheckboxesExpert,
   ticTacToeExpert,
   stockMarketExpert,

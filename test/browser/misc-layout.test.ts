@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { EnvPool, type PoolEpisode } from '../../src/env/pool.ts';
+import { expertPolicy, wrongAnswerPolicy, type StepPolicy } from '../../src/experts/episode.ts';
+import { getExpert } from '../../src/experts/registry.ts';
+import { getTask } from '../../src/tasks/registry.ts';
+
+/**
+ * The Misc tasks that need layout (scroll positions, coordinates), which the Node task test leaves
+ * out: the same checks, on built-in pages in Chromium.
+ */
+const LAYOUT_TASKS = ['scroll-text-2'];
+const EXPERT_SEEDS = 20;
+
+const pools: EnvPool[] = [];
+afterEach(() => pools.splice(0).forEach((pool) => pool.dispose()));
+
+async function run(task: string, policy: StepPolicy, seeds: number[]) {
+  const pool = new EnvPool(document.body, { size: 2, env: { maxSteps: getTask(task).maxSteps } });
+  pools.push(pool);
+  const episodes: PoolEpisode[] = seeds.map((seed) => ({ task, seed, source: 'built-in' }));
+  return pool.run(episodes, () => policy);
+}
+
+const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
+
+describe.each(LAYOUT_TASKS)('%s in a browser', { timeout: 120_000 }, (name) => {
+  it('is solved by its expert', async () => {
+    const results = await run(name, expertPolicy(getExpert(name)), range(100, EXPERT_SEEDS));
+    const failures = results
+      .filter((r) => !r.success)
+      .map((r) => `seed ${r.seed}: ${r.failure ?? `raw ${r.rawReward}`} after ${r.steps.at(-1)?.action}`);
+    const allowed = getTask(name).expertLimit ? Math.floor(EXPERT_SEEDS * 0.1) : 0;
+    expect(failures.length, failures.join('\n')).toBeLessThanOrEqual(allowed);
+  });
+
+  it('gives -1 to a wrong answer', async () => {
+    const results = await run(name, wrongAnswerPolicy(getExpert(name)), range(200, 6));
+    for (const r of results) {
+      expect(r.failure, `seed ${r.seed}`).toBeNull();
+      expect(r.rawReward, `seed ${r.seed}`).toBe(-1);
+    }
+  });
+});
