@@ -8,7 +8,7 @@ import { getTask } from '../../src/tasks/registry.ts';
  * The Misc tasks that need layout (scroll positions, coordinates), which the Node task test leaves
  * out: the same checks, on built-in pages in Chromium.
  */
-const LAYOUT_TASKS = ['scroll-text-2'];
+const LAYOUT_TASKS = ['scroll-text-2', 'hot-cold'];
 const EXPERT_SEEDS = 20;
 
 const pools: EnvPool[] = [];
@@ -31,6 +31,9 @@ describe.each(LAYOUT_TASKS)('%s in a browser', { timeout: 120_000 }, (name) => {
       .map((r) => `seed ${r.seed}: ${r.failure ?? `raw ${r.rawReward}`} after ${r.steps.at(-1)?.action}`);
     const allowed = getTask(name).expertLimit ? Math.floor(EXPERT_SEEDS * 0.1) : 0;
     expect(failures.length, failures.join('\n')).toBeLessThanOrEqual(allowed);
+    // Partial credit counts as success; the expert should still earn the full reward nearly always.
+    const full = results.filter((r) => r.rawReward === 1).length;
+    expect(full, results.map((r) => r.rawReward).join(' ')).toBeGreaterThanOrEqual(EXPERT_SEEDS - 2);
   });
 
   it('gives -1 to a wrong answer', async () => {

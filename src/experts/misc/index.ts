@@ -1,6 +1,7 @@
 import type { Expert } from '../expert.ts';
 import { copyPaste2Expert, copyPasteExpert } from './copy-paste.ts';
 import { dailyCalendarExpert } from './daily-calendar.ts';
+import { hotColdExpert } from './hot-cold.ts';
 import { numberCheckboxesExpert } from './number-checkboxes.ts';
 import { scrollText2Expert, scrollTextExpert } from './scroll-text.ts';
 import { stockMarketExpert } from './stock-market.ts';
@@ -17,4 +18,5 @@ export const miscExperts: Expert[] = [
   stockMarketExpert,
   terminalExpert,
   dailyCalendarExpert,
+  hotColdExpert,
 ];

@@ -1,6 +1,7 @@
 import type { RegisteredTask } from '../core/task.ts';
 import { copyPaste, copyPaste2 } from './copy-paste.ts';
 import { dailyCalendar } from './daily-calendar.ts';
+import { hotCold } from './hot-cold.ts';
 import { numberCheckboxes } from './number-checkboxes.ts';
 import { scrollText, scrollText2 } from './scroll-text.ts';
 import { stockMarket } from './stock-market.ts';
@@ -17,4 +18,5 @@ export const miscTasks: RegisteredTask[] = [
   stockMarket,
   terminal,
   dailyCalendar,
+  hotCold,
 ];
