@@ -290,12 +290,21 @@ function pressKey(win: Window, target: HTMLElement, chord: string): string | nul
   }
   const field = target as HTMLInputElement;
   const isField = target.tagName === 'INPUT' || target.tagName === 'TEXTAREA';
-  if (proceed && isField && !field.readOnly) {
+  const shortcut = modifiers.ctrlKey || modifiers.metaKey ? key.toLowerCase() : null;
+  if (proceed && isField && (shortcut === 'a' || shortcut === 'c')) {
+    // Selecting and copying work in read-only fields too.
+    if (shortcut === 'a') field.select?.();
+    else copySelection(win, field);
+  } else if (proceed && isField && !field.readOnly) {
     if (key === 'Backspace') {
       setNativeValue(field, field.value.slice(0, -1));
       dispatch(win, target, 'InputEvent', 'input', { inputType: 'deleteContentBackward' });
-    } else if (modifiers.ctrlKey && key.toLowerCase() === 'a') {
-      field.select?.();
+    } else if (shortcut === 'x') {
+      if (copySelection(win, field)) replaceSelection(win, field, '', 'deleteByCut');
+    } else if (shortcut === 'v') {
+      const text = clipboards.get(target.ownerDocument);
+      if (text !== undefined && dispatch(win, target, 'Event', 'paste'))
+        replaceSelection(win, field, text, 'insertFromPaste');
     } else if (key.length === 1 && !modifiers.ctrlKey && !modifiers.metaKey) {
       setNativeValue(field, field.value + key);
       dispatch(win, target, 'InputEvent', 'input', { inputType: 'insertText', data: key });
@@ -306,6 +315,30 @@ function pressKey(win: Window, target: HTMLElement, chord: string): string | nul
   }
   dispatch(win, target, 'KeyboardEvent', 'keyup', info);
   return null;
+}
+
+/**
+ * What Control+c or Control+x last copied on a page: the lab's own clipboard, per page, since a
+ * synthetic key press does not reach the system clipboard (nor should an agent's).
+ */
+const clipboards = new WeakMap<Document, string>();
+
+/** Copies a field's selected text (nothing when none is selected); true when something was copied. */
+function copySelection(win: Window, field: HTMLInputElement): boolean {
+  const start = field.selectionStart ?? 0;
+  const end = field.selectionEnd ?? 0;
+  if (end <= start || !dispatch(win, field, 'Event', 'copy')) return false;
+  clipboards.set(field.ownerDocument, field.value.slice(start, end));
+  return true;
+}
+
+/** Puts text in place of a field's selection (at the caret when none), as typing or pasting does. */
+function replaceSelection(win: Window, field: HTMLInputElement, text: string, inputType: string): void {
+  const start = field.selectionStart ?? field.value.length;
+  const end = field.selectionEnd ?? start;
+  setNativeValue(field, field.value.slice(0, start) + text + field.value.slice(end));
+  field.setSelectionRange?.(start + text.length, start + text.length);
+  dispatch(win, field, 'InputEvent', 'input', { inputType, data: text });
 }
 
 type PointerAction = Extract<Action, { x: number } | { x1: number }>;

@@ -2,6 +2,7 @@ import { checkboxExperts } from './checkboxes/index.ts';
 import { clickExperts } from './click/index.ts';
 import type { Expert } from './expert.ts';
 import { formExperts } from './forms/index.ts';
+import { miscExperts } from './misc/index.ts';
 import { reasoningExperts } from './reasoning/index.ts';
 import { textExperts } from './text/index.ts';
 import { widgetExperts } from './widgets/index.ts';
@@ -13,6 +14,7 @@ export const EXPERTS: readonly Expert[] = [
   ...textExperts,
   ...formExperts,
   ...reasoningExperts,
+  ...miscExperts,
 ];
 
 const byTask = new Map(EXPERTS.map((expert) => [expert.task, expert]));

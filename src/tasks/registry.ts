@@ -2,6 +2,7 @@ import { checkboxTasks } from './checkboxes/index.ts';
 import { clickTasks } from './click/index.ts';
 import type { RegisteredTask } from './core/task.ts';
 import { formTasks } from './forms/index.ts';
+import { miscTasks } from './misc/index.ts';
 import { reasoningTasks } from './reasoning/index.ts';
 import { textTasks } from './text/index.ts';
 import { widgetTasks } from './widgets/index.ts';
@@ -19,6 +20,7 @@ export const TASK_FAMILIES: readonly TaskFamily[] = [
   { name: 'Text', tasks: textTasks },
   { name: 'Forms', tasks: formTasks },
   { name: 'Reasoning', tasks: reasoningTasks },
+  { name: 'Misc', tasks: miscTasks },
 ];
 
 export const BUILT_IN_TASKS: readonly RegisteredTask[] = TASK_FAMILIES.flatMap((family) => family.tasks);

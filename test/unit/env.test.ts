@@ -90,6 +90,45 @@ describe('actions', () => {
     env.dispose();
   });
 
+  it('copy, cut and paste with Control+c, Control+x and Control+v, read-only sources included', async () => {
+    const page = defineTask({
+      name: 'clipboard-probe',
+      description: 'A read-only textarea and two inputs.',
+      generate(ctx) {
+        ctx.setUtterance('Copy');
+        const source = h(ctx.doc, 'textarea', { id: 'source', readonly: true });
+        source.value = 'lorem ipsum';
+        ctx.area.append(source, h(ctx.doc, 'input', { id: 'a' }), h(ctx.doc, 'input', { id: 'b' }));
+      },
+    });
+    const env = envFor(page, { maxSteps: 20 });
+    const { observation } = await env.reset(0);
+    const bid = (id: string): string => new RegExp(`bid="(\\d+)" id="${id}"`).exec(observation!.text)![1]!;
+    const value = (id: string): string =>
+      new RegExp(`id="${id}"[^>]*value="([^"]*)"`).exec(env.observe()!.text)![1]!;
+    // Nothing copied yet: pasting leaves the field as it is.
+    await env.step(`press("${bid('a')}", "Control+v")`);
+    expect(value('a')).toBe('');
+    // Copying without a selection copies nothing; select all, then copy.
+    await env.step(`press("${bid('source')}", "Control+c")`);
+    await env.step(`press("${bid('a')}", "Control+v")`);
+    expect(value('a')).toBe('');
+    await env.step(`press("${bid('source')}", "Control+a")`);
+    await env.step(`press("${bid('source')}", "Control+c")`);
+    await env.step(`press("${bid('a')}", "Control+v")`);
+    expect(value('a')).toBe('lorem ipsum');
+    // A read-only field is not cut; an editable one is, and its text pastes elsewhere.
+    await env.step(`press("${bid('source')}", "Control+x")`);
+    expect(value('source')).toBe('lorem ipsum');
+    await env.step(`fill("${bid('a')}", "dolor")`);
+    await env.step(`press("${bid('a')}", "Control+a")`);
+    await env.step(`press("${bid('a')}", "Control+x")`);
+    expect(value('a')).toBe('');
+    await env.step(`press("${bid('b')}", "Control+v")`);
+    expect(value('b')).toBe('dolor');
+    env.dispose();
+  });
+
   it('end the episode at the step limit with reward -1', async () => {
     const env = envFor(probe, { maxSteps: 3 });
     await env.reset(0);
