@@ -11,6 +11,7 @@ import { findTask } from '../tasks/registry.ts';
 import { parseRunConfig, type RunConfig } from '../train/config.ts';
 import { createRun, envOptionsOf, executeRun } from '../train/run.ts';
 import type { Command } from './args.ts';
+import { PAUSED_EXIT_CODE, pauseOnCtrlC } from './interrupt.ts';
 import type { CliIo } from './io.ts';
 import { openNodeEngine } from './node-engine.ts';
 import type { Page } from 'playwright-core';
@@ -21,8 +22,6 @@ type CallHarness = typeof callHarness;
 type RunCommand = Extract<Command, { kind: 'run' }>;
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** Exit code of a run paused by Ctrl-C (the shell's code for SIGINT). */
-export const PAUSED_EXIT_CODE = 130;
 
 /** The last line of stdout: the run's summary, where it ran, and its id. */
 export type RunOutput = RunSummary & {
@@ -68,7 +67,7 @@ export async function runRunCommand(
 
   const interrupt = options.interrupt
     ? { signal: options.interrupt, dispose: () => undefined }
-    : sigintSignal(io);
+    : pauseOnCtrlC(io, 'the run finishes its step and saves a checkpoint');
   let outcome: Outcome;
   try {
     outcome =
@@ -153,20 +152,6 @@ function resumeCommand(command: RunCommand, runId: string): string {
   if (command.engine !== 'auto') parts.push('--engine', command.engine);
   if (command.json) parts.push('--json');
   return parts.join(' ');
-}
-
-/** First Ctrl-C: pause at a checkpoint; a second one: quit at once. */
-function sigintSignal(io: CliIo): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(PAUSED_EXIT_CODE);
-    io.err(
-      'Pausing: the run finishes its step and saves a checkpoint (Ctrl-C again quits at once, losing that step).',
-    );
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
 }
 
 async function runInNode(

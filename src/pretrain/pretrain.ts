@@ -49,6 +49,8 @@ export interface PretrainOptions {
   readonly evalSamples: number;
   /** Stop early, after the step that passes this many seconds (then evaluate): for runs with a time budget. */
   readonly maxSeconds?: number;
+  /** Aborting it stops after the step under way, as maxSeconds does (Ctrl-C in the CLI). */
+  readonly signal?: AbortSignal;
   readonly onStep?: (progress: PretrainProgress) => void;
   /** Called after every evaluation with the model as it is then (for intermediate checkpoints). */
   readonly onEvaluation?: (
@@ -249,9 +251,14 @@ export async function pretrainBaseStudent(engine: Engine, options: PretrainOptio
     flops += trainingBatchFlops(config, packed.batch);
     finalLoss = result.loss;
     options.onStep?.({ step, loss: result.loss, learningRate, tokens, flops, seconds: seconds() });
-    const outOfTime = options.maxSeconds !== undefined && seconds() >= options.maxSeconds;
-    if (step % options.evalEvery === 0 || step === options.steps || outOfTime) await evaluate(step);
-    if (outOfTime) break;
+    // Back to the event loop between steps: the CPU engine's trainStep never leaves it, and a Ctrl-C
+    // (a signal handler) or a page's pause button waits there.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const stopping =
+      (options.maxSeconds !== undefined && seconds() >= options.maxSeconds) ||
+      options.signal?.aborted === true;
+    if (step % options.evalEvery === 0 || step === options.steps || stopping) await evaluate(step);
+    if (stopping) break;
   }
   if (evaluations.length === 0) await evaluate(step);
 
