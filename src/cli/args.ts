@@ -112,6 +112,9 @@ Commands:
   bench engine  measure the WebGPU engine against TF.js
   help        show this text
 
+Mistakes (a bad flag, configuration or store folder) print one message and exit 2; --verbose with
+any command adds the stack of an error, for reporting a bug.
+
 ${RUN_USAGE}
 
 ${PRETRAIN_USAGE}

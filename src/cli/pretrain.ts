@@ -7,7 +7,12 @@ import type { Engine, EngineCheckpoint } from '../engine/engine.ts';
 import { PRESET_NAMES } from '../model/config.ts';
 import { baseStudentName, BASE_STUDENT_FOLDER, type BaseStudentInfo } from '../pretrain/base-student.ts';
 import { createPageStream } from '../pretrain/pages.ts';
-import { pretrainBaseStudent, type PretrainEvaluation, type PretrainOptions } from '../pretrain/pretrain.ts';
+import {
+  pretrainBaseStudent,
+  PretrainSettingsError,
+  type PretrainEvaluation,
+  type PretrainOptions,
+} from '../pretrain/pretrain.ts';
 import { PAUSED_EXIT_CODE, pauseOnCtrlC } from './interrupt.ts';
 import type { CliIo } from './io.ts';
 import { openNodeEngine } from './node-engine.ts';
@@ -217,7 +222,12 @@ export async function runPretrainCommand(argv: readonly string[], io: CliIo): Pr
     },
   };
   try {
-    const result = await pretrainBaseStudent(engine, options);
+    const result = await pretrainBaseStudent(engine, options).catch((error: unknown) => {
+      if (!(error instanceof PretrainSettingsError)) throw error;
+      io.err(`pretrain: ${command.config}: ${error.message}`);
+      return null;
+    });
+    if (result === null) return 2;
     flops = result.stats.flops;
     examples = result.stats.examples;
     const { stats } = result;

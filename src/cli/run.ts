@@ -185,8 +185,9 @@ async function runInNode(
       },
       { signal, onEvent: (event) => lines.onEvent(event) },
     ).catch(async (error: unknown) => {
-      // The run is stored as failed with the error's message; the stack helps when it is a bug.
-      io.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      // The run is stored as failed with the error's message, which the command's last line prints;
+      // the stack helps only when it is a bug.
+      if (io.verbose && error instanceof Error && error.stack) io.err(error.stack);
       return (await store.getRun(run.id)) ?? Promise.reject(error);
     });
     if (record.status === 'finished') {
@@ -226,7 +227,12 @@ async function runInBrowser(
   signal: AbortSignal,
 ): Promise<Outcome> {
   const profileDir = resolve(command.outDir ?? 'runs', BROWSER_PROFILE);
-  await mkdir(profileDir, { recursive: true });
+  await mkdir(profileDir, { recursive: true }).catch((error: unknown) => {
+    throw new ConfigError(
+      `Cannot keep the browser profile in ${profileDir} (${(error as Error).message}): name a folder ` +
+        'with --out, new or one an earlier browser-mode run used.',
+    );
+  });
   // Loaded here, not at the top: Node mode must run where Playwright and Vite are not installed.
   const { openLabBrowser, callHarness } = await import('./lab-browser.ts');
   const lab = await openLabBrowser({

@@ -255,7 +255,8 @@ export class RunProgressLines {
   onEvent(event: RunEvent): void {
     switch (event.type) {
       case 'status':
-        this.say(`run ${event.status}: ${event.message}`);
+        // Why a run failed is the command's last word (with how to go on): said once, there.
+        if (event.status !== 'failed') this.say(`run ${event.status}: ${event.message}`);
         return;
       case 'progress':
         if (this.due(event.done === event.total))

@@ -22,6 +22,11 @@ import { createPageStream, type PretrainSample } from './pages.ts';
  * it: everything random comes from `seed`.
  */
 
+/** Settings that cannot work together (nothing fits the context): the user changes the recipe. */
+export class PretrainSettingsError extends Error {
+  override name = 'PretrainSettingsError';
+}
+
 export interface PretrainOptions {
   readonly preset: PresetName;
   readonly positions: PositionKind;
@@ -133,8 +138,10 @@ function drawFitting(
   let drawn = 0;
   while (samples.length < count) {
     if (drawn > 1000 + 100 * count) {
-      throw new Error(
-        `Only ${samples.length} of ${drawn} generated pages fit the context: raise the context, lower maxNewTokens or maxWidgets.`,
+      throw new PretrainSettingsError(
+        `Only ${samples.length} of ${drawn} generated pages fit: a page needs its prompt within the preset's ` +
+          'context less maxNewTokens, and its answer within maxNewTokens. Raise maxNewTokens if answers are ' +
+          'cut, lower maxWidgets if prompts are, or choose a preset with a longer context.',
       );
     }
     const sample = next();
@@ -189,7 +196,7 @@ export async function pretrainBaseStudent(engine: Engine, options: PretrainOptio
     errorLogFeedback: options.errorLogFeedback,
   };
   if (options.maxNewTokens >= config.context) {
-    throw new Error(
+    throw new PretrainSettingsError(
       `maxNewTokens (${options.maxNewTokens}) leaves no room for the prompt in ${options.preset}'s context of ${config.context} tokens: lower it.`,
     );
   }
