@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LLM_API_KEY_VARIABLE } from '../agent/llm-policy.ts';
 import { describeEngine } from '../engine/engine.ts';
 import { DomEnvPool } from '../env/dom-pool.ts';
 import { RunProgressLines, runTrainingReport, type RunTrainingReport } from '../harness/api.ts';
@@ -178,6 +179,7 @@ async function runInNode(
           const bytes = await readFile(join(PROJECT_ROOT, 'public', path));
           return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
         },
+        ...llmApiKeyFromEnvironment(),
         skipTask: (task) =>
           findTask(task)?.needsCoordinates
             ? 'needs coordinates, which happy-dom has no layout for (run it with --dom browser)'
@@ -200,6 +202,12 @@ async function runInNode(
     runner.dispose();
     await engine.dispose();
   }
+}
+
+/** The LLM teacher's key is never stored: the CLI takes it, for new and resumed runs, from the environment. */
+function llmApiKeyFromEnvironment(): { llmApiKey?: string } {
+  const key = process.env[LLM_API_KEY_VARIABLE];
+  return key ? { llmApiKey: key } : {};
 }
 
 async function findOrCreateRun(
@@ -249,6 +257,7 @@ async function runInBrowser(
       builtInPage: lab.builtInPage,
       backend: command.engine,
       ...(command.k === null ? {} : { poolSize: command.k }),
+      ...llmApiKeyFromEnvironment(),
     }).catch((error: unknown) => {
       if (command.resume !== null && /No run with id/.test(String(error))) {
         throw new ConfigError(

@@ -56,6 +56,8 @@ export interface RunTrainingRequest {
   poolSize?: number;
   /** The IndexedDB database; default the lab's own (the Train page's). */
   storeName?: string;
+  /** The LLM teacher's key, never stored: a resumed run that still collects traces needs it again. */
+  llmApiKey?: string;
 }
 
 export interface RunTrainingReport {
