@@ -49,6 +49,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // Ctrl-C reaches a whole pipeline (`npm run lab -- run ... | tee log`): the reader quits first, and
+  // a write to its pipe must not crash a run that is pausing to save its checkpoint.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
   const code = await main(process.argv.slice(2));
   // Dawn (a Node run on WebGPU) keeps the event loop alive after its device is gone. Writes to
   // stdout and stderr are synchronous on Linux, so nothing printed is lost by leaving at once.

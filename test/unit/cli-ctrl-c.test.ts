@@ -20,18 +20,27 @@ interface Ended {
 
 /**
  * Starts `npm run lab -- ARGS` as its own process group, as a terminal does with a command, and sends
- * SIGINT to the whole group (Ctrl-C) once stderr matches `when`.
+ * SIGINT to the whole group (Ctrl-C) once stderr matches `when`. With `pipeInto`, the command's
+ * output goes through that program first, as in `npm run lab -- ... 2>&1 | tee log`.
  */
-function ctrlCDuring(args: string[], when: RegExp): Promise<Ended & { interrupted: boolean }> {
-  const child = spawn('npm', ['run', '--silent', 'lab', '--', ...args], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function ctrlCDuring(
+  args: string[],
+  when: RegExp,
+  pipeInto?: string,
+): Promise<Ended & { interrupted: boolean }> {
+  const command = ['npm', 'run', '--silent', 'lab', '--', ...args];
+  const child = pipeInto
+    ? spawn('sh', ['-c', `${command.join(' ')} 2>&1 | ${pipeInto}`], {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : spawn(command[0]!, command.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = pipeInto ? child.stdout : child.stderr;
   let stdout = '';
   let stderr = '';
   let interrupted = false;
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => {
+  output.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
     if (!interrupted && when.test(stderr)) {
       interrupted = true;
@@ -87,6 +96,22 @@ describe('Ctrl-C in a terminal', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(JSON.parse(resumed.stdout.trim().split('\n').at(-1)!)).toMatchObject({ run_id: runId, steps: 12 });
   }, 240_000);
+
+  it('pauses a run whose output goes through a pipe that Ctrl-C closes first', async () => {
+    const config = join(dir, 'piped.json');
+    writeFileSync(config, JSON.stringify({ ...SLOW_SFT, name: 'piped' }));
+    const out = join(dir, 'piped-runs');
+    const args = ['run', '--config', config, '--dom', 'node', '--engine', 'cpu', '--out', out];
+    const paused = await ctrlCDuring(args, /SFT step \d+\/12/, 'cat');
+    expect(paused.interrupted, paused.stdout).toBe(true);
+    const [runFile] = readdirSync(join(out, 'runs'));
+    const run = JSON.parse(readFileSync(join(out, 'runs', runFile!), 'utf8')) as {
+      id: string;
+      status: string;
+    };
+    expect(run.status).toBe('paused');
+    expect(readdirSync(join(out, 'checkpoints', run.id)).length).toBeGreaterThan(3);
+  }, 120_000);
 
   it('stops `npm run lab -- pretrain` after its step and saves the model of that step', async () => {
     const config = join(dir, 'pretrain.json');
