@@ -1,24 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileStore } from '../../src/store/file-store.ts';
 import { createRun } from '../../src/train/run.ts';
+import { runLabProcess } from '../fixtures/lab-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lab-cli-errors-'));
 
-/** The CLI as `npm run lab` starts it, in its own process. */
-function lab(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const lab = (args: string[]) => runLabProcess(args);
 
 const STACK_LINE = /^ {4}at /m;
 const count = (text: string, what: string): number => text.split(what).length - 1;

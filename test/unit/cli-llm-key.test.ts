@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +9,7 @@ import { parseArgs, type Command } from '../../src/cli/args.ts';
 import type { CliIo } from '../../src/cli/io.ts';
 import { PAUSED_EXIT_CODE } from '../../src/cli/interrupt.ts';
 import { runRunCommand } from '../../src/cli/run.ts';
+import { runLabProcess, type LabProcessResult } from '../fixtures/lab-process.ts';
 
 const KEY = 'sk-cli-resume-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'lab-cli-llm-key-'));
@@ -42,17 +42,11 @@ afterAll(async () => {
 });
 
 /** The CLI in a process of its own, as a later terminal command runs it: no key kept in memory. */
-function lab(args: string[], key: string | undefined): Promise<{ code: number | null; stderr: string }> {
+function lab(args: string[], key: string | undefined): Promise<LabProcessResult> {
   const env = { ...process.env };
   delete env[LLM_API_KEY_VARIABLE];
   if (key !== undefined) env[LLM_API_KEY_VARIABLE] = key;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+  return runLabProcess(args, env);
 }
 
 const allFiles = (folder: string): string[] =>
