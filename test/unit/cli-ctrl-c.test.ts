@@ -97,6 +97,19 @@ describe('Ctrl-C in a terminal', () => {
     expect(JSON.parse(resumed.stdout.trim().split('\n').at(-1)!)).toMatchObject({ run_id: runId, steps: 12 });
   }, 240_000);
 
+  it('pauses a browser-mode run (training in headless Chromium) at a checkpoint', async () => {
+    const config = join(dir, 'browser.json');
+    writeFileSync(config, JSON.stringify({ ...SLOW_SFT, name: 'browser' }));
+    const args = ['run', '--config', config, '--engine', 'cpu', '--out', join(dir, 'browser-runs')];
+    const paused = await ctrlCDuring(args, /SFT step \d+\/12/);
+    expect(paused.stderr).toMatch(/^Pausing: the run finishes its step and saves a checkpoint/m);
+    const step = Number(
+      /paused at its checkpoint of step (\d+)\. Resume it with:\n.* --dom browser /.exec(paused.stderr)?.[1],
+    );
+    expect(step, paused.stderr).toBeGreaterThan(0);
+    expect(step).toBeLessThan(12);
+  }, 180_000);
+
   it('pauses a run whose output goes through a pipe that Ctrl-C closes first', async () => {
     const config = join(dir, 'piped.json');
     writeFileSync(config, JSON.stringify({ ...SLOW_SFT, name: 'piped' }));
