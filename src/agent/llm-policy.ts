@@ -18,6 +18,9 @@ export interface LlmPolicyOptions {
   readonly timeoutMs?: number;
 }
 
+/** The environment variable the CLI takes the LLM teacher's key from (keys are never stored). */
+export const LLM_API_KEY_VARIABLE = 'LAB_LLM_API_KEY';
+
 /** The endpoint could not give an answer; the message says what to change. It never holds the API key. */
 export class LlmEndpointError extends Error {
   constructor(message: string) {
@@ -48,7 +51,9 @@ export function llmPolicy(settings: LlmSettings, options: LlmPolicyOptions): Ste
   return async (view) => {
     const user = promptText(viewContext(view), options.prompt);
     const content = await chatCompletion(settings, user, settings.maxTokens, fetchImpl, timeoutMs);
-    return parseTarget(content);
+    // An endpoint may echo the key: it must not reach the page (an action could type it), the
+    // stored traces or an export.
+    return parseTarget(redactKey(content, settings.apiKey));
   };
 }
 
@@ -116,7 +121,7 @@ async function chatCompletion(
   // A one-token check may come back with empty content (e.g. a reasoning model); choices suffice.
   if (!needContent && choice !== undefined) return '';
   throw new LlmEndpointError(
-    redact(
+    redactKey(
       `The LLM endpoint at ${url} answered without choices[0].message.content (${preview(JSON.stringify(answer))}): ` +
         'check that the base URL points to an OpenAI-compatible chat-completions API.',
       settings.apiKey,
@@ -226,7 +231,8 @@ function asEndpointError(error: unknown, settings: LlmSettings): LlmEndpointErro
       if (error.status === 401 || error.status === 403) {
         return (
           `The LLM endpoint at ${error.url} refused the request with HTTP ${error.status}${said}: ` +
-          'check the API key in the teacher settings.'
+          `check the API key in the teacher settings (the CLI reads it from ${LLM_API_KEY_VARIABLE}; a ` +
+          'resumed run needs it again, as keys are never stored).'
         );
       }
       if (error.status === 404) {
@@ -239,7 +245,7 @@ function asEndpointError(error: unknown, settings: LlmSettings): LlmEndpointErro
     }
     return `The LLM endpoint failed: ${error instanceof Error ? error.message : String(error)}`;
   })();
-  return new LlmEndpointError(redact(message, settings.apiKey));
+  return new LlmEndpointError(redactKey(message, settings.apiKey));
 }
 
 /** The error message of an error body ({error: {message}}, {error: "..."}, {message}, {detail}) or its start. */
@@ -273,7 +279,7 @@ function preview(text: string, length = 200): string {
   return flat.length > length ? `${flat.slice(0, length)}...` : flat;
 }
 
-/** A server may echo the request (key included) in its error text: never show it. */
-function redact(message: string, key: string): string {
+/** A server may echo the request (key included) in its error text or answer: never show it. */
+export function redactKey(message: string, key: string): string {
   return key === '' ? message : message.split(key).join('[API key]');
 }

@@ -96,6 +96,8 @@ export const RUN_USAGE = `npm run lab -- run --config FILE [options]
                       results file and the final weights (safetensors) there
   --resume RUN_ID     go on with a paused or interrupted run from its last checkpoint; the run keeps
                       the configuration it was created with (--config is then not needed)
+  An LLM teacher's key (teacher.llm.apiKey) is never stored: a resumed run reads it from the
+  environment variable LAB_LLM_API_KEY, which also overrides the configuration's for a new run.
   --k N               episodes side by side (iframes or DOM pages), 1-${MAX_K}; overrides env.poolSize
   --json              print only the JSON line on stdout (without it, a short table comes first)`;
 
@@ -111,6 +113,9 @@ Commands:
   bench env   measure the environment's speed against a Playwright driver
   bench engine  measure the WebGPU engine against TF.js
   help        show this text
+
+Mistakes (a bad flag, configuration or store folder) print one message and exit 2; --verbose with
+any command adds the stack of an error, for reporting a bug.
 
 ${RUN_USAGE}
 

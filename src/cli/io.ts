@@ -2,6 +2,8 @@
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
+  /** --verbose: print the stacks of errors, for reporting a bug. */
+  verbose?: boolean;
 }
 
 export const processIo: CliIo = {

@@ -7,8 +7,9 @@ import type { Engine, EngineCheckpoint } from '../engine/engine.ts';
 import { PRESET_NAMES } from '../model/config.ts';
 import { baseStudentName, BASE_STUDENT_FOLDER, type BaseStudentInfo } from '../train/base-student.ts';
 import { createPageStream } from '../pretrain/pages.ts';
-import { pretrainBaseStudent, type PretrainOptions } from '../pretrain/pretrain.ts';
+import { pretrainBaseStudent, PretrainSettingsError, type PretrainOptions } from '../pretrain/pretrain.ts';
 import type { PretrainEvaluation } from '../train/base-student.ts';
+import { PAUSED_EXIT_CODE, pauseOnCtrlC } from './interrupt.ts';
 import type { CliIo } from './io.ts';
 import { openNodeEngine } from './node-engine.ts';
 
@@ -185,9 +186,11 @@ export async function runPretrainCommand(argv: readonly string[], io: CliIo): Pr
   const evaluations: PretrainEvaluation[] = [];
   let flops = 0;
   let lastLoss = Number.NaN;
+  const interrupt = pauseOnCtrlC(io, 'pretraining finishes its step, evaluates, and saves the model');
   const options: PretrainOptions = {
     ...config,
     tokenizer,
+    signal: interrupt.signal,
     onStep: (p) => {
       lastLoss = p.loss;
       flops = p.flops;
@@ -215,7 +218,12 @@ export async function runPretrainCommand(argv: readonly string[], io: CliIo): Pr
     },
   };
   try {
-    const result = await pretrainBaseStudent(engine, options);
+    const result = await pretrainBaseStudent(engine, options).catch((error: unknown) => {
+      if (!(error instanceof PretrainSettingsError)) throw error;
+      io.err(`pretrain: ${command.config}: ${error.message}`);
+      return null;
+    });
+    if (result === null) return 2;
     flops = result.stats.flops;
     examples = result.stats.examples;
     const { stats } = result;
@@ -230,8 +238,16 @@ export async function runPretrainCommand(argv: readonly string[], io: CliIo): Pr
         file,
       }),
     );
+    if (interrupt.signal.aborted && stats.steps < config.steps) {
+      io.err(
+        `Pretraining stopped at step ${stats.steps} of ${config.steps}: the model of that step is in ${file} ` +
+          '(marked incomplete). Pretraining does not resume; run the command again to start over.',
+      );
+      return PAUSED_EXIT_CODE;
+    }
     return 0;
   } finally {
+    interrupt.dispose();
     await engine.dispose();
   }
 }

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LLM_API_KEY_VARIABLE } from '../agent/llm-policy.ts';
 import { describeEngine } from '../engine/engine.ts';
 import { DomEnvPool } from '../env/dom-pool.ts';
 import { RunProgressLines, runTrainingReport, type RunTrainingReport } from '../harness/api.ts';
@@ -11,6 +12,7 @@ import { findTask } from '../tasks/registry.ts';
 import { parseRunConfig, runConfigOf, type RunConfig } from '../train/config.ts';
 import { createRun, envOptionsOf, executeRun } from '../train/run.ts';
 import type { Command } from './args.ts';
+import { PAUSED_EXIT_CODE, pauseOnCtrlC } from './interrupt.ts';
 import type { CliIo } from './io.ts';
 import { openNodeEngine } from './node-engine.ts';
 import type { Page } from 'playwright-core';
@@ -21,8 +23,6 @@ type CallHarness = typeof callHarness;
 type RunCommand = Extract<Command, { kind: 'run' }>;
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** Exit code of a run paused by Ctrl-C (the shell's code for SIGINT). */
-export const PAUSED_EXIT_CODE = 130;
 
 /** The last line of stdout: the run's summary, where it ran, and its id. */
 export type RunOutput = RunSummary & {
@@ -68,7 +68,7 @@ export async function runRunCommand(
 
   const interrupt = options.interrupt
     ? { signal: options.interrupt, dispose: () => undefined }
-    : sigintSignal(io);
+    : pauseOnCtrlC(io, 'the run finishes its step and saves a checkpoint');
   let outcome: Outcome;
   try {
     outcome =
@@ -155,20 +155,6 @@ function resumeCommand(command: RunCommand, runId: string): string {
   return parts.join(' ');
 }
 
-/** First Ctrl-C: pause at a checkpoint; a second one: quit at once. */
-function sigintSignal(io: CliIo): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(PAUSED_EXIT_CODE);
-    io.err(
-      'Pausing: the run finishes its step and saves a checkpoint (Ctrl-C again quits at once, losing that step).',
-    );
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
-}
-
 async function runInNode(
   command: RunCommand,
   input: unknown,
@@ -193,6 +179,7 @@ async function runInNode(
           const bytes = await readFile(join(PROJECT_ROOT, 'public', path));
           return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
         },
+        ...llmApiKeyFromEnvironment(),
         skipTask: (task) =>
           findTask(task)?.needsCoordinates
             ? 'needs coordinates, which happy-dom has no layout for (run it with --dom browser)'
@@ -200,8 +187,9 @@ async function runInNode(
       },
       { signal, onEvent: (event) => lines.onEvent(event) },
     ).catch(async (error: unknown) => {
-      // The run is stored as failed with the error's message; the stack helps when it is a bug.
-      io.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      // The run is stored as failed with the error's message, which the command's last line prints;
+      // the stack helps only when it is a bug.
+      if (io.verbose && error instanceof Error && error.stack) io.err(error.stack);
       return (await store.getRun(run.id)) ?? Promise.reject(error);
     });
     if (record.status === 'finished') {
@@ -214,6 +202,12 @@ async function runInNode(
     runner.dispose();
     await engine.dispose();
   }
+}
+
+/** The LLM teacher's key is never stored: the CLI takes it, for new and resumed runs, from the environment. */
+function llmApiKeyFromEnvironment(): { llmApiKey?: string } {
+  const key = process.env[LLM_API_KEY_VARIABLE];
+  return key ? { llmApiKey: key } : {};
 }
 
 async function findOrCreateRun(
@@ -244,7 +238,12 @@ async function runInBrowser(
   signal: AbortSignal,
 ): Promise<Outcome> {
   const profileDir = resolve(command.outDir ?? 'runs', BROWSER_PROFILE);
-  await mkdir(profileDir, { recursive: true });
+  await mkdir(profileDir, { recursive: true }).catch((error: unknown) => {
+    throw new ConfigError(
+      `Cannot keep the browser profile in ${profileDir} (${(error as Error).message}): name a folder ` +
+        'with --out, new or one an earlier browser-mode run used.',
+    );
+  });
   // Loaded here, not at the top: Node mode must run where Playwright and Vite are not installed.
   const { openLabBrowser, callHarness } = await import('./lab-browser.ts');
   const lab = await openLabBrowser({
@@ -261,6 +260,7 @@ async function runInBrowser(
       builtInPage: lab.builtInPage,
       backend: command.engine,
       ...(command.k === null ? {} : { poolSize: command.k }),
+      ...llmApiKeyFromEnvironment(),
     }).catch((error: unknown) => {
       if (command.resume !== null && /No run with id/.test(String(error))) {
         throw new ConfigError(

@@ -34,71 +34,76 @@ interface Signature {
 const str = (v: string | number | undefined): string => String(v);
 const num = (v: string | number | undefined): number => Number(v);
 
-/** Every action with its argument list; an overloaded name has one entry per arity. */
-const SIGNATURES: Record<string, Signature[]> = {
-  click: [{ args: ['bid'], names: ['bid'], build: ([b]) => ({ kind: 'click', bid: str(b) }) }],
-  hover: [{ args: ['bid'], names: ['bid'], build: ([b]) => ({ kind: 'hover', bid: str(b) }) }],
-  fill: [
-    {
-      args: ['bid', 'text'],
-      names: ['bid', 'text'],
-      build: ([b, t]) => ({ kind: 'fill', bid: str(b), text: str(t) }),
-    },
-  ],
-  type: [
-    {
-      args: ['bid', 'text'],
-      names: ['bid', 'text'],
-      build: ([b, t]) => ({ kind: 'type', bid: str(b), text: str(t) }),
-    },
-  ],
-  select_option: [
-    {
-      args: ['bid', 'text'],
-      names: ['bid', 'option'],
-      build: ([b, o]) => ({ kind: 'select_option', bid: str(b), option: str(o) }),
-    },
-  ],
-  press: [
-    {
-      args: ['bid', 'text'],
-      names: ['bid', 'key'],
-      build: ([b, k]) => ({ kind: 'press', bid: str(b), key: str(k) }),
-    },
-  ],
-  keyboard_press: [
-    { args: ['text'], names: ['key'], build: ([k]) => ({ kind: 'keyboard_press', key: str(k) }) },
-  ],
-  scroll: [
-    { args: ['bid'], names: ['bid'], build: ([b]) => ({ kind: 'scroll_element', bid: str(b) }) },
-    {
-      args: ['number', 'number'],
-      names: ['dx', 'dy'],
-      build: ([x, y]) => ({ kind: 'scroll', dx: num(x), dy: num(y) }),
-    },
-  ],
-  noop: [
-    { args: [], names: [], build: () => ({ kind: 'noop', waitMs: 0 }) },
-    { args: ['number'], names: ['wait_ms'], build: ([ms]) => ({ kind: 'noop', waitMs: num(ms) }) },
-  ],
-  mouse_click: [point('mouse_click')],
-  mouse_move: [point('mouse_move')],
-  mouse_down: [point('mouse_down')],
-  mouse_up: [point('mouse_up')],
-  mouse_drag: [
-    {
-      args: ['number', 'number', 'number', 'number'],
-      names: ['x1', 'y1', 'x2', 'y2'],
-      build: ([x1, y1, x2, y2]) => ({
-        kind: 'mouse_drag',
-        x1: num(x1),
-        y1: num(y1),
-        x2: num(x2),
-        y2: num(y2),
-      }),
-    },
-  ],
-};
+/**
+ * Every action with its argument list; an overloaded name has one entry per arity. A Map, because the
+ * name comes from the model: a plain object would also answer to `constructor` or `__proto__`.
+ */
+const SIGNATURES = new Map<string, Signature[]>(
+  Object.entries({
+    click: [{ args: ['bid'], names: ['bid'], build: ([b]) => ({ kind: 'click', bid: str(b) }) }],
+    hover: [{ args: ['bid'], names: ['bid'], build: ([b]) => ({ kind: 'hover', bid: str(b) }) }],
+    fill: [
+      {
+        args: ['bid', 'text'],
+        names: ['bid', 'text'],
+        build: ([b, t]) => ({ kind: 'fill', bid: str(b), text: str(t) }),
+      },
+    ],
+    type: [
+      {
+        args: ['bid', 'text'],
+        names: ['bid', 'text'],
+        build: ([b, t]) => ({ kind: 'type', bid: str(b), text: str(t) }),
+      },
+    ],
+    select_option: [
+      {
+        args: ['bid', 'text'],
+        names: ['bid', 'option'],
+        build: ([b, o]) => ({ kind: 'select_option', bid: str(b), option: str(o) }),
+      },
+    ],
+    press: [
+      {
+        args: ['bid', 'text'],
+        names: ['bid', 'key'],
+        build: ([b, k]) => ({ kind: 'press', bid: str(b), key: str(k) }),
+      },
+    ],
+    keyboard_press: [
+      { args: ['text'], names: ['key'], build: ([k]) => ({ kind: 'keyboard_press', key: str(k) }) },
+    ],
+    scroll: [
+      { args: ['bid'], names: ['bid'], build: ([b]) => ({ kind: 'scroll_element', bid: str(b) }) },
+      {
+        args: ['number', 'number'],
+        names: ['dx', 'dy'],
+        build: ([x, y]) => ({ kind: 'scroll', dx: num(x), dy: num(y) }),
+      },
+    ],
+    noop: [
+      { args: [], names: [], build: () => ({ kind: 'noop', waitMs: 0 }) },
+      { args: ['number'], names: ['wait_ms'], build: ([ms]) => ({ kind: 'noop', waitMs: num(ms) }) },
+    ],
+    mouse_click: [point('mouse_click')],
+    mouse_move: [point('mouse_move')],
+    mouse_down: [point('mouse_down')],
+    mouse_up: [point('mouse_up')],
+    mouse_drag: [
+      {
+        args: ['number', 'number', 'number', 'number'],
+        names: ['x1', 'y1', 'x2', 'y2'],
+        build: ([x1, y1, x2, y2]) => ({
+          kind: 'mouse_drag',
+          x1: num(x1),
+          y1: num(y1),
+          x2: num(x2),
+          y2: num(y2),
+        }),
+      },
+    ],
+  }),
+);
 
 function point(kind: 'mouse_click' | 'mouse_move' | 'mouse_down' | 'mouse_up'): Signature {
   return {
@@ -108,10 +113,10 @@ function point(kind: 'mouse_click' | 'mouse_move' | 'mouse_down' | 'mouse_up'): 
   };
 }
 
-export const ACTION_NAMES = Object.keys(SIGNATURES);
+export const ACTION_NAMES = [...SIGNATURES.keys()];
 
 /** The grammar in one line per action, for prompts and error messages. */
-export const ACTION_USAGE = Object.entries(SIGNATURES)
+export const ACTION_USAGE = [...SIGNATURES]
   .flatMap(([name, sigs]) => sigs.map((s) => `${name}(${s.names.join(', ')})`))
   .join(', ');
 
@@ -124,7 +129,7 @@ export function parseAction(source: string): ParseResult {
     );
   }
   const name = head[1] as string;
-  const signatures = SIGNATURES[name];
+  const signatures = SIGNATURES.get(name);
   if (!signatures) return fail(`Unknown action '${name}'. Actions: ${ACTION_USAGE}.`);
 
   const args: Arg[] = [];
@@ -181,7 +186,7 @@ export function parseAction(source: string): ParseResult {
             value += String.fromCharCode(parseInt(hex[0], 16));
             i += 4;
           } else {
-            value += ESCAPES[e] ?? e;
+            value += ESCAPES.get(e) ?? e;
           }
         } else {
           value += text[i];
@@ -201,7 +206,13 @@ export function parseAction(source: string): ParseResult {
   }
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
+const ESCAPES = new Map([
+  ['n', '\n'],
+  ['t', '\t'],
+  ['r', '\r'],
+  ['b', '\b'],
+  ['f', '\f'],
+]);
 
 function fits(kind: ArgKind, arg: Arg): boolean {
   if (kind === 'number') return arg.type === 'number';

@@ -237,29 +237,30 @@ function selectOptionElement(win: Window, option: HTMLOptionElement): void {
   }
 }
 
-const NAMED_KEYS: Record<string, { code: string; keyCode: number; text?: string }> = {
-  Enter: { code: 'Enter', keyCode: 13, text: '\r' },
-  Tab: { code: 'Tab', keyCode: 9 },
-  Backspace: { code: 'Backspace', keyCode: 8 },
-  Delete: { code: 'Delete', keyCode: 46 },
-  Escape: { code: 'Escape', keyCode: 27 },
-  ArrowUp: { code: 'ArrowUp', keyCode: 38 },
-  ArrowDown: { code: 'ArrowDown', keyCode: 40 },
-  ArrowLeft: { code: 'ArrowLeft', keyCode: 37 },
-  ArrowRight: { code: 'ArrowRight', keyCode: 39 },
-  Home: { code: 'Home', keyCode: 36 },
-  End: { code: 'End', keyCode: 35 },
-  PageUp: { code: 'PageUp', keyCode: 33 },
-  PageDown: { code: 'PageDown', keyCode: 34 },
-  Space: { code: 'Space', keyCode: 32, text: ' ' },
-  Shift: { code: 'ShiftLeft', keyCode: 16 },
-  Control: { code: 'ControlLeft', keyCode: 17 },
-  Alt: { code: 'AltLeft', keyCode: 18 },
-  Meta: { code: 'MetaLeft', keyCode: 91 },
-};
+/** Keys by name; a Map, because the name comes from the model and must not find `toString`. */
+const NAMED_KEYS = new Map<string, { code: string; keyCode: number; text?: string }>([
+  ['Enter', { code: 'Enter', keyCode: 13, text: '\r' }],
+  ['Tab', { code: 'Tab', keyCode: 9 }],
+  ['Backspace', { code: 'Backspace', keyCode: 8 }],
+  ['Delete', { code: 'Delete', keyCode: 46 }],
+  ['Escape', { code: 'Escape', keyCode: 27 }],
+  ['ArrowUp', { code: 'ArrowUp', keyCode: 38 }],
+  ['ArrowDown', { code: 'ArrowDown', keyCode: 40 }],
+  ['ArrowLeft', { code: 'ArrowLeft', keyCode: 37 }],
+  ['ArrowRight', { code: 'ArrowRight', keyCode: 39 }],
+  ['Home', { code: 'Home', keyCode: 36 }],
+  ['End', { code: 'End', keyCode: 35 }],
+  ['PageUp', { code: 'PageUp', keyCode: 33 }],
+  ['PageDown', { code: 'PageDown', keyCode: 34 }],
+  ['Space', { code: 'Space', keyCode: 32, text: ' ' }],
+  ['Shift', { code: 'ShiftLeft', keyCode: 16 }],
+  ['Control', { code: 'ControlLeft', keyCode: 17 }],
+  ['Alt', { code: 'AltLeft', keyCode: 18 }],
+  ['Meta', { code: 'MetaLeft', keyCode: 91 }],
+]);
 
 function keyInfo(key: string): Record<string, unknown> {
-  const named = NAMED_KEYS[key];
+  const named = NAMED_KEYS.get(key);
   if (named) return { key: key === 'Space' ? ' ' : key, code: named.code, keyCode: named.keyCode };
   const upper = key.toUpperCase();
   const code = /^[a-z]$/i.test(key) ? `Key${upper}` : /^\d$/.test(key) ? `Digit${key}` : '';
@@ -270,8 +271,8 @@ function keyInfo(key: string): Record<string, unknown> {
 function pressKey(win: Window, target: HTMLElement, chord: string): string | null {
   const parts = chord === '+' ? ['+'] : chord.split('+').filter((p) => p !== '');
   const key = parts.pop();
-  if (!key || (key.length > 1 && !NAMED_KEYS[key] && !/^F\d{1,2}$/.test(key))) {
-    return `Unknown key ${JSON.stringify(chord)}. Use a character or one of: ${Object.keys(NAMED_KEYS).join(', ')}, optionally with modifiers like "Control+a".`;
+  if (!key || (key.length > 1 && !NAMED_KEYS.has(key) && !/^F\d{1,2}$/.test(key))) {
+    return `Unknown key ${JSON.stringify(chord)}. Use a character or one of: ${[...NAMED_KEYS.keys()].join(', ')}, optionally with modifiers like "Control+a".`;
   }
   const modifiers = {
     ctrlKey: parts.includes('Control'),
@@ -285,7 +286,7 @@ function pressKey(win: Window, target: HTMLElement, chord: string): string | nul
   if (printable && !modifiers.ctrlKey && !modifiers.metaKey) {
     dispatch(win, target, 'KeyboardEvent', 'keypress', {
       ...info,
-      charCode: (NAMED_KEYS[key]?.text ?? key).charCodeAt(0),
+      charCode: (NAMED_KEYS.get(key)?.text ?? key).charCodeAt(0),
     });
   }
   const field = target as HTMLInputElement;

@@ -57,6 +57,8 @@ export interface RunTrainingRequest {
   poolSize?: number;
   /** The IndexedDB database; default the lab's own (the Train page's). */
   storeName?: string;
+  /** The LLM teacher's key, never stored: a resumed run that still collects traces needs it again. */
+  llmApiKey?: string;
 }
 
 export interface RunTrainingReport {
@@ -256,7 +258,8 @@ export class RunProgressLines {
   onEvent(event: RunEvent): void {
     switch (event.type) {
       case 'status':
-        this.say(`run ${event.status}: ${event.message}`);
+        // Why a run failed is the command's last word (with how to go on): said once, there.
+        if (event.status !== 'failed') this.say(`run ${event.status}: ${event.message}`);
         return;
       case 'progress':
         if (this.due(event.done === event.total))

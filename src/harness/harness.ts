@@ -198,7 +198,13 @@ async function startTrainingRun(request: RunTrainingRequest): Promise<TrainingRu
     const lines = new RunProgressLines(config, (line) => window.labProgress?.(line));
     const result = executeRun(
       run.id,
-      { engine: opened, runner, store, loadAsset },
+      {
+        engine: opened,
+        runner,
+        store,
+        loadAsset,
+        ...(request.llmApiKey ? { llmApiKey: request.llmApiKey } : {}),
+      },
       { signal: controller.signal, onEvent: (event) => lines.onEvent(event) },
     )
       // A run that fails is stored as failed with its message: the report carries it, as for a pause.

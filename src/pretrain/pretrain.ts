@@ -23,6 +23,11 @@ import { createPageStream, type PretrainSample } from './pages.ts';
  * it: everything random comes from `seed`.
  */
 
+/** Settings that cannot work together (nothing fits the context): the user changes the recipe. */
+export class PretrainSettingsError extends Error {
+  override name = 'PretrainSettingsError';
+}
+
 export interface PretrainOptions {
   readonly preset: PresetName;
   readonly positions: PositionKind;
@@ -50,6 +55,8 @@ export interface PretrainOptions {
   readonly evalSamples: number;
   /** Stop early, after the step that passes this many seconds (then evaluate): for runs with a time budget. */
   readonly maxSeconds?: number;
+  /** Aborting it stops after the step under way, as maxSeconds does (Ctrl-C in the CLI). */
+  readonly signal?: AbortSignal;
   readonly onStep?: (progress: PretrainProgress) => void;
   /** Called after every evaluation with the model as it is then (for intermediate checkpoints). */
   readonly onEvaluation?: (
@@ -120,8 +127,10 @@ function drawFitting(
   let drawn = 0;
   while (samples.length < count) {
     if (drawn > 1000 + 100 * count) {
-      throw new Error(
-        `Only ${samples.length} of ${drawn} generated pages fit the context: raise the context, lower maxNewTokens or maxWidgets.`,
+      throw new PretrainSettingsError(
+        `Only ${samples.length} of ${drawn} generated pages fit: a page needs its prompt within the preset's ` +
+          'context less maxNewTokens, and its answer within maxNewTokens. Raise maxNewTokens if answers are ' +
+          'cut, lower maxWidgets if prompts are, or choose a preset with a longer context.',
       );
     }
     const sample = next();
@@ -176,7 +185,7 @@ export async function pretrainBaseStudent(engine: Engine, options: PretrainOptio
     errorLogFeedback: options.errorLogFeedback,
   };
   if (options.maxNewTokens >= config.context) {
-    throw new Error(
+    throw new PretrainSettingsError(
       `maxNewTokens (${options.maxNewTokens}) leaves no room for the prompt in ${options.preset}'s context of ${config.context} tokens: lower it.`,
     );
   }
@@ -238,9 +247,14 @@ export async function pretrainBaseStudent(engine: Engine, options: PretrainOptio
     flops += trainingBatchFlops(config, packed.batch);
     finalLoss = result.loss;
     options.onStep?.({ step, loss: result.loss, learningRate, tokens, flops, seconds: seconds() });
-    const outOfTime = options.maxSeconds !== undefined && seconds() >= options.maxSeconds;
-    if (step % options.evalEvery === 0 || step === options.steps || outOfTime) await evaluate(step);
-    if (outOfTime) break;
+    // Back to the event loop between steps: the CPU engine's trainStep never leaves it, and a Ctrl-C
+    // (a signal handler) or a page's pause button waits there.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const stopping =
+      (options.maxSeconds !== undefined && seconds() >= options.maxSeconds) ||
+      options.signal?.aborted === true;
+    if (step % options.evalEvery === 0 || step === options.steps || stopping) await evaluate(step);
+    if (stopping) break;
   }
   if (evaluations.length === 0) await evaluate(step);
 

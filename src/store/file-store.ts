@@ -18,6 +18,7 @@ import {
   runForStorage,
   plural,
   StoreFullError,
+  StoreInputError,
   traceForStorage,
 } from './store.ts';
 
@@ -274,7 +275,7 @@ async function ensureLayout(dir: string): Promise<void> {
   if (kind === 'folder' && (await entryKind(join(dir, MARKER))) === 'missing') {
     const names = (await readdir(dir)).filter((name) => !name.startsWith('.'));
     if (names.length > 0) {
-      throw new Error(
+      throw new StoreInputError(
         `${dir} is not empty and is not a lab store (it has no ${MARKER}; it holds ${names.slice(0, 3).join(', ')}` +
           `${names.length > 3 ? ', ...' : ''}). Choose a new or empty folder for the store.`,
       );
@@ -284,7 +285,7 @@ async function ensureLayout(dir: string): Promise<void> {
   const marker = await readJson<typeof LAYOUT>(join(dir, MARKER));
   if (marker === undefined) await writeJson(join(dir, MARKER), LAYOUT, 'the store marker');
   else if (marker.schema !== LAYOUT.schema || marker.version > LAYOUT.version) {
-    throw new Error(
+    throw new StoreInputError(
       `${join(dir, MARKER)} describes ${marker.schema} version ${marker.version}, which this lab cannot ` +
         `read (it reads ${LAYOUT.schema} version ${LAYOUT.version}). Update the lab or choose another folder.`,
     );
@@ -307,8 +308,8 @@ async function entryKind(path: string): Promise<'missing' | 'folder' | 'other'> 
   }
 }
 
-function notAFolder(path: string, what: string): Error {
-  return new Error(
+function notAFolder(path: string, what: string): StoreInputError {
+  return new StoreInputError(
     `${path} exists but is not a folder, and FileStore keeps ${what} in a folder there. Move it away or ` +
       'choose another store folder.',
   );
@@ -317,7 +318,7 @@ function notAFolder(path: string, what: string): Error {
 /** Ids become file names: anything that could leave the folder, or hide as a dot file, is refused. */
 function safeName(id: string): string {
   if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(id) || id.length > 200) {
-    throw new Error(
+    throw new StoreInputError(
       `"${id}" cannot be stored as a file name: ids are letters, digits, '.', '_' and '-' (not first), ` +
         "at most 200 characters, like the lab's own ids (crypto.randomUUID()).",
     );
@@ -412,11 +413,11 @@ async function readText(path: string): Promise<string | undefined> {
 async function readBuffer(path: string, expectedBytes: number): Promise<ArrayBuffer> {
   const bytes = await readFile(path).catch((error: unknown) => {
     throw errorCode(error) === 'ENOENT'
-      ? new Error(`${path} is missing: the checkpoint is incomplete.`)
+      ? new StoreInputError(`${path} is missing: the checkpoint is incomplete.`)
       : error;
   });
   if (bytes.byteLength !== expectedBytes) {
-    throw new Error(
+    throw new StoreInputError(
       `${path} holds ${bytes.byteLength} bytes where the checkpoint wrote ${expectedBytes}: the file was ` +
         'changed or cut. Delete this checkpoint (or resume from an earlier one).',
     );
@@ -435,9 +436,9 @@ async function listFolder(dir: string): Promise<string[]> {
   }
 }
 
-function notWrittenByTheLab(where: string, error: unknown): Error {
+function notWrittenByTheLab(where: string, error: unknown): StoreInputError {
   const reason = error instanceof Error ? error.message : String(error);
-  return new Error(
+  return new StoreInputError(
     `${where} is not valid JSON (${reason}): it was edited or not written by the lab. Move it out of the ` +
       'store folder.',
     { cause: error },
@@ -517,10 +518,12 @@ function fileError(error: unknown, what: string, path: string): unknown {
   if (code === 'ENOSPC' || code === 'EDQUOT') return new StoreFullError(what);
   if (code === 'EEXIST') return notAFolder(path, what);
   if (code === 'ENOTDIR') {
-    return new Error(`A folder on the way to ${path} is a file (saving ${what}). Move that file away.`);
+    return new StoreInputError(
+      `A folder on the way to ${path} is a file (saving ${what}). Move that file away.`,
+    );
   }
   if (code === 'EISDIR') {
-    return new Error(`${path} is a folder where the store keeps a file (${what}). Move it away.`);
+    return new StoreInputError(`${path} is a folder where the store keeps a file (${what}). Move it away.`);
   }
   return error;
 }

@@ -64,6 +64,18 @@ export class StoreFullError extends Error {
   }
 }
 
+/**
+ * What the store was given or found cannot be used as it is: an id that is no file name, a file where
+ * a folder belongs, a record not written by the lab. The message says what to move, fix or delete; it
+ * is the user's to act on, not a bug in the lab.
+ */
+export class StoreInputError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'StoreInputError';
+  }
+}
+
 /*
  * What both implementations share, so they keep the same records in the same order.
  */

@@ -65,6 +65,14 @@ describe('parseAction', () => {
     if (!parsed.ok) expect(parsed.error).toMatch(message);
   });
 
+  it.each(['constructor("1")', 'toString()', '__proto__()', 'hasOwnProperty("x")', 'valueOf(1, 2)'])(
+    'reads %s as an unknown action, not as a property of an object',
+    (source) => {
+      const parsed = parseAction(source);
+      expect(parsed).toEqual({ ok: false, error: expect.stringMatching(/^Unknown action '\w+'/) });
+    },
+  );
+
   it('never throws on 1,000 random strings, and always gives a message or an action', () => {
     const random = createRandom('action-fuzz');
     for (let i = 0; i < 1000; i++) {
@@ -95,9 +103,13 @@ describe('formatAction', () => {
   });
 });
 
+/** Names every plain object inherits: a parser that looks names up on an object finds them. */
+const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
+
 /** Pieces of the grammar and of everything around it, glued at random. */
 const FRAGMENTS = [
   ...ACTION_NAMES,
+  ...PROTOTYPE_NAMES,
   'clik',
   '(',
   ')',
@@ -141,7 +153,13 @@ function randomSource(random: Random): string {
       '',
     );
   }
-  const head = random.chance(0.8) ? `${random.pick(ACTION_NAMES)}(` : '';
+  if (random.chance(0.1)) {
+    // A well-formed call whose name every object inherits.
+    return formatAction(randomAction(random)).replace(/^\w+/, random.pick(PROTOTYPE_NAMES));
+  }
+  const head = random.chance(0.8)
+    ? `${random.pick(random.chance(0.8) ? ACTION_NAMES : PROTOTYPE_NAMES)}(`
+    : '';
   return head + Array.from({ length: random.int(0, 8) }, () => random.pick(FRAGMENTS)).join('');
 }
 

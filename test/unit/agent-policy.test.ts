@@ -234,6 +234,10 @@ describe('llmPolicy against a local server', () => {
       json(res, 200, {
         choices: [{ message: { role: 'assistant', content: 'I click OK.\nAction: click("12")' } }],
       }),
+    echo: (res) =>
+      json(res, 200, {
+        choices: [{ message: { content: `You sent Bearer ${KEY}.\nAction: fill("12", "${KEY}")` } }],
+      }),
     broken: (res) => json(res, 500, { error: { message: 'CUDA out of memory' } }),
     locked: (res) => json(res, 401, { error: { message: `Invalid key ${KEY}` } }),
     missing: (res) => json(res, 404, { error: 'model not found' }),
@@ -336,13 +340,22 @@ describe('llmPolicy against a local server', () => {
     expect(received[0]?.authorization).toBeUndefined();
   });
 
+  it('takes the key out of an answer that echoes it, before the action reaches the page', async () => {
+    received.length = 0;
+    expect(await llmPolicy(settings('echo'), { prompt })(step)).toEqual({
+      thought: 'You sent Bearer [API key].',
+      action: 'fill("12", "[API key]")',
+    });
+    expect(received[0]?.authorization).toBe(`Bearer ${KEY}`);
+  });
+
   it('reports HTTP errors with what to do', async () => {
     expect((await failure('broken')).message).toBe(
       `The LLM endpoint at ${baseUrl}/chat/completions answered HTTP 500 (CUDA out of memory).`,
     );
     const locked = await failure('locked');
     expect(locked.message).toMatch(
-      /HTTP 401 \(Invalid key \[API key\]\): check the API key in the teacher settings\./,
+      /HTTP 401 \(Invalid key \[API key\]\): check the API key in the teacher settings \(the CLI reads it from LAB_LLM_API_KEY;/,
     );
     expect((await failure('missing')).message).toMatch(
       /HTTP 404 \(model not found\): check that the base URL ends with \/v1 .* "missing"/,

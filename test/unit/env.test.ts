@@ -129,6 +129,16 @@ describe('actions', () => {
     env.dispose();
   });
 
+  it('read names every object inherits as unknown actions and unknown keys', async () => {
+    const env = envFor(probe);
+    await env.reset(5);
+    expect((await env.step('constructor("1")')).error).toMatch(/Unknown action 'constructor'/);
+    expect((await env.step('__proto__()')).error).toMatch(/Unknown action '__proto__'/);
+    expect((await env.step('press("6", "toString")')).error).toMatch(/Unknown key "toString"/);
+    expect((await env.step('keyboard_press("Control+constructor")')).error).toMatch(/Unknown key/);
+    env.dispose();
+  });
+
   it('end the episode at the step limit with reward -1', async () => {
     const env = envFor(probe, { maxSteps: 3 });
     await env.reset(0);

@@ -159,6 +159,32 @@ describe('collectTraces', () => {
     expect(await store.listDatasets()).toEqual([]);
   });
 
+  it('stores no trace with the key of an LLM endpoint that echoes it', async () => {
+    const key = 'sk-echoed-0123456789';
+    let calls = 0;
+    // Answers that repeat the key in the thought and in the action, typed into the page or as a name.
+    const echo = (async (url: string) => {
+      if (url.endsWith('/models')) return Response.json({ data: [{ id: 'm' }] });
+      calls++;
+      const action = calls % 2 === 1 ? `fill("1", "${key}")` : `${key}()`;
+      return Response.json({ choices: [{ message: { content: `The key is ${key}.\nAction: ${action}` } }] });
+    }) as unknown as typeof fetch;
+    const store = newStore();
+    const pool = new DomEnvPool(1, { maxSteps: 3, format: 'axtree' });
+    const teacher = { kind: 'llm', seeds: '3', keepOnlySuccessful: false, llm: { model: 'm', apiKey: key } };
+    const dataset = await collectTraces(store, settings(teacher), pool, { fetch: echo });
+    pool.dispose();
+    const traces = await store.traces(dataset.id);
+    expect(traces[0]?.steps.map((step) => step.action)).toEqual([
+      'fill("1", "[API key]")',
+      '[API key]()',
+      'fill("1", "[API key]")',
+    ]);
+    const stored = JSON.stringify([await store.listDatasets(), traces]);
+    expect(stored).not.toContain(key);
+    expect(stored).toContain('The key is [API key].');
+  });
+
   it('fails at once, leaving no dataset, when the LLM endpoint is down', async () => {
     const store = newStore();
     const down = (async () => {
