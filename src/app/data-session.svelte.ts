@@ -4,7 +4,7 @@ import type { DatasetRecord } from '../store/records.ts';
 import type { LabStore } from '../store/store.ts';
 import { collectTraces, type CollectProgress } from '../train/traces.ts';
 import { collectSettings, saveApiKey, type DataForm } from './data-settings.ts';
-import { envOptionsOf } from '../train/run.ts';
+import { envOptionsOf } from '../train/run-environment.ts';
 import { errorMessage } from './lab-format.ts';
 
 export type ConnectionCheck =

@@ -10,7 +10,7 @@ import type { ResultsFile } from '../train/results-file.ts';
 import type { MetricRecord, RunRecord, RunStatus, RunSummary } from '../store/records.ts';
 import type { LabStore } from '../store/store.ts';
 import type { RunConfig } from '../train/config.ts';
-import type { RunEvent } from '../train/run.ts';
+import { type RunEvent } from '../train/run-book.ts';
 import type { BenchEngineReport, BenchEngineRequest } from './bench-engine-plan.ts';
 
 /**

@@ -163,9 +163,10 @@ interface TrainingRun {
 
 /** The engine runs in the engine worker (EngineClient), as on the Train page: see startTrainingRun. */
 async function startTrainingRun(request: RunTrainingRequest): Promise<TrainingRun> {
-  const [{ createRun, envOptionsOf, executeRun }, { DexieStore }, { EngineClient }, { describeEngine }] =
+  const [{ createRun, executeRun }, { envOptionsOf }, { DexieStore }, { EngineClient }, { describeEngine }] =
     await Promise.all([
       import('../train/run.ts'),
+      import('../train/run-environment.ts'),
       import('../store/db.ts'),
       import('../../workers/engine-client.ts'),
       import('../engine/engine.ts'),

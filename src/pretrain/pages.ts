@@ -9,7 +9,7 @@ import {
 import { loremWords } from '../tasks/core/lorem.ts';
 import { createRandom, type Random } from '../core/random.ts';
 import { BUTTON_WORDS, COLORS, COMMON_WORDS, FIRST_NAMES, randomString } from '../tasks/core/words.ts';
-import { goalPhrase, thoughtFor, type Step } from './phrases.ts';
+import { GOAL_KINDS, goalPhrase, thoughtFor, type GoalKind, type Step } from './phrases.ts';
 
 /**
  * Cheap synthetic pages for the base student (issue 4, item 3): the lab's counterpart of an instruct
@@ -19,21 +19,6 @@ import { goalPhrase, thoughtFor, type Step } from './phrases.ts';
  * actions already taken, and the one right next step with a short thought. No task code runs: the
  * pages share the tasks' widgets and word lists, never their instances or their instructions.
  */
-
-export const GOAL_KINDS = [
-  'click-button',
-  'click-link',
-  'fill',
-  'select',
-  'check',
-  'uncheck',
-  'radio',
-  'hover',
-  'press-enter',
-  'focus',
-  'sequence',
-] as const;
-export type GoalKind = (typeof GOAL_KINDS)[number];
 
 export interface PretrainSample {
   readonly kind: GoalKind;

@@ -1,6 +1,21 @@
 import type { Action } from '../env/actions.ts';
 import type { Random } from '../core/random.ts';
-import type { GoalKind } from './pages.ts';
+
+/** What a generated page asks for: one action of a kind, or a sequence of them. */
+export const GOAL_KINDS = [
+  'click-button',
+  'click-link',
+  'fill',
+  'select',
+  'check',
+  'uncheck',
+  'radio',
+  'hover',
+  'press-enter',
+  'focus',
+  'sequence',
+] as const;
+export type GoalKind = (typeof GOAL_KINDS)[number];
 
 /**
  * How the generated pages word their goals and thoughts. Many templates per goal kind, so the base

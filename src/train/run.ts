@@ -1,48 +1,22 @@
 import type { PromptOptions } from '../agent/prompt.ts';
 import { createRandom } from '../core/random.ts';
-import type { Engine } from '../engine/engine.ts';
-import { DEFAULT_ENV_OPTIONS, type EnvOptions } from '../env/env.ts';
+import { DEFAULT_ENV_OPTIONS } from '../env/env.ts';
 import type { EpisodeResult } from '../env/episode.ts';
 import type { PoolProgress } from '../env/pool.ts';
-import type { EpisodeRunner } from '../env/runner.ts';
 import type { Example } from '../model/packing.ts';
-import type {
-  CheckpointRecord,
-  DatasetRecord,
-  MetricRecord,
-  PhaseSelection,
-  RunRecord,
-  RunState,
-  TraceRecord,
-} from '../store/records.ts';
+import type { MetricRecord, PhaseSelection, RunRecord, RunState } from '../store/records.ts';
 import type { LabStore } from '../store/store.ts';
-import {
-  parseRunConfig,
-  parseSeedList,
-  runConfigOf,
-  withoutSecrets,
-  type EnvSettings,
-  type RunConfig,
-} from './config.ts';
+import { parseRunConfig, parseSeedList, runConfigOf, withoutSecrets, type RunConfig } from './config.ts';
 import { evaluateSets, selectCheckpoint, type Evaluation } from './evaluate.ts';
-import { datasetTexts, traceExamples } from './examples.ts';
 import { grpoIteration } from './grpo.ts';
-import { RunBook, type RunEvent } from './run-book.ts';
+import { RunBook } from './run-book.ts';
+import type { RunControl, RunEnvironment } from './run-environment.ts';
+import { startRun, switchToRl } from './run-start.ts';
 import { checkRunnable, checkRunConfig } from './run-checks.ts';
 import { sftStep, sftTotalSteps } from './sft.ts';
 import { initialRunState, trainingFlops } from './state.ts';
-import {
-  createStudent,
-  expectedVocabSize,
-  loadStudent,
-  studentModelConfig,
-  type Student,
-} from './student.ts';
-import { teacherCharged, teacherCost } from './teacher-cost.ts';
-import { collectTraces } from './traces.ts';
-
-export type { RunEvent } from './run-book.ts';
-export { selectCheckpoint } from './evaluate.ts';
+import type { Student } from './student.ts';
+import { teacherCharged } from './teacher-cost.ts';
 
 /**
  * A run of the method (PAPER.md, pipeline), read top to bottom in `RunDriver.execute`:
@@ -57,30 +31,6 @@ export { selectCheckpoint } from './evaluate.ts';
  * Compute is a ledger (state.ts); every curve's axis is training compute, evaluation excluded.
  * Checkpoints, metric rows, status and wall time are the bookkeeping of run-book.ts.
  */
-
-export interface RunEnvironment {
-  readonly engine: Engine;
-  readonly runner: EpisodeRunner;
-  readonly store: LabStore;
-  readonly loadAsset: (path: string) => Promise<ArrayBuffer>;
-  readonly fetch?: typeof fetch;
-  readonly now?: () => number;
-  /** Why a task cannot run here (Node: needs coordinates), or null. */
-  readonly skipTask?: (task: string) => string | null;
-  /** The LLM teacher's key: it is never stored, so a run that collects with an LLM needs it again here. */
-  readonly llmApiKey?: string;
-}
-
-export interface RunControl {
-  /** Aborting finishes the current step, saves a checkpoint and leaves the run 'paused'. */
-  readonly signal?: AbortSignal;
-  onEvent?(event: RunEvent): void;
-}
-
-/** The env options a runner must be built with for this run (DomEnvPool, EnvPool): its episodes are the run's. */
-export function envOptionsOf(env: EnvSettings): Partial<EnvOptions> {
-  return { maxSteps: env.maxSteps, format: env.observationFormat, successRule: env.successRule };
-}
 
 /** LLM keys of the runs created in this session, never stored (withoutSecrets). */
 const sessionKeys = new Map<string, string>();
@@ -130,9 +80,6 @@ export async function executeRun(
 const isDeviceLost = (error: unknown): boolean =>
   error instanceof Error && /device was lost/i.test(error.message);
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** SFT compute as the paper counts it: teacher generation and student training tokens (no evaluation). */
-const sftFlops = (state: RunState): number => state.compute.teacher + state.compute.sftTraining;
 
 /** Whether a step from `before` to `after` crosses a multiple of `every`. */
 const crosses = (before: number, after: number, every: number): boolean =>
@@ -208,197 +155,22 @@ class RunDriver {
     this.rlSeeds = runnable.rlSeeds;
   }
 
-  /** The model, the state and the SFT examples: from the last checkpoint, a branch point, or fresh. Returns true when paused. */
+  /** The model, the state and the SFT examples (run-start.ts); a fresh or branched run is evaluated at its start. Returns true when paused. */
   private async prepare(): Promise<boolean> {
-    const { store } = this.env;
-    const latest = await this.lastIntactCheckpoint();
-    if (latest) {
-      this.restoreState(latest.state);
-      this.book.lastCheckpointStep = latest.step;
-      await this.checkRowsUpTo(latest.step);
-      await this.book.forgetAfter(latest.step);
-      if (this.state.phase === 'sft' && this.book.run.datasetId !== null) {
-        this.examples = this.toExamples(await store.traces(this.book.run.datasetId));
-      }
-      return false;
-    }
-    await this.book.forgetAfter(-1);
-    if (this.config.branch !== null) await this.prepareBranch();
-    else if (await this.prepareFresh()) return true;
-    await this.evaluateNow();
-    await this.checkpoint();
-    return false;
-  }
-
-  /**
-   * The newest checkpoint that loads, with the student loaded from it; a damaged newer one (a write
-   * cut short) is named and passed over, and removed with what came after the one resumed from.
-   */
-  private async lastIntactCheckpoint(): Promise<CheckpointRecord | null> {
-    const { store, engine } = this.env;
-    const runId = this.book.run.id;
-    const steps = (await store.listCheckpoints(runId)).map((info) => info.step).sort((a, b) => b - a);
-    const damaged: string[] = [];
-    for (const step of steps) {
-      try {
-        const checkpoint = await store.getCheckpoint(runId, step);
-        if (!checkpoint) throw new Error('it is listed but cannot be read');
-        this.student = await loadStudent(engine, checkpoint);
-        if (damaged.length) {
-          this.book.emit({
-            type: 'notice',
-            message: `Damaged checkpoint${damaged.length > 1 ? 's' : ''} passed over: ${damaged.join('; ')}. The run resumes from step ${step}, its last intact checkpoint.`,
-          });
-        }
-        return checkpoint;
-      } catch (error) {
-        damaged.push(`step ${step} (${messageOf(error)})`);
-      }
-    }
-    if (damaged.length) {
-      throw new Error(
-        `Every checkpoint of this run is damaged (${damaged.join('; ')}): start the run again from its configuration.`,
-      );
-    }
-    return null;
-  }
-
-  /** Says so when metric rows up to the checkpoint have gone from the store (a damaged metrics file). */
-  private async checkRowsUpTo(step: number): Promise<void> {
-    const stored = (await this.env.store.metrics(this.book.run.id)).filter((row) => row.step <= step).length;
-    const missing = (this.state.rowsRecorded ?? stored) - stored;
-    if (missing > 0) {
-      const message =
-        `${missing} metric row${missing > 1 ? 's' : ''} up to step ${step} ${missing > 1 ? 'are' : 'is'} missing from the ` +
-        "store (its metrics were damaged): the run's curves have a gap there. The run goes on from step " +
-        `${step}; export its results to keep what is left.`;
-      this.book.emit({ type: 'notice', message });
-    }
-    this.state.rowsRecorded = stored;
-  }
-
-  private restoreState(state: RunState): void {
-    this.state = {
-      ...structuredClone(state),
-      sftFlopsAtBranch: state.sftFlopsAtBranch ?? null,
-      teacherCost: state.teacherCost ?? null,
-    };
-    this.book.resumeClock(this.state);
-  }
-
-  private async prepareBranch(): Promise<void> {
-    const { runId, step } = this.config.branch!;
-    const { store, engine } = this.env;
-    const source = await store.getRun(runId);
-    if (!source) throw new Error(`branch.runId ${runId} names no stored run: branch from a run that exists.`);
-    const checkpoint = await store.getCheckpoint(runId, step);
-    if (!checkpoint) {
-      const steps = (await store.listCheckpoints(runId)).map((c) => c.step);
-      throw new Error(
-        `Run ${source.name} has no checkpoint at step ${step}; it has checkpoints at steps ${steps.join(', ') || '(none)'}.`,
-      );
-    }
-    this.student = await loadStudent(engine, checkpoint);
-    this.restoreState(checkpoint.state);
-    await this.startRl();
-    this.state.heldOutGoalHistory = [];
-    this.state.rowsRecorded = 0;
-    await this.book.save({ datasetId: source.datasetId });
-  }
-
-  /** Returns true when the collection was stopped by a pause. */
-  private async prepareFresh(): Promise<boolean> {
-    const { config } = this;
-    let traces: TraceRecord[] = [];
-    let dataset: DatasetRecord | null = null;
-    const student = (): Promise<Student> =>
-      createStudent(this.env.engine, config, {
-        texts: () => datasetTexts(traces, this.prompt),
-        loadAsset: this.env.loadAsset,
-      });
-    // The base student first: its shape and vocabulary are known before the traces. A learned
-    // vocabulary needs the traces first.
-    if (config.model.init === 'base-student') this.student = await student();
-    if (config.sft.steps > 0) {
-      dataset = await this.dataset();
-      if (dataset === null) return true;
-      traces = await this.env.store.traces(dataset.id);
-    }
-    this.student ??= await student();
-    this.examples = this.toExamples(traces);
-    if (dataset !== null) {
-      if (this.examples.length === 0) {
-        throw new Error(
-          'The SFT dataset has no steps to learn from (no successful teacher episode): check the teacher, ' +
-            'lower teacher.errorRate, or set teacher.keepOnlySuccessful to false.',
-        );
-      }
-      const { model } = this.student;
-      this.state.teacherCost = teacherCost(
-        this.examples,
-        dataset.stats,
-        model,
-        config.teacher,
-        config.model.preset,
-      );
-    }
-    return false;
-  }
-
-  /** The SFT dataset: sft.datasetId, the one this run already collected, or a new collection. Null when paused. */
-  private async dataset(): Promise<DatasetRecord | null> {
-    const { store } = this.env;
-    const { config } = this;
-    const id = config.sft.datasetId ?? this.book.run.datasetId;
-    if (id !== null) {
-      const dataset = await store.getDataset(id);
-      if (dataset?.status === 'complete') {
-        await this.book.save({ datasetId: id });
-        return dataset;
-      }
-      if (config.sft.datasetId !== null) {
-        throw new Error(
-          dataset
-            ? `Dataset ${dataset.name} is ${dataset.status}${dataset.error ? ` (${dataset.error})` : ''}: collect it again or choose a complete one.`
-            : `sft.datasetId ${id} names no stored dataset: choose one from the Data page, or set it to null to collect traces.`,
-        );
-      }
-    }
-    const dataset = await collectTraces(
-      store,
-      {
-        teacher: config.teacher,
-        env: config.env,
-        studentShape: this.student?.model ?? studentModelConfig(config, expectedVocabSize(config)),
-        studentLabel: config.model.preset,
-        name: `${this.book.run.name}: ${config.teacher.kind} traces`,
-        prompt: this.prompt,
-      },
-      this.env.runner,
-      {
-        ...(this.env.fetch ? { fetch: this.env.fetch } : {}),
-        ...(this.control.signal ? { signal: this.control.signal } : {}),
-        ...(this.env.skipTask ? { skip: this.env.skipTask } : {}),
-        now: this.env.now ?? Date.now,
-        onProgress: (p) => this.book.emit({ type: 'progress', what: 'teacher traces', ...p }),
-        onEpisode: (result) => this.book.emit({ type: 'episode', result }),
-      },
-    ).catch((error: unknown) => {
-      if (this.control.signal?.aborted) return null;
-      throw error;
-    });
-    if (dataset !== null) await this.book.save({ datasetId: dataset.id });
-    return dataset;
-  }
-
-  private toExamples(traces: readonly TraceRecord[]): Example[] {
-    const { tokenizer, model } = this.student!;
-    const options = {
+    const start = await startRun({
+      config: this.config,
       prompt: this.prompt,
-      context: model.context,
-      maxNewTokens: this.config.model.maxNewTokens,
-    };
-    return traces.flatMap((trace) => traceExamples(tokenizer, trace, options));
+      env: this.env,
+      control: this.control,
+      book: this.book,
+    });
+    if (start === null) return true;
+    ({ student: this.student, state: this.state, examples: this.examples } = start);
+    if (start.kind !== 'resumed') {
+      await this.evaluateNow();
+      await this.checkpoint();
+    }
+    return false;
   }
 
   private phaseFinished(): boolean {
@@ -421,19 +193,10 @@ class RunDriver {
       await this.evaluateNow();
       await this.checkpoint();
     }
-    if (this.state.phase === 'sft' && this.config.rl.iterations > 0) await this.startRl();
-    else this.state.phase = 'done';
-  }
-
-  /** The switch to RL (after SFT, at a branch point, or at once for RL alone). */
-  private async startRl(): Promise<void> {
-    this.state.phase = 'rl';
-    this.state.rlIterations = 0;
-    this.state.sftFlopsAtBranch = sftFlops(this.state);
-    if (this.config.rl.resetOptimizer) {
-      // A checkpoint without optimizer state loads with fresh moments and step count.
-      const { weights } = await this.env.engine.saveCheckpoint();
-      await this.env.engine.loadCheckpoint({ weights });
+    if (this.state.phase === 'sft' && this.config.rl.iterations > 0) {
+      await switchToRl(this.state, this.env.engine, this.config);
+    } else {
+      this.state.phase = 'done';
     }
   }
 

@@ -10,7 +10,8 @@ import { parseAction } from '../../src/env/actions.ts';
 import { allElements } from '../../src/experts/find.ts';
 import { modelConfig } from '../../src/model/config.ts';
 import { loadBaseStudent } from '../../src/train/base-student.ts';
-import { createPageStream, GOAL_KINDS, type PretrainSample } from '../../src/pretrain/pages.ts';
+import { createPageStream, type PretrainSample } from '../../src/pretrain/pages.ts';
+import { GOAL_KINDS } from '../../src/pretrain/phrases.ts';
 import { encodeSample, evaluateActions } from '../../src/pretrain/pretrain.ts';
 
 const bytes = createTokenizer({ kind: 'bytes' });

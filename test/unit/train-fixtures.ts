@@ -4,7 +4,7 @@ import type { Engine } from '../../src/engine/engine.ts';
 import { DomEnvPool } from '../../src/env/dom-pool.ts';
 import { DexieStore } from '../../src/store/db.ts';
 import { parseRunConfig, type RunConfigInput } from '../../src/train/config.ts';
-import { envOptionsOf, type RunEnvironment } from '../../src/train/run.ts';
+import { envOptionsOf, type RunEnvironment } from '../../src/train/run-environment.ts';
 
 /** A tiny run: nano on the CPU, click-test to train on, focus-text held out, a few steps of each phase. */
 export const tiny: RunConfigInput = {

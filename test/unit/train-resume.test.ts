@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu-engine.ts';
 import type { StepBatches, TrainStepOptions } from '../../src/engine/engine.ts';
 import type { LabStore } from '../../src/store/store.ts';
-import { createRun, executeRun, type RunEvent } from '../../src/train/run.ts';
+import { createRun, executeRun } from '../../src/train/run.ts';
+import { type RunEvent } from '../../src/train/run-book.ts';
 import { cleanup, environment, tiny } from './train-fixtures.ts';
 
 /** A run does not trust what it finds on resume, and does not finish on a diverged model. */

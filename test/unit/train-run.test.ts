@@ -11,13 +11,10 @@ import { teacherStepFlops } from '../../src/train/compute.ts';
 import { traceExamples } from '../../src/train/examples.ts';
 import { studentModelConfig } from '../../src/train/student.ts';
 import { parseAction } from '../../src/env/actions.ts';
-import {
-  createRun,
-  executeRun,
-  selectCheckpoint,
-  type RunEnvironment,
-  type RunEvent,
-} from '../../src/train/run.ts';
+import { createRun, executeRun } from '../../src/train/run.ts';
+import { selectCheckpoint } from '../../src/train/evaluate.ts';
+import { type RunEnvironment } from '../../src/train/run-environment.ts';
+import { type RunEvent } from '../../src/train/run-book.ts';
 import { cleanup, environment, onCleanup, tiny } from './train-fixtures.ts';
 
 afterEach(cleanup);
