@@ -1,0 +1,4 @@
+import type { Expert } from '../expert.ts';
+import { dragSingleShapeExpert } from './drag-single-shape.ts';
+
+export const dragExperts: Expert[] = [dragSingleShapeExpert];

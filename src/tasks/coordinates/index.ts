@@ -1,0 +1,5 @@
+import type { RegisteredTask } from '../core/task.ts';
+import { findMidpoint } from './find-midpoint.ts';
+
+/** Tasks answered by a click at a computed place: the geometry of points, lines and circles. */
+export const coordinateTasks: RegisteredTask[] = [findMidpoint];

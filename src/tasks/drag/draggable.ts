@@ -1,0 +1,34 @@
+import type { Point } from '../coordinates/svg.ts';
+
+/**
+ * Lets a person drag an SVG element with the mouse: a press on it grabs it, moves carry it (as a
+ * translation), the release drops it. Plain mouse listeners, as a page without a drag library has;
+ * `offset()` says how far it has been carried in all.
+ */
+export function draggable(element: SVGGraphicsElement, onDrop?: () => void): { offset(): Point } {
+  const doc = element.ownerDocument;
+  let carried: Point = { x: 0, y: 0 };
+  let grab: { start: Point; from: Point } | null = null;
+  element.style.cursor = 'pointer';
+  element.addEventListener('mousedown', (event) => {
+    // The press is the drag's, not the start of a text selection.
+    event.preventDefault();
+    grab = { start: { x: event.clientX, y: event.clientY }, from: carried };
+  });
+  const move = (event: MouseEvent): void => {
+    if (!grab) return;
+    carried = {
+      x: grab.from.x + event.clientX - grab.start.x,
+      y: grab.from.y + event.clientY - grab.start.y,
+    };
+    element.setAttribute('transform', `translate(${carried.x},${carried.y})`);
+  };
+  const drop = (): void => {
+    if (!grab) return;
+    grab = null;
+    onDrop?.();
+  };
+  doc.addEventListener('mousemove', move);
+  doc.addEventListener('mouseup', drop);
+  return { offset: () => carried };
+}

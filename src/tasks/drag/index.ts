@@ -1,0 +1,5 @@
+import type { RegisteredTask } from '../core/task.ts';
+import { dragSingleShape } from './drag-single-shape.ts';
+
+/** Tasks done by dragging with the mouse: shapes, boxes, list items. */
+export const dragTasks: RegisteredTask[] = [dragSingleShape];

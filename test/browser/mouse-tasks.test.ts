@@ -1,0 +1,48 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { TaskEnv } from '../../src/env/env.ts';
+import { IframePageHost, taskPageUrl } from '../../src/env/iframe-host.ts';
+import { allElements, byClass, firstElement } from '../../src/experts/find.ts';
+import { getTask } from '../../src/tasks/registry.ts';
+
+/** The reward rules of the mouse tasks, partial credit included, by acting on their pages directly. */
+const envs: TaskEnv[] = [];
+afterEach(() => envs.splice(0).forEach((env) => env.dispose()));
+
+function openEnv(task: string): TaskEnv {
+  const env = new TaskEnv(new IframePageHost(taskPageUrl(task), document.body, task), {}, getTask(task));
+  envs.push(env);
+  return env;
+}
+
+describe('find-midpoint', { timeout: 30_000 }, () => {
+  it('gives (30 - d) / 30 for a click d px from the midpoint, and -1 beyond 30 px or with no click', async () => {
+    const env = openEnv('find-midpoint');
+    const answer = async (seed: number, off: number | null) => {
+      const start = await env.reset(seed);
+      const tree = start.observation!.tree;
+      const [a, b] = allElements(tree, byClass('black-circle')).map((e) => e.box!);
+      const midpoint = { x: (a!.x + b!.x + a!.width) / 2, y: (a!.y + b!.y + a!.height) / 2 };
+      if (off !== null) await env.step(`mouse_click(${midpoint.x + off}, ${midpoint.y})`);
+      const submit = firstElement(tree, (e) => e.attributes.id === 'subbtn')!;
+      return env.step(`click("${submit.bid}")`);
+    };
+    for (const seed of [0, 1, 2]) {
+      const half = await answer(seed, 15);
+      expect(half.rawReward, `seed ${seed}`).toBeGreaterThan(0.45);
+      expect(half.rawReward, `seed ${seed}`).toBeLessThan(0.55);
+      expect(half).toMatchObject({ done: true, success: true, reward: 1 });
+      expect(half.taskReward).toBeLessThanOrEqual(half.rawReward);
+      expect(await answer(seed, 31)).toMatchObject({ done: true, success: false, rawReward: -1 });
+      expect(await answer(seed, null)).toMatchObject({ done: true, success: false, rawReward: -1 });
+    }
+    // Under the strict rule, partial credit is a failure.
+    const strict = new TaskEnv(env.host, { successRule: 'perfect' }, getTask('find-midpoint'));
+    const start = await strict.reset(4);
+    const [a, b] = allElements(start.observation!.tree, byClass('black-circle')).map((e) => e.box!);
+    await strict.step(`mouse_click(${(a!.x + b!.x + a!.width) / 2 + 10}, ${(a!.y + b!.y + a!.height) / 2})`);
+    const submit = firstElement(start.observation!.tree, (e) => e.attributes.id === 'subbtn')!;
+    const result = await strict.step(`click("${submit.bid}")`);
+    expect(result.rawReward).toBeGreaterThan(0.6);
+    expect(result).toMatchObject({ success: false, reward: -1 });
+  });
+});
