@@ -46,3 +46,24 @@ describe('find-midpoint', { timeout: 30_000 }, () => {
     expect(result).toMatchObject({ success: false, reward: -1 });
   });
 });
+
+describe('circle-center', { timeout: 30_000 }, () => {
+  it('gives (r - d) / r for a click d px from the centre, and -1 outside the circle', async () => {
+    const env = openEnv('circle-center');
+    for (const seed of [0, 1, 2]) {
+      const answer = async (fraction: number) => {
+        const tree = (await env.reset(seed)).observation!.tree;
+        const circle = firstElement(tree, (e) => e.tag === 'circle')!.box!;
+        const r = circle.width / 2;
+        await env.step(`mouse_click(${circle.x + r + fraction * r}, ${circle.y + r})`);
+        const submit = firstElement(tree, (e) => e.attributes.id === 'subbtn')!;
+        return env.step(`click("${submit.bid}")`);
+      };
+      const half = await answer(0.5);
+      expect(half.rawReward, `seed ${seed}`).toBeGreaterThan(0.4);
+      expect(half.rawReward, `seed ${seed}`).toBeLessThan(0.6);
+      expect(half.success).toBe(true);
+      expect(await answer(1.1)).toMatchObject({ done: true, success: false, rawReward: -1 });
+    }
+  });
+});

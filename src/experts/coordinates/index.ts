@@ -1,4 +1,5 @@
 import type { Expert } from '../expert.ts';
+import { circleCenterExpert } from './circle-center.ts';
 import { findMidpointExpert } from './find-midpoint.ts';
 
-export const coordinateExperts: Expert[] = [findMidpointExpert];
+export const coordinateExperts: Expert[] = [findMidpointExpert, circleCenterExpert];

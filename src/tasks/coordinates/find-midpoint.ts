@@ -1,13 +1,11 @@
-import { h } from '../core/dom.ts';
 import { defineTask } from '../core/task.ts';
-import { distance, dot, pointInSvg, svgElement, type Point } from './svg.ts';
-
-/** Answers within this many pixels of the midpoint earn (30 - d) / 30; farther ones fail. */
-const MAX_DISTANCE = 30;
+import { pointAnswer } from './point-answer.ts';
+import { dot, svgElement, type Point } from './svg.ts';
 
 /**
  * Two black points; the agent clicks where it thinks their midpoint is (a blue point marks the last
- * click) and presses Submit. Partial credit falls off with the distance, as on the official page.
+ * click) and presses Submit. Partial credit falls off with the distance, to -1 beyond 30 px, as on
+ * the official page.
  */
 export const findMidpoint = defineTask({
   name: 'find-midpoint',
@@ -36,19 +34,6 @@ export const findMidpoint = defineTask({
       dot(doc, first, { class: 'black-circle', fill: 'black' }),
       dot(doc, second, { class: 'black-circle', fill: 'black' }),
     );
-    let chosen: Point | null = null;
-    svg.addEventListener('click', (event) => {
-      chosen = pointInSvg(svg, event);
-      svg.querySelector('#blue-circle')?.remove();
-      svg.append(dot(doc, chosen, { id: 'blue-circle', class: 'blue', fill: 'blue' }));
-    });
-    const submit = h(doc, 'button', { id: 'subbtn', class: 'secondary-action' }, 'Submit');
-    submit.addEventListener('click', () => {
-      if (!chosen) return ctx.fail('no point was chosen');
-      const off = distance(chosen, midpoint);
-      if (off < MAX_DISTANCE) ctx.end((MAX_DISTANCE - off) / MAX_DISTANCE, `${off.toFixed(1)} px off`);
-      else ctx.fail(`${off.toFixed(1)} px from the midpoint`);
-    });
-    ctx.area.append(svg, submit);
+    ctx.area.append(svg, pointAnswer(ctx, svg, midpoint, 30));
   },
 });
