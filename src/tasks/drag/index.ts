@@ -1,5 +1,6 @@
 import type { RegisteredTask } from '../core/task.ts';
+import { dragBox } from './drag-box.ts';
 import { dragSingleShape } from './drag-single-shape.ts';
 
 /** Tasks done by dragging with the mouse: shapes, boxes, list items. */
-export const dragTasks: RegisteredTask[] = [dragSingleShape];
+export const dragTasks: RegisteredTask[] = [dragSingleShape, dragBox];
