@@ -1,5 +1,11 @@
 import type { Expert } from '../expert.ts';
 import { dragBoxExpert } from './drag-box.ts';
 import { dragSingleShapeExpert } from './drag-single-shape.ts';
+import { highlightText2Expert, highlightTextExpert } from './highlight-text.ts';
 
-export const dragExperts: Expert[] = [dragSingleShapeExpert, dragBoxExpert];
+export const dragExperts: Expert[] = [
+  dragSingleShapeExpert,
+  dragBoxExpert,
+  highlightTextExpert,
+  highlightText2Expert,
+];
