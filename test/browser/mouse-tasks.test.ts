@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TaskEnv } from '../../src/env/env.ts';
 import { IframePageHost, taskPageUrl } from '../../src/env/iframe-host.ts';
 import { allElements, byClass, firstElement } from '../../src/experts/find.ts';
+import type { Point } from '../../src/tasks/coordinates/svg.ts';
 import { getTask } from '../../src/tasks/registry.ts';
 
 /** The reward rules of the mouse tasks, partial credit included, by acting on their pages directly. */
@@ -64,6 +65,36 @@ describe('circle-center', { timeout: 30_000 }, () => {
       expect(half.rawReward, `seed ${seed}`).toBeLessThan(0.6);
       expect(half.success).toBe(true);
       expect(await answer(1.1)).toMatchObject({ done: true, success: false, rawReward: -1 });
+    }
+  });
+});
+
+describe('bisect-angle', { timeout: 30_000 }, () => {
+  it('gives no credit on an arm and -1 behind the vertex', async () => {
+    const env = openEnv('bisect-angle');
+    const centre = (box: { x: number; y: number; width: number; height: number }) => ({
+      x: box.x + box.width / 2,
+      y: box.y + box.height / 2,
+    });
+    for (const seed of [0, 1, 2]) {
+      const answer = async (pick: (v: Point, a: Point, b: Point) => Point) => {
+        const tree = (await env.reset(seed)).observation!.tree;
+        const v = centre(firstElement(tree, byClass('init-blue'))!.box!);
+        const [a, b] = allElements(tree, byClass('init-black')).map((e) => centre(e.box!));
+        const p = pick(v, a!, b!);
+        await env.step(`mouse_click(${p.x}, ${p.y})`);
+        const submit = firstElement(tree, (e) => e.attributes.id === 'subbtn')!;
+        return env.step(`click("${submit.bid}")`);
+      };
+      const onArm = await answer((v, a) => ({ x: (v.x + a.x) / 2, y: (v.y + a.y) / 2 }));
+      // On an arm the score is 0, or -1 where rounding puts the point just outside the angle.
+      expect(onArm.rawReward, `seed ${seed}`).toBeLessThan(0.1);
+      expect(onArm).toMatchObject({ done: true, success: false, reward: -1 });
+      const behind = await answer((v, a, b) => ({
+        x: v.x - (a.x + b.x - 2 * v.x) / 8,
+        y: v.y - (a.y + b.y - 2 * v.y) / 8,
+      }));
+      expect(behind.rawReward, `seed ${seed}`).toBeLessThanOrEqual(0);
     }
   });
 });

@@ -6,9 +6,14 @@ import { centreOf, distance, mouse, submitButton, type Point } from './points.ts
 /**
  * An expert for the tasks answered by one click on a drawing, then Submit: it clicks where `answer`
  * says (read from the boxes), and submits once the blue mark stands there. The wrong policy clicks
- * the drawing's corner farthest from the answer.
+ * `wrongAnswer`'s point, by default the drawing's corner farthest from the answer.
  */
-export function pointExpert(task: string, answer: (tree: ObsElement) => Point, what: string): Expert {
+export function pointExpert(
+  task: string,
+  answer: (tree: ObsElement) => Point,
+  what: string,
+  wrongAnswer?: (tree: ObsElement) => Point,
+): Expert {
   const step = (tree: ObsElement, target: Point, thought: string): { thought: string; action: string } => {
     const mark = firstElement(tree, (e) => e.attributes.id === 'blue-circle');
     if (mark && distance(centreOf(task, mark), target) <= 2) {
@@ -24,6 +29,7 @@ export function pointExpert(task: string, answer: (tree: ObsElement) => Point, w
     solve: ({ observation }) =>
       step(observation.tree, answer(observation.tree), `I click ${what}, read from the positions.`),
     wrong({ observation }) {
+      if (wrongAnswer) return step(observation.tree, wrongAnswer(observation.tree), 'I click a wrong point.');
       const target = answer(observation.tree);
       const drawing = need(
         task,

@@ -1,5 +1,5 @@
 import { defineTask } from '../core/task.ts';
-import { pointAnswer } from './point-answer.ts';
+import { byDistance, pointAnswer } from './point-answer.ts';
 import { svgElement } from './svg.ts';
 
 /**
@@ -36,6 +36,6 @@ export const circleCenter = defineTask({
         class: 'target-circle',
       }),
     );
-    ctx.area.append(svg, pointAnswer(ctx, svg, centre, r));
+    ctx.area.append(svg, pointAnswer(ctx, svg, byDistance(centre, r)));
   },
 });

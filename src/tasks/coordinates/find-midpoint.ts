@@ -1,5 +1,5 @@
 import { defineTask } from '../core/task.ts';
-import { pointAnswer } from './point-answer.ts';
+import { byDistance, pointAnswer } from './point-answer.ts';
 import { dot, svgElement, type Point } from './svg.ts';
 
 /**
@@ -34,6 +34,6 @@ export const findMidpoint = defineTask({
       dot(doc, first, { class: 'black-circle', fill: 'black' }),
       dot(doc, second, { class: 'black-circle', fill: 'black' }),
     );
-    ctx.area.append(svg, pointAnswer(ctx, svg, midpoint, 30));
+    ctx.area.append(svg, pointAnswer(ctx, svg, byDistance(midpoint, 30)));
   },
 });

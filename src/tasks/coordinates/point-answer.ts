@@ -2,16 +2,20 @@ import { h } from '../core/dom.ts';
 import type { TaskContext } from '../core/task.ts';
 import { distance, dot, pointInSvg, type Point } from './svg.ts';
 
+/** A verdict on the chosen point: the reward (partial credit in (0, 1), -1 for wrong) and why. */
+export interface PointVerdict {
+  reward: number;
+  reason: string;
+}
+
 /**
  * The answer of the geometry tasks: a click on the drawing marks a blue point (the last click
- * counts), and Submit scores it by its distance d from the right place: (maxDistance - d) /
- * maxDistance within `maxDistance` px, -1 beyond or with no point.
+ * counts), and Submit ends the episode with `judge`'s verdict on it, or -1 with no point.
  */
 export function pointAnswer(
   ctx: TaskContext,
   svg: SVGSVGElement,
-  target: Point,
-  maxDistance: number,
+  judge: (chosen: Point) => PointVerdict,
 ): HTMLButtonElement {
   let chosen: Point | null = null;
   svg.addEventListener('click', (event) => {
@@ -22,9 +26,18 @@ export function pointAnswer(
   const submit = h(ctx.doc, 'button', { id: 'subbtn', class: 'secondary-action' }, 'Submit');
   submit.addEventListener('click', () => {
     if (!chosen) return ctx.fail('no point was chosen');
-    const off = distance(chosen, target);
-    if (off < maxDistance) ctx.end((maxDistance - off) / maxDistance, `${off.toFixed(1)} px off`);
-    else ctx.fail(`${off.toFixed(1)} px from the answer`);
+    const { reward, reason } = judge(chosen);
+    ctx.end(reward, reason);
   });
   return submit;
+}
+
+/** (maxDistance - d) / maxDistance for a point d px from `target`, -1 at maxDistance or beyond. */
+export function byDistance(target: Point, maxDistance: number): (chosen: Point) => PointVerdict {
+  return (chosen) => {
+    const off = distance(chosen, target);
+    return off < maxDistance
+      ? { reward: (maxDistance - off) / maxDistance, reason: `${off.toFixed(1)} px off` }
+      : { reward: -1, reason: `${off.toFixed(1)} px from the answer` };
+  };
 }
