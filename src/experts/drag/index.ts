@@ -1,5 +1,6 @@
 import type { Expert } from '../expert.ts';
 import { dragBoxExpert } from './drag-box.ts';
+import { dragItemsExpert } from './drag-items.ts';
 import { dragSingleShapeExpert } from './drag-single-shape.ts';
 import { highlightText2Expert, highlightTextExpert } from './highlight-text.ts';
 
@@ -8,4 +9,5 @@ export const dragExperts: Expert[] = [
   dragBoxExpert,
   highlightTextExpert,
   highlightText2Expert,
+  dragItemsExpert,
 ];
