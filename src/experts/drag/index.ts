@@ -2,6 +2,7 @@ import type { Expert } from '../expert.ts';
 import { dragBoxExpert } from './drag-box.ts';
 import { dragItemsExpert } from './drag-items.ts';
 import { dragSingleShapeExpert } from './drag-single-shape.ts';
+import { dragSortNumbersExpert } from './drag-sort-numbers.ts';
 import { highlightText2Expert, highlightTextExpert } from './highlight-text.ts';
 
 export const dragExperts: Expert[] = [
@@ -10,4 +11,5 @@ export const dragExperts: Expert[] = [
   highlightTextExpert,
   highlightText2Expert,
   dragItemsExpert,
+  dragSortNumbersExpert,
 ];
