@@ -1,4 +1,5 @@
 import { TaskEnv, type EnvOptions, type StepResult } from '../env/env.ts';
+import { findTask } from '../tasks/registry.ts';
 import { IframePageHost, taskPageUrl } from '../env/iframe-host.ts';
 import { renderObservation } from '../env/observation.ts';
 import { ExpertConfusedError, type Expert } from '../experts/expert.ts';
@@ -103,9 +104,10 @@ export class TaskSession {
     // TaskEnv lifts a page's time limit but never restores it: a fresh page brings the task's own back.
     if (options.timeLimit === 'task' && this.pageLimitLifted) this.host.reload();
     this.pageLimitLifted = options.timeLimit === 'off';
-    const env = new TaskEnv(this.host, options);
+    const env = new TaskEnv(this.host, options, this.task ? (findTask(this.task.name) ?? null) : null);
     this.env = env;
-    this.options = env.options;
+    // The budget shown is the episode's, which a task that needs more steps raises.
+    this.options = { ...env.options, maxSteps: env.maxSteps };
     const result = await env.reset(seed);
     if (generation !== this.generation) return;
     this.result = result;

@@ -113,7 +113,8 @@ async function runInNode(episodes: PoolEpisode[], errorRate: number, io: CliIo):
     for (const episode of episodes) {
       if (!env || envTask !== episode.task) {
         env?.dispose();
-        env = new TaskEnv(new DomPageHost(getTask(episode.task)));
+        const task = getTask(episode.task);
+        env = new TaskEnv(new DomPageHost(task), {}, task);
         envTask = episode.task;
       }
       const result = await runEpisodeGuarded(env, expertRunPolicy(episode, errorRate), episode);

@@ -2,6 +2,8 @@
  * The action grammar of the lab, parsed in one place. An action is one call, as the model writes it:
  * `click("12")`, `fill("7", "hello")`, `press("7", "Enter")`, `mouse_click(40, 90)`, `noop()`.
  * Bids may be quoted or bare; strings take single or double quotes with backslash escapes.
+ * The mouse_* actions take CSS pixels of the task page's viewport, (0, 0) at its top-left corner:
+ * the same numbers as the `box=(x,y,w,h)` the observation gives on coordinate tasks.
  */
 export type Action =
   | { kind: 'click'; bid: string }

@@ -70,7 +70,8 @@ export class DomEnvPool implements EpisodeRunner {
   private open(slot: Slot, task: string): TaskEnv {
     if (slot.task === task && slot.env) return slot.env;
     this.close(slot);
-    slot.env = new TaskEnv(new DomPageHost(findTask(task)!), this.envOptions);
+    const registered = findTask(task)!;
+    slot.env = new TaskEnv(new DomPageHost(registered), this.envOptions, registered);
     slot.task = task;
     this.pageLoads++;
     return slot.env;

@@ -1,4 +1,5 @@
 import type { MiniWobWindow } from '../tasks/core/protocol.ts';
+import type { TaskMeta } from '../tasks/core/task.ts';
 import { parseAction } from './actions.ts';
 import { assignBids, resetBids } from './bids.ts';
 import { executeAction } from './execute.ts';
@@ -6,7 +7,10 @@ import type { PageHost } from './host.ts';
 import { observeTree, renderObservation, type ObsElement, type ObservationFormat } from './observation.ts';
 
 export interface EnvOptions {
-  /** Steps before an unfinished episode is cut off with reward -1 (default 10). */
+  /**
+   * Steps before an unfinished episode is cut off with reward -1 (default 10). A task whose official
+   * version needs more (its registry `maxSteps`) gets its own budget where that is larger.
+   */
   maxSteps: number;
   /** How `observation.text` is written: pruned HTML (the paper's choice) or accessibility-tree text. */
   format: ObservationFormat;
@@ -65,8 +69,13 @@ export interface StepResult {
  * One task page driven through the MiniWob++ protocol: BrowserGym's small surface, reset and step,
  * with errors returned as data and never thrown through the agent.
  */
+/** What the env needs to know of the task it drives: the registry's facts (for official pages too). */
+export type TaskFacts = Pick<TaskMeta, 'maxSteps' | 'perception'>;
+
 export class TaskEnv {
   readonly options: EnvOptions;
+  /** The episode's step budget: the env's, or the task's own where the task needs more. */
+  readonly maxSteps: number;
   private win: MiniWobWindow | null = null;
   private steps = 0;
   private done = true;
@@ -75,8 +84,12 @@ export class TaskEnv {
   constructor(
     readonly host: PageHost,
     options: Partial<EnvOptions> = {},
+    private readonly task: TaskFacts | null = null,
   ) {
     this.options = { ...DEFAULT_ENV_OPTIONS, ...options };
+    // Only a budget above the standard one raises the env's: a short test budget still cuts the others.
+    const own = task && task.maxSteps > DEFAULT_ENV_OPTIONS.maxSteps ? task.maxSteps : 0;
+    this.maxSteps = Math.max(this.options.maxSteps, own);
   }
 
   async reset(seed: number | string): Promise<StepResult> {
@@ -151,7 +164,7 @@ export class TaskEnv {
     if (!this.win) return null;
     const doc = this.win.document;
     assignBids(doc);
-    const tree = observeTree(doc);
+    const tree = observeTree(doc, { positions: this.task?.perception === 'positions' });
     if (!tree) return null;
     return {
       utterance: this.win.core.getUtterance(),
@@ -172,7 +185,7 @@ export class TaskEnv {
     const pageDone = win.WOB_DONE_GLOBAL === true;
     const rawReward = pageDone ? Number(win.WOB_RAW_REWARD_GLOBAL) : 0;
     const success = pageDone && (this.options.successRule === 'perfect' ? rawReward === 1 : rawReward > 0);
-    const truncated = !pageDone && this.steps >= this.options.maxSteps;
+    const truncated = !pageDone && this.steps >= this.maxSteps;
     this.done = pageDone || truncated;
     return {
       observation: this.observe(),
@@ -184,7 +197,7 @@ export class TaskEnv {
       success,
       error,
       pageError: null,
-      reason: pageDone ? win.WOB_REWARD_REASON : truncated ? `step limit (${this.options.maxSteps})` : null,
+      reason: pageDone ? win.WOB_REWARD_REASON : truncated ? `step limit (${this.maxSteps})` : null,
       steps: this.steps,
     };
   }

@@ -1,6 +1,8 @@
 import type { Action } from './actions.ts';
 import { findByBid } from './bids.ts';
+import { dispatch, focus, pointerTarget } from './dom-events.ts';
 import { isVisible } from './observation.ts';
+import { clickPoint, pointerAction } from './pointer.ts';
 
 /**
  * Carries out a parsed action on a document with real DOM events, in the order a browser fires them
@@ -31,17 +33,21 @@ export async function executeAction(
       if (!options.hasLayout) {
         return `${action.kind} needs page layout, which this DOM implementation does not compute; run this task in a browser.`;
       }
-      return mouseAt(win, doc, action);
+      return pointerAction(win, doc, action);
   }
   const found = findByBid(doc, action.bid);
   if (!found) return `No element has bid "${action.bid}" on the page. Use a bid shown in the observation.`;
   const element = found as HTMLElement;
   if (!isVisible(element)) return `Element [${action.bid}] is not visible, so it cannot be acted on.`;
   switch (action.kind) {
-    case 'click':
+    case 'click': {
       if (isDisabled(element)) return `Element [${action.bid}] is disabled.`;
-      click(win, element);
+      // Without layout there is nothing to hit-test: the click goes to the element itself.
+      const at = options.hasLayout ? clickPoint(element, action.bid) : centre(element);
+      if (typeof at === 'string') return at;
+      click(win, element, at);
       return null;
+    }
     case 'hover':
       hover(win, element);
       return null;
@@ -59,45 +65,6 @@ export async function executeAction(
   }
 }
 
-type EventClass =
-  'Event' | 'MouseEvent' | 'PointerEvent' | 'FocusEvent' | 'KeyboardEvent' | 'InputEvent' | 'WheelEvent';
-
-/** Fires an event built with the page's own constructors (falling back where an implementation lacks one). */
-function dispatch(
-  win: Window,
-  target: EventTarget,
-  type: EventClass,
-  name: string,
-  init: Record<string, unknown> = {},
-): boolean {
-  const constructors = win as unknown as Record<string, typeof Event | undefined>;
-  const fallback =
-    type === 'PointerEvent' || type === 'WheelEvent'
-      ? 'MouseEvent'
-      : type === 'InputEvent'
-        ? 'Event'
-        : 'Event';
-  const Ctor = constructors[type] ?? constructors[fallback] ?? constructors.Event;
-  if (!Ctor) return true;
-  const bubbles = !['mouseenter', 'mouseleave', 'pointerenter', 'pointerleave', 'focus', 'blur'].includes(
-    name,
-  );
-  const event = new Ctor(name, {
-    bubbles,
-    cancelable: true,
-    composed: true,
-    view: win,
-    ...init,
-  } as EventInit);
-  if (type === 'KeyboardEvent') {
-    // keyCode and which are read-only legacy fields that old pages (jQuery handlers) still test.
-    const code = init.keyCode as number;
-    Object.defineProperty(event, 'keyCode', { get: () => code });
-    Object.defineProperty(event, 'which', { get: () => code });
-  }
-  return target.dispatchEvent(event);
-}
-
 function centre(element: Element): { clientX: number; clientY: number } {
   const box = element.getBoundingClientRect?.();
   return box
@@ -109,28 +76,8 @@ function isDisabled(element: HTMLElement): boolean {
   return (element as HTMLButtonElement).disabled === true || element.closest('fieldset[disabled]') !== null;
 }
 
-function focusable(element: HTMLElement): boolean {
-  const tag = element.tagName;
-  return (
-    ['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON', 'A'].includes(tag) ||
-    element.tabIndex >= 0 ||
-    element.isContentEditable
-  );
-}
-
-function focus(element: HTMLElement): void {
-  const doc = element.ownerDocument;
-  if (doc.activeElement === element) return;
-  if (focusable(element)) element.focus();
-  else (doc.activeElement as HTMLElement | null)?.blur?.();
-}
-
-/** The element the pointer is over, per page: where a wheel turns. */
-const pointerTarget = new WeakMap<Document, Element>();
-
-function hover(win: Window, element: Element): void {
+function hover(win: Window, element: Element, at = centre(element)): void {
   pointerTarget.set(element.ownerDocument, element);
-  const at = centre(element);
   dispatch(win, element, 'PointerEvent', 'pointerover', at);
   dispatch(win, element, 'PointerEvent', 'pointerenter', at);
   dispatch(win, element, 'MouseEvent', 'mouseover', at);
@@ -139,9 +86,9 @@ function hover(win: Window, element: Element): void {
   dispatch(win, element, 'MouseEvent', 'mousemove', at);
 }
 
-function click(win: Window, element: HTMLElement): void {
-  const at = { ...centre(element), button: 0, detail: 1 };
-  hover(win, element);
+function click(win: Window, element: HTMLElement, point: { clientX: number; clientY: number }): void {
+  const at = { ...point, button: 0, detail: 1 };
+  hover(win, element, point);
   dispatch(win, element, 'PointerEvent', 'pointerdown', { ...at, buttons: 1 });
   const proceed = dispatch(win, element, 'MouseEvent', 'mousedown', { ...at, buttons: 1 });
   if (proceed) focus(element);
@@ -340,63 +287,6 @@ function replaceSelection(win: Window, field: HTMLInputElement, text: string, in
   setNativeValue(field, field.value.slice(0, start) + text + field.value.slice(end));
   field.setSelectionRange?.(start + text.length, start + text.length);
   dispatch(win, field, 'InputEvent', 'input', { inputType, data: text });
-}
-
-type PointerAction = Extract<Action, { x: number } | { x1: number }>;
-
-function mouseAt(win: Window, doc: Document, action: PointerAction): string | null {
-  const at = (x: number, y: number): Element | null => doc.elementFromPoint(x, y);
-  const fire = (x: number, y: number, names: [EventClass, string][]): string | null => {
-    const target = at(x, y);
-    if (!target) return `No element at (${x}, ${y}): the point is outside the page.`;
-    pointerTarget.set(doc, target);
-    for (const [type, name] of names)
-      dispatch(win, target, type, name, {
-        clientX: x,
-        clientY: y,
-        button: 0,
-        buttons: name.endsWith('down') || name.endsWith('move') ? 1 : 0,
-      });
-    return null;
-  };
-  const down: [EventClass, string][] = [
-    ['PointerEvent', 'pointerdown'],
-    ['MouseEvent', 'mousedown'],
-  ];
-  const up: [EventClass, string][] = [
-    ['PointerEvent', 'pointerup'],
-    ['MouseEvent', 'mouseup'],
-  ];
-  const move: [EventClass, string][] = [
-    ['PointerEvent', 'pointermove'],
-    ['MouseEvent', 'mousemove'],
-  ];
-  switch (action.kind) {
-    case 'mouse_move':
-      return fire(action.x, action.y, move);
-    case 'mouse_down':
-      return fire(action.x, action.y, [...move, ...down]);
-    case 'mouse_up':
-      return fire(action.x, action.y, up);
-    case 'mouse_click': {
-      const error = fire(action.x, action.y, [...move, ...down]);
-      if (error) return error;
-      const target = at(action.x, action.y) as HTMLElement;
-      focus(target);
-      return fire(action.x, action.y, [...up, ['MouseEvent', 'click']]);
-    }
-    case 'mouse_drag': {
-      const error = fire(action.x1, action.y1, [...move, ...down]);
-      if (error) return error;
-      const steps = 8;
-      for (let s = 1; s <= steps; s++) {
-        const x = action.x1 + ((action.x2 - action.x1) * s) / steps;
-        const y = action.y1 + ((action.y2 - action.y1) * s) / steps;
-        fire(x, y, move);
-      }
-      return fire(action.x2, action.y2, up);
-    }
-  }
 }
 
 /**

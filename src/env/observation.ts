@@ -1,4 +1,5 @@
 import { BID_ATTRIBUTE } from './bids.ts';
+import { boxOf, formatBox, type Box } from './geometry.ts';
 
 /**
  * What an agent sees of a page: a pruned tree of the visible elements with their bids, roles,
@@ -19,6 +20,8 @@ export interface ObsElement {
   selected?: boolean;
   disabled?: boolean;
   focused?: boolean;
+  /** Where it is on the page, given on coordinate tasks (observeTree's `positions`). */
+  box?: Box;
   children: ObsNode[];
 }
 /** A child is an element or a run of visible text. */
@@ -48,16 +51,24 @@ const BOOLEAN_ATTRIBUTES = new Set(['readonly', 'contenteditable']);
 const SKIPPED_TAGS = new Set(['script', 'style', 'noscript', 'template', 'link', 'meta', 'head']);
 const VOID_TAGS = new Set(['input', 'img', 'br', 'hr']);
 
-/** Builds the observation tree of the document body. Elements need bids first (assignBids). */
-export function observeTree(doc: Document): ObsElement | null {
+/**
+ * Builds the observation tree of the document body. Elements need bids first (assignBids).
+ * With `positions`, every element also carries its box (for the mouse_* actions).
+ */
+export function observeTree(doc: Document, options: { positions?: boolean } = {}): ObsElement | null {
   const body = doc.body;
   if (!body) return null;
   const win = doc.defaultView;
-  const node = observeElement(body, doc, win);
+  const node = observeElement(body, doc, win, options.positions === true);
   return typeof node === 'object' ? node : null;
 }
 
-function observeElement(element: Element, doc: Document, win: Window | null): ObsElement | null {
+function observeElement(
+  element: Element,
+  doc: Document,
+  win: Window | null,
+  positions: boolean,
+): ObsElement | null {
   const tag = element.tagName.toLowerCase();
   if (SKIPPED_TAGS.has(tag) || !isShown(element, win)) return null;
   const attributes: Record<string, string> = {};
@@ -87,6 +98,8 @@ function observeElement(element: Element, doc: Document, win: Window | null): Ob
   }
   if (tag === 'option') out.selected = (element as HTMLOptionElement).selected;
   if (doc.activeElement === element && element !== doc.body) out.focused = true;
+  const box = positions ? boxOf(element) : null;
+  if (box) out.box = box;
 
   // A textarea's text is its value, shown above; its children would repeat it.
   const children = tag === 'textarea' ? [] : element.childNodes;
@@ -95,7 +108,7 @@ function observeElement(element: Element, doc: Document, win: Window | null): Ob
       const text = collapse(child.textContent ?? '');
       if (text) out.children.push(text);
     } else if (child.nodeType === 1) {
-      const observed = observeElement(child as Element, doc, win);
+      const observed = observeElement(child as Element, doc, win, positions);
       if (observed) out.children.push(observed);
     }
   }
@@ -257,6 +270,7 @@ export function renderHtml(root: ObsElement): string {
     if (e.selected) attrs += ' selected';
     if (e.disabled && !('disabled' in e.attributes)) attrs += ' disabled';
     if (e.focused) attrs += ' focused';
+    if (e.box) attrs += ` box="${formatBox(e.box)}"`;
     return `<${e.tag}${attrs}>`;
   };
   const walk = (e: ObsElement): void => {
@@ -290,7 +304,10 @@ export function renderAxTree(root: ObsElement): string {
     const generic = node.role === 'generic' || node.role === 'paragraph';
     const textLeaf = node.children.length > 0 && node.children.every((c) => typeof c === 'string');
     const namedByContent = (NAMED_BY_CONTENT.has(node.role) && node.name !== '') || (generic && textLeaf);
-    const iconLike = generic && node.children.length === 0 && node.attributes.class !== undefined;
+    const iconLike =
+      generic &&
+      node.children.length === 0 &&
+      (node.attributes.class !== undefined || node.box !== undefined);
     if (generic && !node.focused && node.name === '' && !textLeaf && !iconLike) {
       for (const child of node.children) walk(child, depth);
       return;
@@ -300,7 +317,8 @@ export function renderAxTree(root: ObsElement): string {
       const label = textLeaf
         ? JSON.stringify(textOf(node))
         : `class=${JSON.stringify(node.attributes.class ?? '')}`;
-      lines.push(`${indent}[${node.bid}] ${node.role} ${label}${node.focused ? ' (focused)' : ''}`);
+      const box = node.box ? ` box=${formatBox(node.box)}` : '';
+      lines.push(`${indent}[${node.bid}] ${node.role} ${label}${box}${node.focused ? ' (focused)' : ''}`);
       return;
     }
     const states: string[] = [];
@@ -312,6 +330,7 @@ export function renderAxTree(root: ObsElement): string {
     if (expanded) states.push(expanded === 'true' ? 'expanded' : 'collapsed');
     let line = `${indent}[${node.bid}] ${node.role} ${JSON.stringify(node.name)}`;
     if (node.value !== undefined) line += ` value=${JSON.stringify(node.value)}`;
+    if (node.box) line += ` box=${formatBox(node.box)}`;
     if (states.length) line += ` (${states.join(', ')})`;
     lines.push(line);
     if (namedByContent && node.children.every((c) => typeof c === 'string')) return;

@@ -1,4 +1,5 @@
 import { runEpisode, type EpisodeResult, type StepPolicy } from './episode.ts';
+import { findTask } from '../tasks/registry.ts';
 import { TaskEnv, type EnvOptions } from './env.ts';
 import { IframePageHost, taskPageUrl } from './iframe-host.ts';
 import { ProgressTally, type EpisodeRunner } from './runner.ts';
@@ -130,7 +131,7 @@ export class EnvPool implements EpisodeRunner {
     const host = new IframePageHost(url, this.container, label);
     slot.url = url;
     slot.host = host;
-    slot.env = new TaskEnv(host, this.options.env);
+    slot.env = new TaskEnv(host, this.options.env, findTask(episode.task) ?? null);
     this.timeLoad(slot, queue);
     return slot.env;
   }

@@ -1,5 +1,7 @@
 import { checkboxExperts } from './checkboxes/index.ts';
 import { clickExperts } from './click/index.ts';
+import { coordinateExperts } from './coordinates/index.ts';
+import { dragExperts } from './drag/index.ts';
 import type { Expert } from './expert.ts';
 import { formExperts } from './forms/index.ts';
 import { miscExperts } from './misc/index.ts';
@@ -15,6 +17,8 @@ export const EXPERTS: readonly Expert[] = [
   ...formExperts,
   ...reasoningExperts,
   ...miscExperts,
+  ...coordinateExperts,
+  ...dragExperts,
 ];
 
 const byTask = new Map(EXPERTS.map((expert) => [expert.task, expert]));

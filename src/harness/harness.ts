@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/engine.ts';
+import { findTask } from '../tasks/registry.ts';
 import { TaskEnv, type StepResult } from '../env/env.ts';
 import { IframePageHost } from '../env/iframe-host.ts';
 import { EnvPool } from '../env/pool.ts';
@@ -82,7 +83,7 @@ const lab: LabHarness = {
   async openDriven(request) {
     lab.closeDriven();
     const host = new IframePageHost(pageAddress(request), drivenArea, request.task);
-    driven = new TaskEnv(host, { readyTimeoutMs: READY_TIMEOUT_MS });
+    driven = new TaskEnv(host, { readyTimeoutMs: READY_TIMEOUT_MS }, findTask(request.task) ?? null);
     await host.ready(READY_TIMEOUT_MS);
   },
 

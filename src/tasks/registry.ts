@@ -1,6 +1,8 @@
 import { checkboxTasks } from './checkboxes/index.ts';
 import { clickTasks } from './click/index.ts';
+import { coordinateTasks } from './coordinates/index.ts';
 import type { RegisteredTask } from './core/task.ts';
+import { dragTasks } from './drag/index.ts';
 import { formTasks } from './forms/index.ts';
 import { miscTasks } from './misc/index.ts';
 import { reasoningTasks } from './reasoning/index.ts';
@@ -21,6 +23,8 @@ export const TASK_FAMILIES: readonly TaskFamily[] = [
   { name: 'Forms', tasks: formTasks },
   { name: 'Reasoning', tasks: reasoningTasks },
   { name: 'Misc', tasks: miscTasks },
+  { name: 'Coordinates', tasks: coordinateTasks },
+  { name: 'Drag', tasks: dragTasks },
 ];
 
 export const BUILT_IN_TASKS: readonly RegisteredTask[] = TASK_FAMILIES.flatMap((family) => family.tasks);

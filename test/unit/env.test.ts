@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DomPageHost } from '../../src/env/dom-host.ts';
-import { TaskEnv } from '../../src/env/env.ts';
+import { TaskEnv, type TaskFacts } from '../../src/env/env.ts';
 import { renderAxTree, renderHtml } from '../../src/env/observation.ts';
 import { h } from '../../src/tasks/core/dom.ts';
 import { defineTask, type TaskSpec } from '../../src/tasks/core/task.ts';
+import { getTask } from '../../src/tasks/registry.ts';
 
 /** A page with one of each widget, for checking observations and actions without a real task. */
 const probe = defineTask({
@@ -147,6 +148,34 @@ describe('actions', () => {
     const last = await env.step('noop()');
     expect(last).toMatchObject({ done: true, truncated: true, reward: -1, success: false });
     expect((await env.step('noop()')).pageError).toMatch(/call reset/);
+    env.dispose();
+  });
+
+  it("give a task that needs more steps its own budget, and keep the env's for the others", async () => {
+    const steps = async (task: TaskFacts, maxSteps: number): Promise<number> => {
+      const env = new TaskEnv(new DomPageHost(probe), { maxSteps }, task);
+      await env.reset(0);
+      let result = await env.step('noop()');
+      while (!result.done) result = await env.step('noop()');
+      env.dispose();
+      expect(result).toMatchObject({ truncated: true, reward: -1 });
+      return result.steps;
+    };
+    expect(await steps({ maxSteps: 13, perception: 'text' }, 10)).toBe(13);
+    expect(await steps({ maxSteps: 13, perception: 'text' }, 3)).toBe(13);
+    expect(await steps({ maxSteps: 13, perception: 'text' }, 20)).toBe(20);
+    expect(await steps({ maxSteps: 10, perception: 'text' }, 3)).toBe(3);
+    expect(getTask('click-checkboxes-large').maxSteps).toBe(13);
+  });
+
+  it('answer mouse actions with an error as data where the DOM has no layout', async () => {
+    const env = envFor(probe);
+    await env.reset(0);
+    for (const action of ['mouse_click(20, 30)', 'mouse_drag(1, 2, 3, 4)', 'mouse_move(5, 5)']) {
+      const result = await env.step(action);
+      expect(result.error).toMatch(/needs page layout.*run this task in a browser/);
+      expect(result).toMatchObject({ done: false, pageError: null });
+    }
     env.dispose();
   });
 });

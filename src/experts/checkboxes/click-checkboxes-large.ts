@@ -1,10 +1,10 @@
-import { DEFAULT_ENV_OPTIONS } from '../../env/env.ts';
+import { clickCheckboxesLarge } from '../../tasks/checkboxes/click-checkboxes-large.ts';
 import { selectByNameExpert } from './click-checkboxes.ts';
 
 /**
- * Up to 12 boxes to check and one Submit can exceed the default step limit, so the expert submits
- * on its last step: 9 of 12 right (and 3 missed) still earns the positive partial credit (0.5).
+ * Twelve boxes to check and one Submit take the task's whole budget (13 steps); should the expert
+ * ever run short, it submits on its last step, as 9 of 12 right still earns positive partial credit.
  */
 export const clickCheckboxesLargeExpert = selectByNameExpert('click-checkboxes-large', {
-  submitAtStep: DEFAULT_ENV_OPTIONS.maxSteps - 1,
+  submitAtStep: clickCheckboxesLarge.maxSteps - 1,
 });

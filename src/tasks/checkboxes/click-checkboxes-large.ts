@@ -7,6 +7,8 @@ export const clickCheckboxesLarge = defineTask({
   description: 'Check the many boxes the instruction names (and no others), then click Submit.',
   partialCredit: true,
   maxTime: 20,
+  // Twelve boxes and Submit: 13 steps, above the standard budget of 10.
+  maxSteps: 13,
   css: CHECKBOX_CSS,
   generate(ctx) {
     const wantedCount = ctx.random.int(5, 12);

@@ -1,0 +1,15 @@
+import type { Expert } from '../expert.ts';
+import { dragBoxExpert } from './drag-box.ts';
+import { dragItemsExpert } from './drag-items.ts';
+import { dragSingleShapeExpert } from './drag-single-shape.ts';
+import { dragSortNumbersExpert } from './drag-sort-numbers.ts';
+import { highlightText2Expert, highlightTextExpert } from './highlight-text.ts';
+
+export const dragExperts: Expert[] = [
+  dragSingleShapeExpert,
+  dragBoxExpert,
+  highlightTextExpert,
+  highlightText2Expert,
+  dragItemsExpert,
+  dragSortNumbersExpert,
+];

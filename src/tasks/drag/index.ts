@@ -1,0 +1,16 @@
+import type { RegisteredTask } from '../core/task.ts';
+import { dragBox } from './drag-box.ts';
+import { dragItems } from './drag-items.ts';
+import { dragSingleShape } from './drag-single-shape.ts';
+import { dragSortNumbers } from './drag-sort-numbers.ts';
+import { highlightText, highlightText2 } from './highlight-text.ts';
+
+/** Tasks done by dragging with the mouse: shapes, boxes, list items. */
+export const dragTasks: RegisteredTask[] = [
+  dragSingleShape,
+  dragBox,
+  highlightText,
+  highlightText2,
+  dragItems,
+  dragSortNumbers,
+];
