@@ -1,3 +1,4 @@
+import { appExperts } from './apps/index.ts';
 import { checkboxExperts } from './checkboxes/index.ts';
 import { clickExperts } from './click/index.ts';
 import type { Expert } from './expert.ts';
@@ -13,6 +14,7 @@ export const EXPERTS: readonly Expert[] = [
   ...textExperts,
   ...formExperts,
   ...reasoningExperts,
+  ...appExperts,
 ];
 
 const byTask = new Map(EXPERTS.map((expert) => [expert.task, expert]));

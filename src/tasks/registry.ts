@@ -1,3 +1,4 @@
+import { appTasks } from './apps/index.ts';
 import { checkboxTasks } from './checkboxes/index.ts';
 import { clickTasks } from './click/index.ts';
 import type { RegisteredTask } from './core/task.ts';
@@ -19,6 +20,7 @@ export const TASK_FAMILIES: readonly TaskFamily[] = [
   { name: 'Text', tasks: textTasks },
   { name: 'Forms', tasks: formTasks },
   { name: 'Reasoning', tasks: reasoningTasks },
+  { name: 'Apps', tasks: appTasks },
 ];
 
 export const BUILT_IN_TASKS: readonly RegisteredTask[] = TASK_FAMILIES.flatMap((family) => family.tasks);
