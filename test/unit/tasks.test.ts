@@ -10,6 +10,7 @@ import {
 } from '../../src/experts/episode.ts';
 import { EXPERTS, getExpert } from '../../src/experts/registry.ts';
 import { createRandom } from '../../src/tasks/core/random.ts';
+import type { RegisteredTask } from '../../src/tasks/core/task.ts';
 import { BUILT_IN_TASKS } from '../../src/tasks/registry.ts';
 
 /** Every built-in task that runs without layout, checked on happy-dom. LAB_TASKS=a,b narrows the list. */
@@ -18,12 +19,16 @@ const tasks = BUILT_IN_TASKS.filter((t) => !t.needsCoordinates && (!only || only
 const EXPERT_SEEDS = 40;
 
 async function successRate(name: string, policy: StepPolicy, seeds: number[]): Promise<number> {
-  const env = new TaskEnv(new DomPageHost(BUILT_IN_TASKS.find((t) => t.name === name)!));
+  const env = envFor(BUILT_IN_TASKS.find((t) => t.name === name)!);
   let wins = 0;
   for (const seed of seeds) if ((await runEpisode(env, policy, seed, name)).success) wins++;
   env.dispose();
   return wins / seeds.length;
 }
+
+/** An env for the task with the task's own step budget. */
+const envFor = (task: RegisteredTask): TaskEnv =>
+  new TaskEnv(new DomPageHost(task), { maxSteps: task.maxSteps });
 
 const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
 
@@ -35,7 +40,7 @@ describe('the registry', () => {
 
 describe.each(tasks.map((t) => [t.name, t] as const))('%s', (name, task) => {
   it('is solved by its expert', async () => {
-    const env = new TaskEnv(new DomPageHost(task));
+    const env = envFor(task);
     const failures: string[] = [];
     for (const seed of range(100, EXPERT_SEEDS)) {
       const episode = await runEpisode(env, expertPolicy(getExpert(name)), seed, name);
@@ -52,7 +57,7 @@ describe.each(tasks.map((t) => [t.name, t] as const))('%s', (name, task) => {
   });
 
   it('gives -1 to a wrong answer', async () => {
-    const env = new TaskEnv(new DomPageHost(task));
+    const env = envFor(task);
     for (const seed of range(200, 8)) {
       const episode = await runEpisode(env, wrongAnswerPolicy(getExpert(name)), seed, name);
       expect(episode.failure, `seed ${seed}`).toBeNull();
@@ -63,8 +68,8 @@ describe.each(tasks.map((t) => [t.name, t] as const))('%s', (name, task) => {
   });
 
   it('rebuilds the same instance from the same seed', async () => {
-    const first = new TaskEnv(new DomPageHost(task));
-    const second = new TaskEnv(new DomPageHost(task));
+    const first = envFor(task);
+    const second = envFor(task);
     for (const seed of [0, 1, 7]) {
       const a = await first.reset(seed);
       await second.reset(seed + 1000);

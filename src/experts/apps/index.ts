@@ -1,4 +1,5 @@
 import type { Expert } from '../expert.ts';
+import { chooseDateExperts } from './choose-date.ts';
 import { emailInboxExperts } from './email-inbox.ts';
 
-export const appExperts: Expert[] = [...emailInboxExperts];
+export const appExperts: Expert[] = [...emailInboxExperts, ...chooseDateExperts];
