@@ -38,8 +38,6 @@ export function randomDate(random: Random, min: CalendarDate, max: CalendarDate)
 export const DATEPICKER_CSS = `
 #ui-datepicker-div { position: absolute; top: 62px; left: 4px; width: 150px; background: #fff; border: 1px solid #aaa;
   font-size: 8px; z-index: 20; padding: 2px; box-sizing: border-box; }
-#ui-datepicker-div.fading { animation: datepicker-fade ${DATEPICKER_FADE_MS}ms; }
-@keyframes datepicker-fade { from { opacity: 0; } to { opacity: 1; } }
 .ui-datepicker-header { position: relative; background: #e9e9e9; padding: 2px 0; text-align: center; font-weight: bold; }
 .ui-datepicker-prev, .ui-datepicker-next { position: absolute; top: 2px; cursor: pointer; }
 .ui-datepicker-prev { left: 2px; }
@@ -168,8 +166,16 @@ export function attachDatepicker(
     if (picker.style.display !== 'none') return;
     if (selected) shown = { year: selected.year, month: selected.month };
     render();
-    picker.classList.toggle('fading', range.fade);
     setVisible(picker, true);
+    if (range.fade) {
+      // Inline, not a CSS animation: a DOM implementation's style lookups slow down with every rule.
+      picker.style.transition = '';
+      picker.style.opacity = '0';
+      ctx.setTimeout(() => {
+        picker.style.transition = `opacity ${DATEPICKER_FADE_MS}ms`;
+        picker.style.opacity = '1';
+      }, 0);
+    }
   };
   const close = (): void => setVisible(picker, false);
 
