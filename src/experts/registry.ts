@@ -1,3 +1,4 @@
+import { appExperts } from './apps/index.ts';
 import { checkboxExperts } from './checkboxes/index.ts';
 import { clickExperts } from './click/index.ts';
 import { coordinateExperts } from './coordinates/index.ts';
@@ -19,6 +20,7 @@ export const EXPERTS: readonly Expert[] = [
   ...miscExperts,
   ...coordinateExperts,
   ...dragExperts,
+  ...appExperts,
 ];
 
 const byTask = new Map(EXPERTS.map((expert) => [expert.task, expert]));

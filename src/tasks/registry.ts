@@ -1,3 +1,4 @@
+import { appTasks } from './apps/index.ts';
 import { checkboxTasks } from './checkboxes/index.ts';
 import { clickTasks } from './click/index.ts';
 import { coordinateTasks } from './coordinates/index.ts';
@@ -25,6 +26,7 @@ export const TASK_FAMILIES: readonly TaskFamily[] = [
   { name: 'Misc', tasks: miscTasks },
   { name: 'Coordinates', tasks: coordinateTasks },
   { name: 'Drag', tasks: dragTasks },
+  { name: 'Apps', tasks: appTasks },
 ];
 
 export const BUILT_IN_TASKS: readonly RegisteredTask[] = TASK_FAMILIES.flatMap((family) => family.tasks);

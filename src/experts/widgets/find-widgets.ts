@@ -24,11 +24,15 @@ export const isExpanded = (e: ObsElement): boolean => e.attributes['aria-expande
 /** The first wait for a delayed widget (longer than the official 400 ms animation); each wait in a row triples it. */
 const FIRST_WAIT_MS = 500;
 
-export function waitStep(history: readonly string[], thought: string): PolicyStep {
+export function waitStep(
+  history: readonly string[],
+  thought: string,
+  firstWaitMs = FIRST_WAIT_MS,
+): PolicyStep {
   let waitsInARow = 0;
   for (let i = history.length - 1; i >= 0 && history[i]?.startsWith('noop('); i--) waitsInARow++;
   // The env waits at most 5 s per noop, so the action says no more than that.
-  return { thought, action: act.noop(Math.min(FIRST_WAIT_MS * 3 ** waitsInARow, 5000)) };
+  return { thought, action: act.noop(Math.min(firstWaitMs * 3 ** waitsInARow, 5000)) };
 }
 
 /** The page's Submit button (matched by role too: a wrapper holding only the button has its text). */

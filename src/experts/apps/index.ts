@@ -1,0 +1,6 @@
+import type { Expert } from '../expert.ts';
+import { bookFlightExperts } from './book-flight.ts';
+import { chooseDateExperts } from './choose-date.ts';
+import { emailInboxExperts } from './email-inbox.ts';
+
+export const appExperts: Expert[] = [...emailInboxExperts, ...bookFlightExperts, ...chooseDateExperts];
