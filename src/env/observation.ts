@@ -1,4 +1,5 @@
 import { BID_ATTRIBUTE } from './bids.ts';
+import { visualFacts, type VisualFacts } from './visual.ts';
 
 /**
  * What an agent sees of a page: a pruned tree of the visible elements with their bids, roles,
@@ -19,6 +20,8 @@ export interface ObsElement {
   selected?: boolean;
   disabled?: boolean;
   focused?: boolean;
+  /** What only the eye would get otherwise: colours, SVG shapes and their geometry (see visual.ts). */
+  visual?: VisualFacts;
   children: ObsNode[];
 }
 /** A child is an element or a run of visible text. */
@@ -87,6 +90,8 @@ function observeElement(element: Element, doc: Document, win: Window | null): Ob
   }
   if (tag === 'option') out.selected = (element as HTMLOptionElement).selected;
   if (doc.activeElement === element && element !== doc.body) out.focused = true;
+  const visual = visualFacts(element, win);
+  if (visual) out.visual = visual;
 
   // A textarea's text is its value, shown above; its children would repeat it.
   const children = tag === 'textarea' ? [] : element.childNodes;
@@ -257,6 +262,7 @@ export function renderHtml(root: ObsElement): string {
     if (e.selected) attrs += ' selected';
     if (e.disabled && !('disabled' in e.attributes)) attrs += ' disabled';
     if (e.focused) attrs += ' focused';
+    attrs += renderFacts(e.visual);
     return `<${e.tag}${attrs}>`;
   };
   const walk = (e: ObsElement): void => {
@@ -291,16 +297,19 @@ export function renderAxTree(root: ObsElement): string {
     const textLeaf = node.children.length > 0 && node.children.every((c) => typeof c === 'string');
     const namedByContent = (NAMED_BY_CONTENT.has(node.role) && node.name !== '') || (generic && textLeaf);
     const iconLike = generic && node.children.length === 0 && node.attributes.class !== undefined;
-    if (generic && !node.focused && node.name === '' && !textLeaf && !iconLike) {
+    if (generic && !node.focused && node.name === '' && !textLeaf && !iconLike && !node.visual) {
       for (const child of node.children) walk(child, depth);
       return;
     }
     // A generic leaf may still be what a page listens on: keep its bid, with its text or its class.
     if (generic && node.name === '') {
       const label = textLeaf
-        ? JSON.stringify(textOf(node))
-        : `class=${JSON.stringify(node.attributes.class ?? '')}`;
-      lines.push(`${indent}[${node.bid}] ${node.role} ${label}${node.focused ? ' (focused)' : ''}`);
+        ? ` ${JSON.stringify(textOf(node))}`
+        : node.attributes.class !== undefined || !node.visual
+          ? ` class=${JSON.stringify(node.attributes.class ?? '')}`
+          : '';
+      const facts = renderFacts(node.visual);
+      lines.push(`${indent}[${node.bid}] ${node.role}${label}${facts}${node.focused ? ' (focused)' : ''}`);
       return;
     }
     const states: string[] = [];
@@ -312,6 +321,7 @@ export function renderAxTree(root: ObsElement): string {
     if (expanded) states.push(expanded === 'true' ? 'expanded' : 'collapsed');
     let line = `${indent}[${node.bid}] ${node.role} ${JSON.stringify(node.name)}`;
     if (node.value !== undefined) line += ` value=${JSON.stringify(node.value)}`;
+    line += renderFacts(node.visual);
     if (states.length) line += ` (${states.join(', ')})`;
     lines.push(line);
     if (namedByContent && node.children.every((c) => typeof c === 'string')) return;
@@ -319,6 +329,13 @@ export function renderAxTree(root: ObsElement): string {
   };
   walk(root, 0);
   return lines.join('\n');
+}
+
+/** Visual facts written as attributes: ` shape="circle" fill="red"`. */
+function renderFacts(facts: VisualFacts | undefined): string {
+  let text = '';
+  for (const [name, value] of Object.entries(facts ?? {})) text += ` ${name}="${escapeAttribute(value)}"`;
+  return text;
 }
 
 export function renderObservation(root: ObsElement, format: ObservationFormat): string {
