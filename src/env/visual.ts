@@ -65,10 +65,7 @@ function shapeKind(element: Element, tag: string): string | null {
   if (tag === 'circle') return 'circle';
   if (tag === 'ellipse') return 'ellipse';
   if (tag === 'line') return 'line';
-  if (tag === 'rect') {
-    const same = element.getAttribute('width') === element.getAttribute('height');
-    return same ? 'square' : 'rectangle';
-  }
+  if (tag === 'rect') return 'rectangle';
   if (tag === 'polygon') {
     const corners =
       (element.getAttribute('points') ?? '')

@@ -4,6 +4,7 @@ import type { Expert } from './expert.ts';
 import { formExperts } from './forms/index.ts';
 import { reasoningExperts } from './reasoning/index.ts';
 import { textExperts } from './text/index.ts';
+import { visualExperts } from './visual/index.ts';
 import { widgetExperts } from './widgets/index.ts';
 
 export const EXPERTS: readonly Expert[] = [
@@ -13,6 +14,7 @@ export const EXPERTS: readonly Expert[] = [
   ...textExperts,
   ...formExperts,
   ...reasoningExperts,
+  ...visualExperts,
 ];
 
 const byTask = new Map(EXPERTS.map((expert) => [expert.task, expert]));

@@ -4,6 +4,7 @@ import type { RegisteredTask } from './core/task.ts';
 import { formTasks } from './forms/index.ts';
 import { reasoningTasks } from './reasoning/index.ts';
 import { textTasks } from './text/index.ts';
+import { visualTasks } from './visual/index.ts';
 import { widgetTasks } from './widgets/index.ts';
 
 export interface TaskFamily {
@@ -19,6 +20,7 @@ export const TASK_FAMILIES: readonly TaskFamily[] = [
   { name: 'Text', tasks: textTasks },
   { name: 'Forms', tasks: formTasks },
   { name: 'Reasoning', tasks: reasoningTasks },
+  { name: 'Visual', tasks: visualTasks },
 ];
 
 export const BUILT_IN_TASKS: readonly RegisteredTask[] = TASK_FAMILIES.flatMap((family) => family.tasks);

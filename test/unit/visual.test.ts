@@ -79,7 +79,7 @@ describe('the observation of a visual page', () => {
   it('gives SVG shapes with their kind, colour and geometry in both formats', () => {
     const { html, axtree } = observe(css, body);
     expect(html).toContain('<circle bid="7" shape="circle" fill="red" cx="10" cy="10" r="5">');
-    expect(html).toMatch(/<rect [^>]*shape="square" fill="blue"/);
+    expect(html).toMatch(/<rect [^>]*shape="rectangle" fill="blue"/);
     expect(html).toMatch(/<polygon [^>]*shape="triangle" fill="aqua\/cyan"/);
     expect(html).toMatch(/<text [^>]*fill="fuchsia\/magenta" x="3" y="4" font-size="20px">Q<\/text>/);
     expect(axtree).toMatch(/\[7\] generic shape="circle" fill="red"/);
