@@ -1,6 +1,20 @@
 import type { Expert } from '../expert.ts';
+import { clickColorExpert } from './click-color.ts';
+import { clickShadesExpert } from './click-shades.ts';
 import { clickShapeExpert } from './click-shape.ts';
 import { countShapeExpert } from './count-shape.ts';
+import { findGreatestExpert } from './find-greatest.ts';
+import { gridCoordinateExpert } from './grid-coordinate.ts';
 import { identifyShapeExpert } from './identify-shape.ts';
+import { visualAdditionExpert } from './visual-addition.ts';
 
-export const visualExperts: Expert[] = [clickShapeExpert, countShapeExpert, identifyShapeExpert];
+export const visualExperts: Expert[] = [
+  clickColorExpert,
+  clickShadesExpert,
+  clickShapeExpert,
+  countShapeExpert,
+  identifyShapeExpert,
+  findGreatestExpert,
+  visualAdditionExpert,
+  gridCoordinateExpert,
+];

@@ -1,6 +1,20 @@
 import type { RegisteredTask } from '../core/task.ts';
+import { clickColor } from './click-color.ts';
+import { clickShades } from './click-shades.ts';
 import { clickShape } from './click-shape.ts';
 import { countShape } from './count-shape.ts';
+import { findGreatest } from './find-greatest.ts';
+import { gridCoordinate } from './grid-coordinate.ts';
 import { identifyShape } from './identify-shape.ts';
+import { visualAddition } from './visual-addition.ts';
 
-export const visualTasks: RegisteredTask[] = [clickShape, countShape, identifyShape];
+export const visualTasks: RegisteredTask[] = [
+  clickColor,
+  clickShades,
+  clickShape,
+  countShape,
+  identifyShape,
+  findGreatest,
+  visualAddition,
+  gridCoordinate,
+];
