@@ -18,7 +18,8 @@ const tasks = BUILT_IN_TASKS.filter((t) => !t.needsCoordinates && (!only || only
 const EXPERT_SEEDS = 40;
 
 async function successRate(name: string, policy: StepPolicy, seeds: number[]): Promise<number> {
-  const env = new TaskEnv(new DomPageHost(BUILT_IN_TASKS.find((t) => t.name === name)!));
+  const task = BUILT_IN_TASKS.find((t) => t.name === name)!;
+  const env = new TaskEnv(new DomPageHost(task), { maxSteps: task.maxSteps });
   let wins = 0;
   for (const seed of seeds) if ((await runEpisode(env, policy, seed, name)).success) wins++;
   env.dispose();
@@ -35,7 +36,7 @@ describe('the registry', () => {
 
 describe.each(tasks.map((t) => [t.name, t] as const))('%s', (name, task) => {
   it('is solved by its expert', async () => {
-    const env = new TaskEnv(new DomPageHost(task));
+    const env = new TaskEnv(new DomPageHost(task), { maxSteps: task.maxSteps });
     const failures: string[] = [];
     for (const seed of range(100, EXPERT_SEEDS)) {
       const episode = await runEpisode(env, expertPolicy(getExpert(name)), seed, name);
@@ -52,7 +53,7 @@ describe.each(tasks.map((t) => [t.name, t] as const))('%s', (name, task) => {
   });
 
   it('gives -1 to a wrong answer', async () => {
-    const env = new TaskEnv(new DomPageHost(task));
+    const env = new TaskEnv(new DomPageHost(task), { maxSteps: task.maxSteps });
     for (const seed of range(200, 8)) {
       const episode = await runEpisode(env, wrongAnswerPolicy(getExpert(name)), seed, name);
       expect(episode.failure, `seed ${seed}`).toBeNull();

@@ -6,6 +6,7 @@ import { countShapeExpert } from './count-shape.ts';
 import { findGreatestExpert } from './find-greatest.ts';
 import { gridCoordinateExpert } from './grid-coordinate.ts';
 import { identifyShapeExpert } from './identify-shape.ts';
+import { useSliderExperts } from './use-slider.ts';
 import { visualAdditionExpert } from './visual-addition.ts';
 
 export const visualExperts: Expert[] = [
@@ -17,4 +18,5 @@ export const visualExperts: Expert[] = [
   findGreatestExpert,
   visualAdditionExpert,
   gridCoordinateExpert,
+  ...useSliderExperts,
 ];

@@ -6,6 +6,7 @@ import { countShape } from './count-shape.ts';
 import { findGreatest } from './find-greatest.ts';
 import { gridCoordinate } from './grid-coordinate.ts';
 import { identifyShape } from './identify-shape.ts';
+import { useSlider, useSlider2 } from './use-slider.ts';
 import { visualAddition } from './visual-addition.ts';
 
 export const visualTasks: RegisteredTask[] = [
@@ -17,4 +18,6 @@ export const visualTasks: RegisteredTask[] = [
   findGreatest,
   visualAddition,
   gridCoordinate,
+  useSlider,
+  useSlider2,
 ];
