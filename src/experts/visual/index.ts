@@ -6,6 +6,7 @@ import { countShapeExpert } from './count-shape.ts';
 import { findGreatestExpert } from './find-greatest.ts';
 import { gridCoordinateExpert } from './grid-coordinate.ts';
 import { identifyShapeExpert } from './identify-shape.ts';
+import { useColorwheelExperts } from './use-colorwheel.ts';
 import { useSliderExperts } from './use-slider.ts';
 import { visualAdditionExpert } from './visual-addition.ts';
 
@@ -19,4 +20,5 @@ export const visualExperts: Expert[] = [
   visualAdditionExpert,
   gridCoordinateExpert,
   ...useSliderExperts,
+  ...useColorwheelExperts,
 ];

@@ -6,6 +6,7 @@ import { countShape } from './count-shape.ts';
 import { findGreatest } from './find-greatest.ts';
 import { gridCoordinate } from './grid-coordinate.ts';
 import { identifyShape } from './identify-shape.ts';
+import { useColorwheel, useColorwheel2 } from './use-colorwheel.ts';
 import { useSlider, useSlider2 } from './use-slider.ts';
 import { visualAddition } from './visual-addition.ts';
 
@@ -20,4 +21,6 @@ export const visualTasks: RegisteredTask[] = [
   gridCoordinate,
   useSlider,
   useSlider2,
+  useColorwheel,
+  useColorwheel2,
 ];
