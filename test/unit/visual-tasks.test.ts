@@ -64,3 +64,25 @@ describe('use-colorwheel-2', () => {
     }
   });
 });
+
+describe('ascending-numbers', () => {
+  it('gives the fraction found so far for a box out of order, and -1 for a wrong first number', async () => {
+    const env = new TaskEnv(new DomPageHost(getTask('ascending-numbers')));
+    const numbers = (r: StepResult): ObsElement[] =>
+      allElements(r.observation!.tree, (e) => e.tag === 'text');
+    const boxes = (r: StepResult): ObsElement[] => allElements(r.observation!.tree, (e) => e.tag === 'rect');
+    const first = await env.reset(5);
+    const two = numbers(first).find((n) => textOf(n) === '2') as ObsElement;
+    expect((await env.step(click(two))).rawReward).toBe(-1);
+
+    let result = await env.reset(5);
+    result = await env.step(click(numbers(result).find((n) => textOf(n) === '1') as ObsElement));
+    expect(boxes(result)).toHaveLength(4);
+    // The boxes follow the numbers in the DOM (as on the official page): box 2 is first.
+    result = await env.step(click(boxes(result)[0] as ObsElement));
+    result = await env.step(click(boxes(result)[1] as ObsElement));
+    expect(result.done).toBe(true);
+    expect(result.rawReward).toBeCloseTo(2 / 5, 9);
+    env.dispose();
+  });
+});

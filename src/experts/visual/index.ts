@@ -1,5 +1,7 @@
 import type { Expert } from '../expert.ts';
+import { ascendingNumbersExpert } from './ascending-numbers.ts';
 import { clickColorExpert } from './click-color.ts';
+import { clickPieExperts } from './click-pie.ts';
 import { clickShadesExpert } from './click-shades.ts';
 import { clickShapeExpert } from './click-shape.ts';
 import { countShapeExpert } from './count-shape.ts';
@@ -21,4 +23,6 @@ export const visualExperts: Expert[] = [
   gridCoordinateExpert,
   ...useSliderExperts,
   ...useColorwheelExperts,
+  ...clickPieExperts,
+  ascendingNumbersExpert,
 ];

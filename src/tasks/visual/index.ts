@@ -1,5 +1,7 @@
 import type { RegisteredTask } from '../core/task.ts';
+import { ascendingNumbers } from './ascending-numbers.ts';
 import { clickColor } from './click-color.ts';
+import { clickPie, clickPieNodelay } from './click-pie.ts';
 import { clickShades } from './click-shades.ts';
 import { clickShape } from './click-shape.ts';
 import { countShape } from './count-shape.ts';
@@ -23,4 +25,7 @@ export const visualTasks: RegisteredTask[] = [
   useSlider2,
   useColorwheel,
   useColorwheel2,
+  clickPie,
+  clickPieNodelay,
+  ascendingNumbers,
 ];
