@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskEnv } from '../src/env/env.ts';
-import {
-  expertPolicy,
-  randomPolicy,
-  runEpisode,
-  wrongAnswerPolicy,
-  type StepPolicy,
-} from '../src/experts/episode.ts';
+import { runEpisode, type StepPolicy } from '../src/env/episode.ts';
+import { expertPolicy, randomPolicy, wrongAnswerPolicy } from '../src/experts/policies.ts';
 import { getExpert } from '../src/experts/registry.ts';
 import type { RegisteredTask } from '../src/tasks/core/task.ts';
-import { createRandom } from '../src/tasks/core/random.ts';
+import { createRandom } from '../src/core/random.ts';
 
 /**
  * The generic checks every built-in task passes, wherever its page runs: happy-dom in Node

@@ -1,5 +1,6 @@
 import { BID_ATTRIBUTE } from './bids.ts';
 import { boxOf, formatBox, type Box } from './geometry.ts';
+import { visualFacts, type VisualFacts } from './visual.ts';
 
 /**
  * What an agent sees of a page: a pruned tree of the visible elements with their bids, roles,
@@ -22,6 +23,8 @@ export interface ObsElement {
   focused?: boolean;
   /** Where it is on the page, given on coordinate tasks (observeTree's `positions`). */
   box?: Box;
+  /** What only the eye would get otherwise: colours, SVG shapes and their geometry (see visual.ts). */
+  visual?: VisualFacts;
   children: ObsNode[];
 }
 /** A child is an element or a run of visible text. */
@@ -100,6 +103,8 @@ function observeElement(
   if (doc.activeElement === element && element !== doc.body) out.focused = true;
   const box = positions ? boxOf(element) : null;
   if (box) out.box = box;
+  const visual = visualFacts(element, win);
+  if (visual) out.visual = visual;
 
   // A textarea's text is its value, shown above; its children would repeat it.
   const children = tag === 'textarea' ? [] : element.childNodes;
@@ -271,6 +276,7 @@ export function renderHtml(root: ObsElement): string {
     if (e.disabled && !('disabled' in e.attributes)) attrs += ' disabled';
     if (e.focused) attrs += ' focused';
     if (e.box) attrs += ` box="${formatBox(e.box)}"`;
+    attrs += renderFacts(e.visual);
     return `<${e.tag}${attrs}>`;
   };
   const walk = (e: ObsElement): void => {
@@ -308,17 +314,20 @@ export function renderAxTree(root: ObsElement): string {
       generic &&
       node.children.length === 0 &&
       (node.attributes.class !== undefined || node.box !== undefined);
-    if (generic && !node.focused && node.name === '' && !textLeaf && !iconLike) {
+    if (generic && !node.focused && node.name === '' && !textLeaf && !iconLike && !node.visual) {
       for (const child of node.children) walk(child, depth);
       return;
     }
+    const box = node.box ? ` box=${formatBox(node.box)}` : '';
     // A generic leaf may still be what a page listens on: keep its bid, with its text or its class.
     if (generic && node.name === '') {
       const label = textLeaf
-        ? JSON.stringify(textOf(node))
-        : `class=${JSON.stringify(node.attributes.class ?? '')}`;
-      const box = node.box ? ` box=${formatBox(node.box)}` : '';
-      lines.push(`${indent}[${node.bid}] ${node.role} ${label}${box}${node.focused ? ' (focused)' : ''}`);
+        ? ` ${JSON.stringify(textOf(node))}`
+        : node.attributes.class !== undefined || !node.visual
+          ? ` class=${JSON.stringify(node.attributes.class ?? '')}`
+          : '';
+      const facts = renderFacts(node.visual);
+      lines.push(`${indent}[${node.bid}] ${node.role}${label}${facts}${box}${node.focused ? ' (focused)' : ''}`);
       return;
     }
     const states: string[] = [];
@@ -330,7 +339,7 @@ export function renderAxTree(root: ObsElement): string {
     if (expanded) states.push(expanded === 'true' ? 'expanded' : 'collapsed');
     let line = `${indent}[${node.bid}] ${node.role} ${JSON.stringify(node.name)}`;
     if (node.value !== undefined) line += ` value=${JSON.stringify(node.value)}`;
-    if (node.box) line += ` box=${formatBox(node.box)}`;
+    line += renderFacts(node.visual) + box;
     if (states.length) line += ` (${states.join(', ')})`;
     lines.push(line);
     if (namedByContent && node.children.every((c) => typeof c === 'string')) return;
@@ -338,6 +347,13 @@ export function renderAxTree(root: ObsElement): string {
   };
   walk(root, 0);
   return lines.join('\n');
+}
+
+/** Visual facts written as attributes: ` shape="circle" fill="red"`. */
+function renderFacts(facts: VisualFacts | undefined): string {
+  let text = '';
+  for (const [name, value] of Object.entries(facts ?? {})) text += ` ${name}="${escapeAttribute(value)}"`;
+  return text;
 }
 
 export function renderObservation(root: ObsElement, format: ObservationFormat): string {

@@ -8,6 +8,7 @@ import { formExperts } from './forms/index.ts';
 import { miscExperts } from './misc/index.ts';
 import { reasoningExperts } from './reasoning/index.ts';
 import { textExperts } from './text/index.ts';
+import { visualExperts } from './visual/index.ts';
 import { widgetExperts } from './widgets/index.ts';
 
 export const EXPERTS: readonly Expert[] = [
@@ -21,6 +22,7 @@ export const EXPERTS: readonly Expert[] = [
   ...coordinateExperts,
   ...dragExperts,
   ...appExperts,
+  ...visualExperts,
 ];
 
 const byTask = new Map(EXPERTS.map((expert) => [expert.task, expert]));

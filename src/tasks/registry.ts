@@ -8,6 +8,7 @@ import { formTasks } from './forms/index.ts';
 import { miscTasks } from './misc/index.ts';
 import { reasoningTasks } from './reasoning/index.ts';
 import { textTasks } from './text/index.ts';
+import { visualTasks } from './visual/index.ts';
 import { widgetTasks } from './widgets/index.ts';
 
 export interface TaskFamily {
@@ -27,6 +28,7 @@ export const TASK_FAMILIES: readonly TaskFamily[] = [
   { name: 'Coordinates', tasks: coordinateTasks },
   { name: 'Drag', tasks: dragTasks },
   { name: 'Apps', tasks: appTasks },
+  { name: 'Visual', tasks: visualTasks },
 ];
 
 export const BUILT_IN_TASKS: readonly RegisteredTask[] = TASK_FAMILIES.flatMap((family) => family.tasks);

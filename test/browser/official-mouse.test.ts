@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TaskEnv } from '../../src/env/env.ts';
 import { IframePageHost } from '../../src/env/iframe-host.ts';
-import { expertPolicy, runEpisode, wrongAnswerPolicy } from '../../src/experts/episode.ts';
+import { runEpisode } from '../../src/env/episode.ts';
+import { expertPolicy, wrongAnswerPolicy } from '../../src/experts/policies.ts';
 import { getExpert } from '../../src/experts/registry.ts';
 import { getTask } from '../../src/tasks/registry.ts';
 

@@ -1,5 +1,6 @@
+import type { PolicyStep, StepView } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import { ExpertConfusedError, type Expert, type ExpertStep, type ExpertView } from '../expert.ts';
+import { ExpertConfusedError, type Expert } from '../expert.ts';
 import { act, allElements, byClass, firstElement, need, taskArea, textOf } from '../find.ts';
 import { waitStep } from '../widgets/find-widgets.ts';
 import { datepickerStep, dateIn } from './datepicker.ts';
@@ -34,7 +35,7 @@ const byId =
     e.attributes.id === id;
 
 /** Types the asked city or code, waits for the suggestions, and picks the entry that is that airport. */
-function airportStep(view: ExpertView, field: ObsElement, asked: string, label: string): ExpertStep | null {
+function airportStep(view: StepView, field: ObsElement, asked: string, label: string): PolicyStep | null {
   if (isAirport(field.value ?? '', asked)) return null;
   const suggestion = allElements(view.observation.tree, byClass('ui-menu-item')).find((item) =>
     isAirport(textOf(item), asked),
@@ -61,7 +62,7 @@ function flightValue(card: ObsElement, goal: FlightRequest['goal']): number {
   return match ? Number(match[1]) * 60 + Number(match[2]) : Number.POSITIVE_INFINITY;
 }
 
-function bookFlightStep(task: string, view: ExpertView, wrong: boolean): ExpertStep {
+function bookFlightStep(task: string, view: StepView, wrong: boolean): PolicyStep {
   const { observation } = view;
   const area = taskArea(observation.tree);
   const request = readRequest(task, observation.utterance);

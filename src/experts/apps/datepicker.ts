@@ -1,5 +1,6 @@
+import type { PolicyStep } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import { ExpertConfusedError, type ExpertStep } from '../expert.ts';
+import { ExpertConfusedError } from '../expert.ts';
 import { act, allElements, byClass, firstElement, need, textOf } from '../find.ts';
 
 // prettier-ignore
@@ -29,7 +30,7 @@ export function datepickerStep(
   tree: ObsElement,
   field: ObsElement,
   date: ReturnType<typeof dateIn>,
-): ExpertStep | null {
+): PolicyStep | null {
   if (field.value === date.text) return null;
   const calendar = firstElement(tree, byClass('ui-datepicker-calendar'));
   if (!calendar) return { thought: 'I open the date picker.', action: act.click(field) };

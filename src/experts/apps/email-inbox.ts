@@ -1,5 +1,6 @@
+import type { PolicyStep, StepView } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import type { Expert, ExpertStep, ExpertView } from '../expert.ts';
+import type { Expert } from '../expert.ts';
 import { act, allElements, byClass, firstElement, need, taskArea, textOf } from '../find.ts';
 import { readInboxRequest, type InboxRequest } from './inbox-instruction.ts';
 
@@ -9,7 +10,7 @@ const byId =
     e.attributes.id === id;
 
 /** The request, read once from the first view (the inbox list names every sender) and kept. */
-function request(task: string, view: ExpertView, area: ObsElement): InboxRequest {
+function request(task: string, view: StepView, area: ObsElement): InboxRequest {
   const kept = view.memory.request as InboxRequest | undefined;
   if (kept) return kept;
   const senders = allElements(area, byClass('email-sender')).map(textOf);
@@ -40,7 +41,7 @@ function byIdIn(task: string, root: ObsElement, id: string, what: string): ObsEl
  * Works through whichever view is open: the compose form (fill, then send), the opened email (its
  * Reply or Forward), or the inbox list (the row's star or trash, or open the row by its sender).
  */
-function inboxStep(task: string, view: ExpertView): ExpertStep {
+function inboxStep(task: string, view: StepView): PolicyStep {
   const area = taskArea(view.observation.tree);
   const goal = request(task, view, area);
   const reply = firstElement(area, byId('reply'));
@@ -89,7 +90,7 @@ function inboxStep(task: string, view: ExpertView): ExpertStep {
 }
 
 /** A reply sent without text: every inbox variant gives -1 for a reply that is not the asked one. */
-function emptyReplyStep(task: string, view: ExpertView): ExpertStep {
+function emptyReplyStep(task: string, view: StepView): PolicyStep {
   const area = taskArea(view.observation.tree);
   const goal = request(task, view, area);
   const reply = firstElement(area, byId('reply'));

@@ -1,11 +1,12 @@
-import type { Expert, ExpertView } from '../expert.ts';
+import type { StepView } from '../../env/episode.ts';
+import type { Expert } from '../expert.ts';
 import { act, allElements, firstElement, need } from '../find.ts';
 import { centreOf, mouse, submitButton } from '../coordinates/points.ts';
 
 const TASK = 'drag-box';
 
 /** The two boxes by size: the element whose box is smallest and the one that could hold it. */
-function boxes({ observation }: ExpertView) {
+function boxes({ observation }: StepView) {
   const area = need(
     TASK,
     firstElement(observation.tree, (e) => e.attributes.id === 'area'),
@@ -24,7 +25,7 @@ function boxes({ observation }: ExpertView) {
 }
 
 /** Drags the small box onto the centre of the large one, then submits; the wrong policy drags it beside. */
-function dragThen(view: ExpertView, inside: boolean): { thought: string; action: string } {
+function dragThen(view: StepView, inside: boolean): { thought: string; action: string } {
   if (view.history.some((a) => a.startsWith('mouse_drag'))) {
     return {
       thought: 'The box is placed; I submit.',

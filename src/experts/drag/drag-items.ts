@@ -1,12 +1,13 @@
+import type { StepView } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import { ExpertConfusedError, type Expert, type ExpertView } from '../expert.ts';
+import { ExpertConfusedError, type Expert } from '../expert.ts';
 import { allElements, taskArea, textOf } from '../find.ts';
 import { centreOf, mouse } from '../coordinates/points.ts';
 
 const TASK = 'drag-items';
 
 /** The list's items in order, with the one named by the instruction and where it must go (0-based). */
-function plan({ observation }: ExpertView): { items: ObsElement[]; from: number; to: number } {
+function plan({ observation }: StepView): { items: ObsElement[]; from: number; to: number } {
   const match =
     /^Drag (.+) (to the top|to the bottom|up by one position|down by one position|to the (\d+)\w\w position)\.$/.exec(
       observation.utterance,

@@ -1,5 +1,6 @@
+import type { StepView } from '../../env/episode.ts';
 import { act, firstElement, byClass, need } from '../find.ts';
-import type { Expert, ExpertView } from '../expert.ts';
+import type { Expert } from '../expert.ts';
 import { utterancePart } from '../click/utterance.ts';
 import { centreOf, mouse, submitButton } from '../coordinates/points.ts';
 
@@ -10,7 +11,7 @@ const OPPOSITE: Record<string, string> = { left: 'right', right: 'left', up: 'do
 
 /** Drags the shape 25 px the way asked, then submits; the wrong policy drags it the other way. */
 function dragThenSubmit(
-  { observation, history }: ExpertView,
+  { observation, history }: StepView,
   direction: string,
 ): { thought: string; action: string } {
   if (history.some((a) => a.startsWith('mouse_drag'))) {

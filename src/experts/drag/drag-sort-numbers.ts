@@ -1,4 +1,5 @@
-import type { Expert, ExpertView } from '../expert.ts';
+import type { StepView } from '../../env/episode.ts';
+import type { Expert } from '../expert.ts';
 import { act, allElements, taskArea, textOf } from '../find.ts';
 import { submitButton } from '../coordinates/points.ts';
 import { dragInList } from './drag-items.ts';
@@ -9,7 +10,7 @@ const TASK = 'drag-sort-numbers';
  * Selection sort by dragging: the first place whose number is not the next smallest gets that
  * number dragged onto it; a sorted list is submitted. The wrong policy submits the list unsorted.
  */
-function step(view: ExpertView, sort: boolean): { thought: string; action: string } {
+function step(view: StepView, sort: boolean): { thought: string; action: string } {
   const tree = view.observation.tree;
   const items = allElements(taskArea(tree), (e) => e.tag === 'li');
   const numbers = items.map((item) => Number(textOf(item)));

@@ -1,6 +1,7 @@
+import type { StepView } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
 import { utterancePart } from '../click/utterance.ts';
-import type { Expert, ExpertView } from '../expert.ts';
+import type { Expert } from '../expert.ts';
 import { act, allElements, need, taskArea, textOf } from '../find.ts';
 import { mouse, submitButton } from '../coordinates/points.ts';
 
@@ -10,7 +11,7 @@ import { mouse, submitButton } from '../coordinates/points.ts';
  * along the first line.
  */
 function highlightExpert(task: string, which: (utterance: string) => number): Expert {
-  const step = (view: ExpertView, whole: boolean): { thought: string; action: string } => {
+  const step = (view: StepView, whole: boolean): { thought: string; action: string } => {
     const tree = view.observation.tree;
     if (view.history.some((a) => a.startsWith('mouse_drag'))) {
       return { thought: 'The paragraph is selected; I submit.', action: act.click(submitButton(task, tree)) };

@@ -1,5 +1,5 @@
 import { h, setVisible } from '../core/dom.ts';
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../core/random.ts';
 import { defineTask, type RegisteredTask, type TaskContext } from '../core/task.ts';
 import { AIRPORTS, splitAirport } from './airports.ts';
 import { attachDatepicker, DATEPICKER_CSS, formatDate, randomDate, type CalendarDate } from './datepicker.ts';

@@ -1,5 +1,5 @@
 import { h, setVisible } from '../core/dom.ts';
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../core/random.ts';
 import type { TaskContext } from '../core/task.ts';
 
 /** A day of the calendar; `month` counts from 0 (January) as JavaScript's Date does. */

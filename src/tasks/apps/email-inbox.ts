@@ -1,4 +1,4 @@
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../core/random.ts';
 import { defineTask, type RegisteredTask } from '../core/task.ts';
 import { FIRST_NAMES } from '../core/words.ts';
 import {

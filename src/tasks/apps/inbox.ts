@@ -1,6 +1,6 @@
 import { h } from '../core/dom.ts';
 import { LOREM_WORDS } from '../core/lorem.ts';
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../core/random.ts';
 import type { TaskContext } from '../core/task.ts';
 import { FIRST_NAMES } from '../core/words.ts';
 
