@@ -1,0 +1,260 @@
+import { detectSimd, kernelModuleBytes, type SimdKind } from './kernels.ts';
+
+/**
+ * Where the CPU engine's numbers live and who multiplies them: one WebAssembly memory (shared
+ * between threads where SharedArrayBuffer exists), a bump allocator over it, and a pool of
+ * workers that each instantiate the kernel module on that same memory. A matrix product is split
+ * by rows (or by columns when there are few rows) between the calling thread and the workers,
+ * which wait on Atomics in a small control block: no messages, no copies.
+ *
+ * Threads need shared memory and a thread allowed to block (Atomics.wait): Node, or a Web Worker
+ * in a cross-origin isolated page (COOP/COEP headers, vite.config.ts). Elsewhere the engine runs
+ * on one thread and `threadNote` says why.
+ */
+
+const PAGE = 65536;
+/** 4 GiB, wasm32's whole address space: the memory reserves it but commits only what it grows to. */
+const MAXIMUM_PAGES = 65536;
+const SLOT = 16;
+const ARGS = 12;
+/** Products smaller than this (multiply-adds) run on the calling thread: waking workers costs more. */
+const PARALLEL_WORK = 1 << 16;
+
+/** The worker's whole program: instantiate the module on the shared memory, then serve requests. */
+const WORKER_SOURCE = `
+const start = ({ module, memory, control, slot }) => {
+  const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const ctl = new Int32Array(control);
+  const base = slot * ${SLOT};
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctl, base, seen);
+    const request = Atomics.load(ctl, base);
+    if (request === seen) continue;
+    seen = request;
+    if (request < 0) return;
+    try {
+      kernels.matmul(${Array.from({ length: ARGS }, (_, i) => `ctl[base + ${2 + i}]`).join(', ')});
+      ctl[base + 14] = 0;
+    } catch (error) {
+      ctl[base + 14] = 1;
+    }
+    Atomics.store(ctl, base + 1, request);
+    Atomics.notify(ctl, base + 1);
+  }
+};
+if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && typeof require === 'undefined') {
+  self.onmessage = (event) => start(event.data);
+} else {
+  require('node:worker_threads').parentPort.once('message', start);
+}
+`;
+
+interface PoolWorker {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
+}
+
+type MatmulFunction = (...args: number[]) => void;
+
+export interface CpuRuntimeOptions {
+  /** Threads to use, the calling one included. Default: every core (navigator.hardwareConcurrency). */
+  readonly threads?: number;
+}
+
+export class CpuRuntime {
+  private top = 0;
+  private limit = 0;
+  private request = 0;
+
+  private constructor(
+    readonly memory: WebAssembly.Memory,
+    readonly simd: SimdKind,
+    private readonly matmulKernel: MatmulFunction,
+    private readonly control: Int32Array,
+    private readonly workers: readonly PoolWorker[],
+    /** Why the engine runs on one thread where there are more cores; null when it uses them. */
+    readonly threadNote: string | null,
+  ) {}
+
+  static async create(options: CpuRuntimeOptions = {}): Promise<CpuRuntime> {
+    const simd = detectSimd();
+    const cores = await coreCount();
+    const wanted = Math.max(1, Math.floor(options.threads ?? cores));
+    const shared = typeof SharedArrayBuffer !== 'undefined';
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared });
+    const module = new WebAssembly.Module(kernelModuleBytes(simd, { shared, maximumPages: MAXIMUM_PAGES }));
+    const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    let threadNote: string | null = null;
+    if (wanted > 1 && !shared) {
+      threadNote =
+        'SharedArrayBuffer is unavailable (the page is not cross-origin isolated: serve it with COOP/COEP headers)';
+    } else if (wanted > 1 && !canBlock()) {
+      threadNote =
+        'this thread may not block on Atomics (the main thread of a page): run the engine in a worker';
+    } else if (wanted === 1 && cores > 1) {
+      threadNote = 'one thread was asked for';
+    }
+    const threads = threadNote === null || options.threads === 1 ? wanted : 1;
+    const control = new Int32Array(
+      shared ? new SharedArrayBuffer(threads * SLOT * 4) : new ArrayBuffer(threads * SLOT * 4),
+    );
+    const workers: PoolWorker[] = [];
+    for (let slot = 1; slot < threads; slot++) {
+      const worker = await spawnWorker();
+      worker.postMessage({ module, memory, control: control.buffer, slot });
+      workers.push(worker);
+    }
+    return new CpuRuntime(memory, simd, kernels.matmul as MatmulFunction, control, workers, threadNote);
+  }
+
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /** Frees every allocation from `mark` on (a mark from `top`), then makes room for `floats` more. */
+  reset(mark: number, floats: number): void {
+    this.top = mark;
+    this.limit = mark + 4 * floats;
+    const needed = Math.ceil(this.limit / PAGE);
+    const pages = this.memory.buffer.byteLength / PAGE;
+    if (needed > pages) {
+      if (needed > MAXIMUM_PAGES) {
+        throw new Error(
+          `The CPU engine needs ${(this.limit / 2 ** 30).toFixed(1)} GiB, past WebAssembly's 4 GiB: use smaller batches.`,
+        );
+      }
+      this.memory.grow(needed - pages);
+    }
+  }
+
+  /** The allocation mark: allocations after it are freed by reset(mark, ...). */
+  get mark(): number {
+    return this.top;
+  }
+
+  /** A zeroed float32 array in the memory, 16-byte aligned (inside the room `reset` made). */
+  alloc(floats: number): Float32Array {
+    const start = this.top;
+    const end = start + Math.ceil(floats / 4) * 16;
+    if (end > this.limit) {
+      throw new Error(
+        `CPU engine bug: the arena's estimate was ${this.limit - start} bytes short of ${end - start}.`,
+      );
+    }
+    this.top = end;
+    const view = new Float32Array(this.memory.buffer, start, floats);
+    view.fill(0);
+    return view;
+  }
+
+  /**
+   * C += A B on float32 arrays of this memory (kernels.ts has the strides' meaning; here they
+   * count floats). The rows are split between the threads, balanced by area under a causal mask.
+   */
+  matmul(
+    a: Float32Array,
+    aOffset: number,
+    b: Float32Array,
+    bOffset: number,
+    c: Float32Array,
+    cOffset: number,
+    M: number,
+    N: number,
+    K: number,
+    sam: number,
+    sak: number,
+    sbk: number,
+    scm: number,
+    causal = 0,
+  ): void {
+    const aPtr = a.byteOffset + 4 * aOffset;
+    const bPtr = b.byteOffset + 4 * bOffset;
+    const cPtr = c.byteOffset + 4 * cOffset;
+    const parts = M * N * K < PARALLEL_WORK ? 1 : this.threads;
+    if (parts === 1 || (M < 8 * parts && N < 16 * parts)) {
+      this.matmulKernel(aPtr, bPtr, cPtr, M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0);
+      return;
+    }
+    const request = ++this.request;
+    const byRows = M >= 8 * parts;
+    const size = byRows ? M : N;
+    const unit = byRows ? 4 : 8;
+    const boundary = (i: number): number => {
+      // With a causal bound, row r costs about r: equal shares of the triangle end at sqrt(i / parts).
+      const share = causal !== 0 && byRows ? Math.sqrt(i / parts) : i / parts;
+      return i === parts ? size : Math.round((share * size) / unit) * unit;
+    };
+    const args = (from: number, to: number): number[] =>
+      byRows
+        ? [aPtr + 4 * from * sam, bPtr, cPtr + 4 * from * scm, to - from, N, K].concat([
+            4 * sam,
+            4 * sak,
+            4 * sbk,
+            4 * scm,
+            causal,
+            from,
+          ])
+        : [aPtr, bPtr + 4 * from, cPtr + 4 * from, M, to - from, K].concat([
+            4 * sam,
+            4 * sak,
+            4 * sbk,
+            4 * scm,
+            causal,
+            0,
+          ]);
+    const ctl = this.control;
+    for (let slot = 1; slot < parts; slot++) {
+      const base = slot * SLOT;
+      ctl.set(args(boundary(slot), boundary(slot + 1)), base + 2);
+      Atomics.store(ctl, base, request);
+      Atomics.notify(ctl, base);
+    }
+    this.matmulKernel(...args(0, boundary(1)));
+    let failed = false;
+    for (let slot = 1; slot < parts; slot++) {
+      const base = slot * SLOT;
+      for (let done = Atomics.load(ctl, base + 1); done !== request; done = Atomics.load(ctl, base + 1)) {
+        Atomics.wait(ctl, base + 1, done);
+      }
+      failed ||= ctl[base + 14] !== 0;
+    }
+    if (failed) throw new Error('CPU engine bug: a worker thread trapped in the matrix kernel.');
+  }
+
+  dispose(): void {
+    for (const [i, worker] of this.workers.entries()) {
+      Atomics.store(this.control, (i + 1) * SLOT, -1);
+      Atomics.notify(this.control, (i + 1) * SLOT);
+      void worker.terminate();
+    }
+  }
+}
+
+async function coreCount(): Promise<number> {
+  const navigatorCores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
+  if (navigatorCores !== undefined && navigatorCores > 0) return navigatorCores;
+  if (isNode()) return (await import('node:os')).availableParallelism();
+  return 1;
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && process.versions?.node !== undefined;
+}
+
+/** Atomics.wait throws on a page's main thread; workers and Node may block. */
+function canBlock(): boolean {
+  return isNode() || typeof (globalThis as { document?: unknown }).document === 'undefined';
+}
+
+async function spawnWorker(): Promise<PoolWorker> {
+  if (isNode()) {
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.unref();
+    return worker;
+  }
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  return new Worker(url);
+}
