@@ -3,6 +3,7 @@ import { attentionBackward, attentionForward } from '../../src/engine/cpu/attent
 import { detectSimd, kernelModuleBytes } from '../../src/engine/cpu/kernels.ts';
 import { linearBackward, linearForward, transpose } from '../../src/engine/cpu/linear.ts';
 import { lossHead } from '../../src/engine/cpu/loss.ts';
+import { geluBackward, geluForward, rotary } from '../../src/engine/cpu/pointwise.ts';
 import { CpuRuntime } from '../../src/engine/cpu/runtime.ts';
 import { createRandom } from '../../src/tasks/core/random.ts';
 import * as reference from '../../src/model/reference/attention.ts';
@@ -11,7 +12,7 @@ import {
   crossEntropyForward,
   logProbsForward,
 } from '../../src/model/reference/loss.ts';
-import { matmulBackward, matmulForward } from '../../src/model/reference/ops.ts';
+import * as ops from '../../src/model/reference/ops.ts';
 import { relativeError } from '../../src/model/reference/check.ts';
 
 /**
@@ -107,11 +108,11 @@ describe('the linear layer', () => {
       const bias = randomArray(OC);
       const dout = randomArray(N * OC);
       const out = new Float64Array(N * OC);
-      matmulForward(out, inp, weight, bias, N, C, OC);
+      ops.matmulForward(out, inp, weight, bias, N, C, OC);
       const dinp = new Float64Array(N * C);
       const dweight = new Float64Array(OC * C);
       const dbias = new Float64Array(OC);
-      matmulBackward(dinp, dweight, dbias, dout, inp, weight, N, C, OC);
+      ops.matmulBackward(dinp, dweight, dbias, dout, inp, weight, N, C, OC);
 
       const rt = threaded;
       rt.reset(0, 3 * (N * C + OC * C + N * OC) + 2 * OC + 64);
@@ -190,5 +191,39 @@ describe('the loss head', () => {
     expect(Math.abs(head.loss - loss) / Math.abs(loss)).toBeLessThan(1e-6);
     expect(relativeError(head.logProbs, logProbs)).toBeLessThan(1e-6);
     expect(relativeError(dlogitsF, dlogits)).toBeLessThan(1e-6);
+  });
+});
+
+describe('the pointwise ops', () => {
+  it('GELU forward and backward match the reference, far into both tails', () => {
+    const N = 1001;
+    const x = randomArray(N, 12);
+    const dout = randomArray(N);
+    const out = new Float64Array(N);
+    ops.geluForward(out, x, N);
+    const dinp = randomArray(N);
+    const dinpF = Float32Array.from(dinp);
+    ops.geluBackward(dinp, x, dout, N);
+    const outF = new Float32Array(N);
+    geluForward(outF, Float32Array.from(x), N);
+    geluBackward(dinpF, Float32Array.from(x), Float32Array.from(dout), N);
+    expect(relativeError(outF, out)).toBeLessThan(1e-6);
+    expect(relativeError(dinpF, dinp)).toBeLessThan(1e-6);
+  });
+
+  it('rotary positions turn and turn back as the reference does', () => {
+    const [N, C, NH] = [17, 24, 3];
+    const positions = Int32Array.from({ length: N }, (_, n) => (n * 5) % 11);
+    const inp = randomArray(N * 3 * C);
+    const out = new Float64Array(N * 3 * C);
+    reference.rotaryForward(out, inp, positions, N, C, NH, 10000);
+    const outF = new Float32Array(N * 3 * C).fill(9);
+    rotary(outF, Float32Array.from(inp), positions, N, C, NH, 10000, 1);
+    expect(relativeError(outF, out)).toBeLessThan(1e-6);
+    const dinp = randomArray(N * 3 * C);
+    const dinpF = Float32Array.from(dinp);
+    reference.rotaryBackward(dinp, inp, positions, N, C, NH, 10000);
+    rotary(dinpF, Float32Array.from(inp), positions, N, C, NH, 10000, -1);
+    expect(relativeError(dinpF, dinp)).toBeLessThan(1e-6);
   });
 });

@@ -1,13 +1,8 @@
 import { LAYER_NORM_EPSILON, ROTARY_BASE, type ModelConfig } from '../../model/config.ts';
 import { tensorView, type TensorSpec } from '../../model/layout.ts';
-import { rotaryForward } from '../../model/reference/attention.ts';
-import {
-  embeddingForward,
-  geluForward,
-  layerNormForward,
-  residualForward,
-} from '../../model/reference/ops.ts';
+import { embeddingForward, layerNormForward, residualForward } from '../../model/reference/ops.ts';
 import { linearForward } from './linear.ts';
+import { geluForward, rotary } from './pointwise.ts';
 import type { CpuModelMemory } from './model.ts';
 import type { CpuRuntime } from './runtime.ts';
 
@@ -88,7 +83,7 @@ export function forwardCached(
   for (const [l, w] of layout.blocks.entries()) {
     layerNormForward(ln, mean, rstd, residual, p(w.ln1Weight), p(w.ln1Bias), N, C, eps);
     linearForward(rt, qkv, ln, pt(w.qkvWeight), p(w.qkvBias), N, C, 3 * C);
-    if (qkvRotated !== qkv) rotaryForward(qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE);
+    if (qkvRotated !== qkv) rotary(qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1);
     for (const [k, cache] of caches.entries()) {
       const first = firstRow[k]!;
       const T = firstRow[k + 1]! - first;

@@ -8,12 +8,9 @@ import {
 } from '../../model/batch.ts';
 import { LAYER_NORM_EPSILON, ROTARY_BASE, headWidth } from '../../model/config.ts';
 import { tensorView, type BlockTensors, type ParameterLayout, type TensorSpec } from '../../model/layout.ts';
-import { rotaryBackward, rotaryForward } from '../../model/reference/attention.ts';
 import {
   embeddingBackward,
   embeddingForward,
-  geluBackward,
-  geluForward,
   layerNormBackward,
   layerNormForward,
   residualBackward,
@@ -25,6 +22,7 @@ import {
   attentionScratchFloats,
   type AttentionScratch,
 } from './attention.ts';
+import { geluBackward, geluForward, rotary } from './pointwise.ts';
 import { linearBackward, linearForward, transpose } from './linear.ts';
 import { lossHead } from './loss.ts';
 import type { CpuRuntime } from './runtime.ts';
@@ -165,40 +163,40 @@ export function modelForward(
   };
   const shape = { B, T, C, NH };
 
-  const encoded = rt.alloc(N * C);
+  const encoded = rt.alloc(N * C, false);
   embeddingForward(encoded, batch.tokens, positions, p(layout.wte), layout.wpe && p(layout.wpe), N, C);
   const blocks: BlockActivations[] = [];
   let residual = encoded;
   for (const w of layout.blocks) {
-    const ln1 = rt.alloc(N * C);
-    const ln1Mean = rt.alloc(N);
-    const ln1Rstd = rt.alloc(N);
+    const ln1 = rt.alloc(N * C, false);
+    const ln1Mean = rt.alloc(N, false);
+    const ln1Rstd = rt.alloc(N, false);
     layerNormForward(ln1, ln1Mean, ln1Rstd, residual, p(w.ln1Weight), p(w.ln1Bias), N, C, eps);
-    const qkv = rt.alloc(N * 3 * C);
+    const qkv = rt.alloc(N * 3 * C, false);
     linearForward(rt, qkv, ln1, pt(w.qkvWeight), p(w.qkvBias), N, C, 3 * C);
     let qkvRotated = qkv;
     if (config.positions === 'rotary') {
-      qkvRotated = rt.alloc(N * 3 * C);
-      rotaryForward(qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE);
+      qkvRotated = rt.alloc(N * 3 * C, false);
+      rotary(qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1);
     }
-    const att = rt.alloc(B * NH * T * T);
+    const att = rt.alloc(B * NH * T * T, false);
     const atty = rt.alloc(N * C);
     attentionForward(rt, atty, att, qkvRotated, segments, shape, scratch);
-    const attproj = rt.alloc(N * C);
+    const attproj = rt.alloc(N * C, false);
     linearForward(rt, attproj, atty, pt(w.attnProjWeight), p(w.attnProjBias), N, C, C);
-    const residual2 = rt.alloc(N * C);
+    const residual2 = rt.alloc(N * C, false);
     residualForward(residual2, residual, attproj, N * C);
-    const ln2 = rt.alloc(N * C);
-    const ln2Mean = rt.alloc(N);
-    const ln2Rstd = rt.alloc(N);
+    const ln2 = rt.alloc(N * C, false);
+    const ln2Mean = rt.alloc(N, false);
+    const ln2Rstd = rt.alloc(N, false);
     layerNormForward(ln2, ln2Mean, ln2Rstd, residual2, p(w.ln2Weight), p(w.ln2Bias), N, C, eps);
-    const fch = rt.alloc(N * F);
+    const fch = rt.alloc(N * F, false);
     linearForward(rt, fch, ln2, pt(w.fcWeight), p(w.fcBias), N, C, F);
-    const fchGelu = rt.alloc(N * F);
+    const fchGelu = rt.alloc(N * F, false);
     geluForward(fchGelu, fch, N * F);
-    const fcproj = rt.alloc(N * C);
+    const fcproj = rt.alloc(N * C, false);
     linearForward(rt, fcproj, fchGelu, pt(w.fcProjWeight), p(w.fcProjBias), N, F, C);
-    const residual3 = rt.alloc(N * C);
+    const residual3 = rt.alloc(N * C, false);
     residualForward(residual3, residual2, fcproj, N * C);
     blocks.push({
       residual,
@@ -218,18 +216,18 @@ export function modelForward(
     });
     residual = residual3;
   }
-  const lnf = rt.alloc(N * C);
-  const lnfMean = rt.alloc(N);
-  const lnfRstd = rt.alloc(N);
+  const lnf = rt.alloc(N * C, false);
+  const lnfMean = rt.alloc(N, false);
+  const lnfRstd = rt.alloc(N, false);
   layerNormForward(lnf, lnfMean, lnfRstd, residual, p(layout.lnfWeight), p(layout.lnfBias), N, C, eps);
-  const logits = rt.alloc(N * V);
+  const logits = rt.alloc(N * V, false);
   linearForward(rt, logits, lnf, pt(layout.wte), null, N, C, V); // tied output embedding
 
   let loss: CpuActivations['loss'] = null;
   if (batch.targets !== undefined) {
     const weights = lossWeightsOf(batch);
     const normaliser = lossNormaliserOf(batch, weights);
-    const dlogits = train ? rt.alloc(N * V) : null;
+    const dlogits = train ? rt.alloc(N * V, false) : null;
     const head = lossHead(logits, batch.targets, weights, normaliser, N, V, dlogits);
     loss = { ...head, dlogits };
   }
@@ -305,7 +303,7 @@ function blockBackward(
   acts: CpuActivations,
   shape: { B: number; T: number; C: number; NH: number },
   F: number,
-  rotary: boolean,
+  rotaryPositions: boolean,
 ): Float32Array {
   const { B, T, C, NH } = shape;
   const N = B * T;
@@ -360,9 +358,9 @@ function blockBackward(
   const dqkvRotated = rt.alloc(N * 3 * C);
   attentionBackward(rt, dqkvRotated, datty, a.qkvRotated, a.att, shape, acts.scratch);
   let dqkv = dqkvRotated;
-  if (rotary) {
+  if (rotaryPositions) {
     dqkv = rt.alloc(N * 3 * C);
-    rotaryBackward(dqkv, dqkvRotated, acts.positions, N, C, NH, ROTARY_BASE);
+    rotary(dqkv, dqkvRotated, acts.positions, N, C, NH, ROTARY_BASE, -1);
   }
   const dln1 = rt.alloc(N * C);
   linearBackward(rt, dln1, g(w.qkvWeight), g(w.qkvBias), dqkv, a.ln1, p(w.qkvWeight), N, C, 3 * C);

@@ -133,8 +133,11 @@ export class CpuRuntime {
     return this.top;
   }
 
-  /** A zeroed float32 array in the memory, 16-byte aligned (inside the room `reset` made). */
-  alloc(floats: number): Float32Array {
+  /**
+   * A float32 array in the memory, 16-byte aligned (inside the room `reset` made): zeroed, or with
+   * whatever an earlier call left there when `zero` is false (for outputs written whole).
+   */
+  alloc(floats: number, zero = true): Float32Array {
     const start = this.top;
     const end = start + Math.ceil(floats / 4) * 16;
     if (end > this.limit) {
@@ -144,7 +147,7 @@ export class CpuRuntime {
     }
     this.top = end;
     const view = new Float32Array(this.memory.buffer, start, floats);
-    view.fill(0);
+    if (zero) view.fill(0);
     return view;
   }
 
