@@ -63,6 +63,9 @@ describe('the strided matrix product C += A B', () => {
     [70, 9, 130],
     [5, 130, 70],
     [5, 200, 80],
+    // Past the runtime's threshold for threads: split by rows, then by columns.
+    [141, 75, 33],
+    [6, 301, 150],
   ];
   for (const threads of ['single', 'threaded'] as const) {
     for (const causal of [0, 1, 2]) {

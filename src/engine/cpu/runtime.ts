@@ -15,32 +15,76 @@ import { detectSimd, kernelModuleBytes, type SimdKind } from './kernels.ts';
 const PAGE = 65536;
 /** 4 GiB, wasm32's whole address space: the memory reserves it but commits only what it grows to. */
 const MAXIMUM_PAGES = 65536;
-const SLOT = 16;
-const ARGS = 12;
 /** Products smaller than this (multiply-adds) run on the calling thread: waking workers costs more. */
-const PARALLEL_WORK = 1 << 16;
+const PARALLEL_WORK = 1 << 18;
+/** Chunks per thread: small enough that a thread the OS delays leaves its share to the others. */
+const CHUNKS_PER_THREAD = 4;
 
-/** The worker's whole program: instantiate the module on the shared memory, then serve requests. */
+// The control block (Int32Array): the job counter workers wait on, the claim word (job << 16 |
+// next chunk), chunks finished, chunk count, chunk size, rows-or-columns, a failure flag, then the
+// kernel's 12 arguments (strides in bytes) for the whole product.
+const JOB = 0;
+const CLAIM = 1;
+const DONE = 2;
+const CHUNKS = 3;
+const SIZE = 4;
+const BY_ROWS = 5;
+const FAILED = 6;
+const ARGS = 8;
+const CONTROL_INTS = ARGS + 12;
+
+/**
+ * Claims chunks of the current job until none is left and runs them; the caller and every woken
+ * worker run this same function (the worker gets its source), so a thread the OS has not
+ * scheduled yet simply finds nothing left. A claim carries the job's number, so a worker waking
+ * late cannot take a chunk of the next job. Self-contained: it travels as source text.
+ */
+function runChunks(ctl: Int32Array, job: number, matmul: (...args: number[]) => void): void {
+  for (;;) {
+    const claim = Atomics.load(ctl, 1);
+    if (claim >>> 16 !== job || (claim & 0xffff) >= ctl[3]!) return;
+    if (Atomics.compareExchange(ctl, 1, claim, claim + 1) !== claim) continue;
+    const from = (claim & 0xffff) * ctl[4]!;
+    const rows = ctl[5] === 1;
+    const to = Math.min(rows ? ctl[11]! : ctl[12]!, from + ctl[4]!);
+    const [a, b, c, M, N, K, sam, sak, sbk, scm, causal, diag] = ctl.subarray(8, 20);
+    try {
+      if (rows)
+        matmul(
+          a! + from * sam!,
+          b!,
+          c! + from * scm!,
+          to - from,
+          N!,
+          K!,
+          sam!,
+          sak!,
+          sbk!,
+          scm!,
+          causal!,
+          diag! + from,
+        );
+      else
+        matmul(a!, b! + 4 * from, c! + 4 * from, M!, to - from, K!, sam!, sak!, sbk!, scm!, causal!, diag!);
+    } catch {
+      Atomics.store(ctl, 6, 1);
+    }
+    if (Atomics.add(ctl, 2, 1) + 1 === ctl[3]) Atomics.notify(ctl, 2);
+  }
+}
+
+/** The worker's whole program: instantiate the module on the shared memory, then run jobs' chunks. */
 const WORKER_SOURCE = `
-const start = ({ module, memory, control, slot }) => {
-  const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const runChunks = ${runChunks.toString()};
+const start = ({ module, memory, control }) => {
+  const matmul = new WebAssembly.Instance(module, { env: { memory } }).exports.matmul;
   const ctl = new Int32Array(control);
-  const base = slot * ${SLOT};
   let seen = 0;
   for (;;) {
-    Atomics.wait(ctl, base, seen);
-    const request = Atomics.load(ctl, base);
-    if (request === seen) continue;
-    seen = request;
-    if (request < 0) return;
-    try {
-      kernels.matmul(${Array.from({ length: ARGS }, (_, i) => `ctl[base + ${2 + i}]`).join(', ')});
-      ctl[base + 14] = 0;
-    } catch (error) {
-      ctl[base + 14] = 1;
-    }
-    Atomics.store(ctl, base + 1, request);
-    Atomics.notify(ctl, base + 1);
+    Atomics.wait(ctl, ${JOB}, seen);
+    seen = Atomics.load(ctl, ${JOB});
+    if (seen < 0) return;
+    runChunks(ctl, seen, matmul);
   }
 };
 if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && typeof require === 'undefined') {
@@ -65,7 +109,7 @@ export interface CpuRuntimeOptions {
 export class CpuRuntime {
   private top = 0;
   private limit = 0;
-  private request = 0;
+  private job = 0;
 
   private constructor(
     readonly memory: WebAssembly.Memory,
@@ -97,12 +141,12 @@ export class CpuRuntime {
     }
     const threads = threadNote === null || options.threads === 1 ? wanted : 1;
     const control = new Int32Array(
-      shared ? new SharedArrayBuffer(threads * SLOT * 4) : new ArrayBuffer(threads * SLOT * 4),
+      shared ? new SharedArrayBuffer(CONTROL_INTS * 4) : new ArrayBuffer(CONTROL_INTS * 4),
     );
     const workers: PoolWorker[] = [];
     for (let slot = 1; slot < threads; slot++) {
       const worker = await spawnWorker();
-      worker.postMessage({ module, memory, control: control.buffer, slot });
+      worker.postMessage({ module, memory, control: control.buffer });
       workers.push(worker);
     }
     return new CpuRuntime(memory, simd, kernels.matmul as MatmulFunction, control, workers, threadNote);
@@ -179,58 +223,32 @@ export class CpuRuntime {
       this.matmulKernel(aPtr, bPtr, cPtr, M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0);
       return;
     }
-    const request = ++this.request;
     const byRows = M >= 8 * parts;
-    const size = byRows ? M : N;
-    const unit = byRows ? 4 : 8;
-    const boundary = (i: number): number => {
-      // With a causal bound, row r costs about r: equal shares of the triangle end at sqrt(i / parts).
-      const share = causal !== 0 && byRows ? Math.sqrt(i / parts) : i / parts;
-      return i === parts ? size : Math.round((share * size) / unit) * unit;
-    };
-    const args = (from: number, to: number): number[] =>
-      byRows
-        ? [aPtr + 4 * from * sam, bPtr, cPtr + 4 * from * scm, to - from, N, K].concat([
-            4 * sam,
-            4 * sak,
-            4 * sbk,
-            4 * scm,
-            causal,
-            from,
-          ])
-        : [aPtr, bPtr + 4 * from, cPtr + 4 * from, M, to - from, K].concat([
-            4 * sam,
-            4 * sak,
-            4 * sbk,
-            4 * scm,
-            causal,
-            0,
-          ]);
+    const [size, unit] = byRows ? [M, 4] : [N, 8];
+    const chunkSize = Math.max(unit, Math.ceil(size / (CHUNKS_PER_THREAD * parts) / unit) * unit);
     const ctl = this.control;
-    for (let slot = 1; slot < parts; slot++) {
-      const base = slot * SLOT;
-      ctl.set(args(boundary(slot), boundary(slot + 1)), base + 2);
-      Atomics.store(ctl, base, request);
-      Atomics.notify(ctl, base);
+    // Job numbers stay in 15 bits, so that job << 16 is a positive int32 in the claim word.
+    const job = (this.job = (this.job % 32767) + 1);
+    ctl.set([aPtr, bPtr, cPtr, M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0], ARGS);
+    ctl[CHUNKS] = Math.ceil(size / chunkSize);
+    ctl[SIZE] = chunkSize;
+    ctl[BY_ROWS] = byRows ? 1 : 0;
+    ctl[FAILED] = 0;
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, CLAIM, job << 16);
+    Atomics.store(ctl, JOB, job);
+    Atomics.notify(ctl, JOB);
+    runChunks(ctl, job, this.matmulKernel);
+    for (let done = Atomics.load(ctl, DONE); done < ctl[CHUNKS]!; done = Atomics.load(ctl, DONE)) {
+      Atomics.wait(ctl, DONE, done);
     }
-    this.matmulKernel(...args(0, boundary(1)));
-    let failed = false;
-    for (let slot = 1; slot < parts; slot++) {
-      const base = slot * SLOT;
-      for (let done = Atomics.load(ctl, base + 1); done !== request; done = Atomics.load(ctl, base + 1)) {
-        Atomics.wait(ctl, base + 1, done);
-      }
-      failed ||= ctl[base + 14] !== 0;
-    }
-    if (failed) throw new Error('CPU engine bug: a worker thread trapped in the matrix kernel.');
+    if (ctl[FAILED] !== 0) throw new Error('CPU engine bug: a thread trapped in the matrix kernel.');
   }
 
   dispose(): void {
-    for (const [i, worker] of this.workers.entries()) {
-      Atomics.store(this.control, (i + 1) * SLOT, -1);
-      Atomics.notify(this.control, (i + 1) * SLOT);
-      void worker.terminate();
-    }
+    Atomics.store(this.control, JOB, -1);
+    Atomics.notify(this.control, JOB);
+    for (const worker of this.workers) void worker.terminate();
   }
 }
 
