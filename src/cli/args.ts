@@ -22,6 +22,7 @@ export type Command =
     }
   | { kind: 'bench-env'; split: string; seeds: number[]; seedsText: string; json: boolean }
   | { kind: 'bench-engine'; request: BenchEngineRequest; json: boolean }
+  | { kind: 'bench-cpu'; threads: number | null; runs: number; pytorch: boolean; json: boolean }
   | {
       kind: 'run';
       /** null only with --resume: the run keeps the configuration it was created with. */
@@ -79,6 +80,16 @@ export const BENCH_ENGINE_USAGE = `npm run lab -- bench engine [options]
   For a GPU machine without a browser: scripts/pack-gpu-bench.sh (Node on Dawn, no TF.js).
 ${BENCH_ENGINE_OPTIONS_HELP}`;
 
+export const BENCH_CPU_USAGE = `npm run lab -- bench cpu [options]
+  Measures the fast CPU engine (float32 WebAssembly SIMD on every core): training tokens/s (nano
+  8x128, small 8x256), generation of 8 prompts and the largest matmul, beside PyTorch on the CPU
+  with as many threads (bench/pytorch_engine.py, when python3 has torch), else beside the float64
+  reference engine, with the ratios. Last line: JSON.
+  --threads N         threads of the lab's engine and of PyTorch (default: every core)
+  --runs N            timed runs per measurement, after one warm-up (default 3)
+  --no-pytorch        compare with the reference engine even where PyTorch is installed
+  --json              print the report as one JSON line`;
+
 /** Node mode keeps its runs here unless --out names another folder. */
 export const DEFAULT_RUNS_DIR = 'runs';
 
@@ -110,6 +121,7 @@ Commands:
   experts     run the scripted experts on a split's tasks
   bench env   measure the environment's speed against a Playwright driver
   bench engine  measure the WebGPU engine against TF.js
+  bench cpu   measure the fast CPU engine against PyTorch on the CPU
   help        show this text
 
 ${RUN_USAGE}
@@ -120,7 +132,9 @@ ${EXPERTS_USAGE}
 
 ${BENCH_USAGE}
 
-${BENCH_ENGINE_USAGE}`;
+${BENCH_ENGINE_USAGE}
+
+${BENCH_CPU_USAGE}`;
 
 /** Seeds written as comma-separated numbers and inclusive ranges: `0-199`, `3`, `0-9,20-29`. */
 export function parseSeeds(text: string): number[] {
@@ -279,11 +293,31 @@ export function parseArgs(argv: readonly string[]): Command {
         throw new UsageError((error as Error).message, BENCH_ENGINE_USAGE);
       }
     }
-    if (wantsHelp) return { kind: 'help', text: `${BENCH_USAGE}\n\n${BENCH_ENGINE_USAGE}` };
+    if (what === 'cpu') {
+      if (wantsHelp) return { kind: 'help', text: BENCH_CPU_USAGE };
+      const options = readOptions(benchArgs, ['json', 'no-pytorch'], ['threads', 'runs'], BENCH_CPU_USAGE);
+      const count = (name: string, fallback: number | null): number | null => {
+        const text = options.get(name);
+        if (text === undefined) return fallback;
+        const value = Number(text);
+        if (!Number.isInteger(value) || value < 1)
+          throw new UsageError(`--${name} must be a positive integer (got ${text}).`, BENCH_CPU_USAGE);
+        return value;
+      };
+      return {
+        kind: 'bench-cpu',
+        threads: count('threads', null),
+        runs: count('runs', 3)!,
+        pytorch: !options.has('no-pytorch'),
+        json: options.has('json'),
+      };
+    }
+    const allUsage = `${BENCH_USAGE}\n\n${BENCH_ENGINE_USAGE}\n\n${BENCH_CPU_USAGE}`;
+    if (wantsHelp) return { kind: 'help', text: allUsage };
     if (what !== 'env')
       throw new UsageError(
-        `bench measures "env" or "engine"${what ? `, not "${what}"` : ''}.`,
-        `${BENCH_USAGE}\n\n${BENCH_ENGINE_USAGE}`,
+        `bench measures "env", "engine" or "cpu"${what ? `, not "${what}"` : ''}.`,
+        allUsage,
       );
     const options = readOptions(benchArgs, ['json'], ['split', 'seeds'], BENCH_USAGE);
     const [seeds, seedsText] = seedsOption(options, '0-29', BENCH_USAGE);

@@ -21,6 +21,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         return await (await import('./bench-env.ts')).runBenchEnvCommand(command, io);
       case 'bench-engine':
         return await (await import('./bench-engine.ts')).runBenchEngineCommand(command, io);
+      case 'bench-cpu':
+        return await (await import('./bench-cpu.ts')).runBenchCpuCommand(command, io);
       case 'run':
         return await (await import('./run.ts')).runRunCommand(command, io);
       case 'pretrain':
