@@ -3,7 +3,7 @@ import {
   parseBenchEngineOptions,
   type BenchEngineRequest,
 } from '../harness/bench-engine-plan.ts';
-import type { BackendChoice } from '../engine/open.ts';
+import { BACKEND_CHOICES, type BackendChoice } from '../engine/engine.ts';
 import { SPLITS } from '../tasks/splits.ts';
 
 /** The commands of `npm run lab`, parsed and checked before anything starts. */
@@ -101,8 +101,9 @@ export const RUN_USAGE = `npm run lab -- run --config FILE [options]
   --config FILE       the run configuration (JSON; every field optional, see src/train/config.ts)
   --dom browser|node  browser: task pages in iframes in headless Chromium, runs in its IndexedDB (default);
                       node: happy-dom in Node, runs in a folder (tasks that need coordinates are skipped)
-  --engine auto|webgpu|cpu  auto: WebGPU where there is one, else the CPU engine (default auto);
-                      in Node, webgpu is Dawn (the webgpu package)
+  --engine auto|webgpu|cpu|reference  auto: WebGPU on a hardware adapter, else the fast CPU
+                      engine (default); cpu: float32 WebAssembly on every core; reference: the
+                      float64 CPU engine (slow); in Node, webgpu is Dawn (the webgpu package)
   --out DIR           node: the folder that keeps runs (default ${DEFAULT_RUNS_DIR}/); browser: write the
                       results file and the final weights (safetensors) there
   --resume RUN_ID     go on with a paused or interrupted run from its last checkpoint; the run keeps
@@ -339,9 +340,9 @@ function parseRun(args: string[]): Extract<Command, { kind: 'run' }> {
   const dom = options.get('dom') ?? 'browser';
   if (dom !== 'browser' && dom !== 'node')
     throw new UsageError(`--dom must be browser or node, not "${dom}".`, usage);
-  const engine = options.get('engine') ?? 'auto';
-  if (engine !== 'auto' && engine !== 'webgpu' && engine !== 'cpu')
-    throw new UsageError(`--engine must be auto, webgpu or cpu, not "${engine}".`, usage);
+  const engine = (options.get('engine') ?? 'auto') as BackendChoice;
+  if (!BACKEND_CHOICES.includes(engine))
+    throw new UsageError(`--engine must be auto, webgpu, cpu or reference, not "${engine}".`, usage);
   const resume = options.get('resume') ?? null;
   const configPath = options.get('config') ?? null;
   if (configPath === null && resume === null)
