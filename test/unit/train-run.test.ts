@@ -1,8 +1,8 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createTokenizer, PADDING } from '../../src/agent/tokenizer.ts';
 import { gatherTargetValues, packExamples } from '../../src/train/batches.ts';
-import { CpuEngine } from '../../src/engine/cpu-engine.ts';
+import { FastCpuEngine } from '../../src/engine/cpu/engine.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { DomEnvPool } from '../../src/env/dom-pool.ts';
 import type { Observation } from '../../src/env/env.ts';
@@ -60,7 +60,19 @@ afterEach(() => {
   cleanup = [];
 });
 
-function environment(engine: Engine = new CpuEngine()): RunEnvironment & { store: DexieStore } {
+/** Training tests run on the fast CPU engine; the float64 reference engine has tests of its own. */
+const engines: Engine[] = [];
+async function cpuEngine(): Promise<Engine> {
+  const engine = await FastCpuEngine.open();
+  engines.push(engine);
+  return engine;
+}
+const sharedEngine = await cpuEngine();
+afterAll(async () => {
+  for (const engine of engines) await engine.dispose();
+});
+
+function environment(engine: Engine = sharedEngine): RunEnvironment & { store: DexieStore } {
   const store = new DexieStore(`run-${Math.random()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
   const runner = new DomEnvPool(2, envOptionsOf(parseRunConfig(tiny).env));
   cleanup.push(
@@ -168,7 +180,7 @@ describe('grpoIteration', () => {
   const model = modelConfig('nano', { vocabSize: tokenizer.vocabSize });
 
   async function iterate(rl: object, outcome: (index: number) => boolean) {
-    const engine = new CpuEngine();
+    const engine = await cpuEngine();
     await engine.create(model, 0);
     const config = parseRunConfig({
       ...tiny,
@@ -197,7 +209,7 @@ describe('grpoIteration', () => {
   }
 
   it('raises the log-probability of the actions that succeeded and lowers the others', async () => {
-    const engine = new CpuEngine();
+    const engine = await cpuEngine();
     await engine.create(model, 0);
     const config = parseRunConfig({
       ...tiny,
@@ -371,7 +383,7 @@ describe('a run', () => {
   });
 
   it('resumes after a crash from its last checkpoint, with every metric once', async () => {
-    const engine = new CpuEngine();
+    const engine = await cpuEngine();
     let trainSteps = 0;
     // The engine dies in the second SFT step, after the first step's metric and checkpoint.
     const crashing = new Proxy(engine, {
@@ -393,7 +405,7 @@ describe('a run', () => {
     );
     expect((await env.store.getRun(run.id))?.status).toBe('failed');
 
-    const resumed = await executeRun(run.id, { ...env, engine: new CpuEngine() });
+    const resumed = await executeRun(run.id, { ...env, engine: await cpuEngine() });
     expect(resumed.status).toBe('finished');
     expect(resumed.error).toBeNull();
     expect(await storedRows(env, run.id)).toEqual(EXPECTED_ROWS);
