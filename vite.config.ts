@@ -14,20 +14,9 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-/**
- * Cross-origin isolation, so that the page has SharedArrayBuffer and the CPU engine runs on every
- * core (src/engine/cpu/runtime.ts). Everything the lab loads is its own origin; an LLM endpoint is
- * fetched with CORS, which isolation allows.
- */
-export const ISOLATION_HEADERS = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
-
 export default defineConfig({
   plugins: [svelte(), officialMiniwobPlugin()],
-  server: { port: 5173, strictPort: false, headers: ISOLATION_HEADERS },
-  preview: { headers: ISOLATION_HEADERS },
+  server: { port: 5173, strictPort: false },
   build: {
     target: 'es2022',
     rollupOptions: { input: { main: 'index.html', task: 'task.html', harness: 'harness.html' } },
