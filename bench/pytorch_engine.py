@@ -9,6 +9,8 @@ and AdamW, ending with the loss read back. `train_tokens_per_s` uses PyTorch's f
 (scaled_dot_product_attention); `train_tokens_per_s_plain_attention` the plain masked softmax.
 
 On a GPU machine:  python3 bench/pytorch_engine.py --json
+On the CPU, beside the lab's CPU engine (npm run lab -- bench cpu runs this):
+  python3 bench/pytorch_engine.py --device cpu --threads 2 --train nano:8x128,small:8x256 --json
 Progress goes to stderr; the last line of stdout is the JSON report.
 """
 
@@ -220,6 +222,12 @@ def main():
     parser.add_argument("--generate", default="16,64", help="generation batch sizes")
     parser.add_argument("--runs", type=int, default=7, help="timed runs per measurement")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="CPU threads (torch.set_num_threads); 0 keeps PyTorch's default")
+    parser.add_argument("--train", default="",
+                        help="preset:BxT pairs, e.g. nano:8x128,small:8x256 (replaces --presets and --batch)")
+    parser.add_argument("--generate-preset", default="small", help="the model that generates")
+    parser.add_argument("--new-tokens", type=int, default=128, help="tokens generated after each prompt")
     parser.add_argument("--json", action="store_true", help="accepted for symmetry: the last line is always JSON")
     args = parser.parse_args()
 
@@ -227,8 +235,14 @@ def main():
     torch.backends.cudnn.allow_tf32 = False
     torch.set_float32_matmul_precision("highest")
     device = torch.device(args.device)
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
     B, T = (int(n) for n in args.batch.split("x"))
-    presets = args.presets.split(",")
+    shapes = {}
+    for pair in filter(None, args.train.split(",")):
+        name, _, batch = pair.partition(":")
+        shapes[name] = tuple(int(n) for n in batch.split("x"))
+    presets = list(shapes) if shapes else args.presets.split(",")
     unknown = [p for p in presets if p not in PRESETS]
     if unknown:
         parser.error(f"unknown preset(s) {unknown}: choose from {', '.join(PRESETS)}")
@@ -236,17 +250,17 @@ def main():
         "warmup": 3,
         "runs": args.runs,
         "min_run_s": 0.05,
-        "generate": {"preset": "small", "batch_sizes": [int(n) for n in args.generate.split(",")],
-                     "prompt_tokens": 32, "new_tokens": 128},
+        "generate": {"preset": args.generate_preset, "batch_sizes": [int(n) for n in args.generate.split(",")],
+                     "prompt_tokens": 32, "new_tokens": args.new_tokens},
     }
     matmuls = {str(n): (int(n), int(n), int(n)) for n in args.sizes.split(",")}
-    train = {p: (B, min(T, PRESETS[p]["context"])) for p in presets}
+    train = shapes or {p: (B, min(T, PRESETS[p]["context"])) for p in presets}
     for p, (b, t) in train.items():
         C, Fw = PRESETS[p]["width"], PRESETS[p]["ff_width"]
         N = b * t
         matmuls.update({f"{p}.qkv": (N, 3 * C, C), f"{p}.attn_proj": (N, C, C), f"{p}.fc": (N, Fw, C),
                         f"{p}.fc_proj": (N, C, Fw), f"{p}.logits": (N, VOCAB_SIZE, C)})
-    memory = train if args.presets != "small,base" else {p: (B, min(T, PRESETS[p]["context"])) for p in PRESETS}
+    memory = train if shapes or args.presets != "small,base" else {p: (B, min(T, PRESETS[p]["context"])) for p in PRESETS}
 
     if device.type == "cuda":
         name = torch.cuda.get_device_name(device)
@@ -286,6 +300,7 @@ def main():
     report = {
         "adapter": adapter,
         "runtime": f"pytorch {torch.__version__} eager fp32, TF32 off",
+        "threads": torch.get_num_threads() if device.type == "cpu" else None,
         "scaled_for_software_adapter": False,
         "sizes": {
             "matmul": {k: list(v) for k, v in matmuls.items()},

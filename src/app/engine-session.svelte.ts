@@ -1,6 +1,5 @@
 import { EngineClient } from '../../workers/engine-client.ts';
-import { describeEngine, type EngineInfo } from '../engine/engine.ts';
-import type { BackendChoice } from '../engine/open.ts';
+import { BACKEND_CHOICES, describeEngine, type BackendChoice, type EngineInfo } from '../engine/engine.ts';
 import { errorMessage } from './lab-format.ts';
 
 /**
@@ -87,7 +86,7 @@ const BACKEND_KEY = 'web-agent-lab/engine-backend';
 function storedBackend(): BackendChoice {
   try {
     const stored = localStorage.getItem(BACKEND_KEY);
-    return stored === 'webgpu' || stored === 'cpu' ? stored : 'auto';
+    return BACKEND_CHOICES.includes(stored as BackendChoice) ? (stored as BackendChoice) : 'auto';
   } catch {
     return 'auto';
   }

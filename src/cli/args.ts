@@ -3,7 +3,7 @@ import {
   parseBenchEngineOptions,
   type BenchEngineRequest,
 } from '../harness/bench-engine-plan.ts';
-import type { BackendChoice } from '../engine/open.ts';
+import { BACKEND_CHOICES, type BackendChoice } from '../engine/engine.ts';
 import { SPLITS } from '../tasks/splits.ts';
 
 /** The commands of `npm run lab`, parsed and checked before anything starts. */
@@ -22,6 +22,7 @@ export type Command =
     }
   | { kind: 'bench-env'; split: string; seeds: number[]; seedsText: string; json: boolean }
   | { kind: 'bench-engine'; request: BenchEngineRequest; json: boolean }
+  | { kind: 'bench-cpu'; threads: number | null; runs: number; pytorch: boolean; json: boolean }
   | {
       kind: 'run';
       /** null only with --resume: the run keeps the configuration it was created with. */
@@ -79,6 +80,16 @@ export const BENCH_ENGINE_USAGE = `npm run lab -- bench engine [options]
   For a GPU machine without a browser: scripts/pack-gpu-bench.sh (Node on Dawn, no TF.js).
 ${BENCH_ENGINE_OPTIONS_HELP}`;
 
+export const BENCH_CPU_USAGE = `npm run lab -- bench cpu [options]
+  Measures the fast CPU engine (float32 WebAssembly SIMD on every core): training tokens/s (nano
+  8x128, small 8x256), generation of 8 prompts and the largest matmul, beside PyTorch on the CPU
+  with as many threads (bench/pytorch_engine.py, when python3 has torch), else beside the float64
+  reference engine, with the ratios. Last line: JSON.
+  --threads N         threads of the lab's engine and of PyTorch (default: every core)
+  --runs N            timed runs per measurement, after one warm-up (default 3)
+  --no-pytorch        compare with the reference engine even where PyTorch is installed
+  --json              print the report as one JSON line`;
+
 /** Node mode keeps its runs here unless --out names another folder. */
 export const DEFAULT_RUNS_DIR = 'runs';
 
@@ -90,8 +101,9 @@ export const RUN_USAGE = `npm run lab -- run --config FILE [options]
   --config FILE       the run configuration (JSON; every field optional, see src/train/config.ts)
   --dom browser|node  browser: task pages in iframes in headless Chromium, runs in its IndexedDB (default);
                       node: happy-dom in Node, runs in a folder (tasks that need coordinates are skipped)
-  --engine auto|webgpu|cpu  auto: WebGPU where there is one, else the CPU engine (default auto);
-                      in Node, webgpu is Dawn (the webgpu package)
+  --engine auto|webgpu|cpu|reference  auto: WebGPU on a hardware adapter, else the fast CPU
+                      engine (default); cpu: float32 WebAssembly on every core; reference: the
+                      float64 CPU engine (slow); in Node, webgpu is Dawn (the webgpu package)
   --out DIR           node: the folder that keeps runs (default ${DEFAULT_RUNS_DIR}/); browser: write the
                       results file and the final weights (safetensors) there
   --resume RUN_ID     go on with a paused or interrupted run from its last checkpoint; the run keeps
@@ -112,6 +124,7 @@ Commands:
   experts     run the scripted experts on a split's tasks
   bench env   measure the environment's speed against a Playwright driver
   bench engine  measure the WebGPU engine against TF.js
+  bench cpu   measure the fast CPU engine against PyTorch on the CPU
   help        show this text
 
 Mistakes (a bad flag, configuration or store folder) print one message and exit 2; --verbose with
@@ -125,7 +138,9 @@ ${EXPERTS_USAGE}
 
 ${BENCH_USAGE}
 
-${BENCH_ENGINE_USAGE}`;
+${BENCH_ENGINE_USAGE}
+
+${BENCH_CPU_USAGE}`;
 
 /** Seeds written as comma-separated numbers and inclusive ranges: `0-199`, `3`, `0-9,20-29`. */
 export function parseSeeds(text: string): number[] {
@@ -284,11 +299,31 @@ export function parseArgs(argv: readonly string[]): Command {
         throw new UsageError((error as Error).message, BENCH_ENGINE_USAGE);
       }
     }
-    if (wantsHelp) return { kind: 'help', text: `${BENCH_USAGE}\n\n${BENCH_ENGINE_USAGE}` };
+    if (what === 'cpu') {
+      if (wantsHelp) return { kind: 'help', text: BENCH_CPU_USAGE };
+      const options = readOptions(benchArgs, ['json', 'no-pytorch'], ['threads', 'runs'], BENCH_CPU_USAGE);
+      const count = (name: string, fallback: number | null): number | null => {
+        const text = options.get(name);
+        if (text === undefined) return fallback;
+        const value = Number(text);
+        if (!Number.isInteger(value) || value < 1)
+          throw new UsageError(`--${name} must be a positive integer (got ${text}).`, BENCH_CPU_USAGE);
+        return value;
+      };
+      return {
+        kind: 'bench-cpu',
+        threads: count('threads', null),
+        runs: count('runs', 3)!,
+        pytorch: !options.has('no-pytorch'),
+        json: options.has('json'),
+      };
+    }
+    const allUsage = `${BENCH_USAGE}\n\n${BENCH_ENGINE_USAGE}\n\n${BENCH_CPU_USAGE}`;
+    if (wantsHelp) return { kind: 'help', text: allUsage };
     if (what !== 'env')
       throw new UsageError(
-        `bench measures "env" or "engine"${what ? `, not "${what}"` : ''}.`,
-        `${BENCH_USAGE}\n\n${BENCH_ENGINE_USAGE}`,
+        `bench measures "env", "engine" or "cpu"${what ? `, not "${what}"` : ''}.`,
+        allUsage,
       );
     const options = readOptions(benchArgs, ['json'], ['split', 'seeds'], BENCH_USAGE);
     const [seeds, seedsText] = seedsOption(options, '0-29', BENCH_USAGE);
@@ -310,9 +345,9 @@ function parseRun(args: string[]): Extract<Command, { kind: 'run' }> {
   const dom = options.get('dom') ?? 'browser';
   if (dom !== 'browser' && dom !== 'node')
     throw new UsageError(`--dom must be browser or node, not "${dom}".`, usage);
-  const engine = options.get('engine') ?? 'auto';
-  if (engine !== 'auto' && engine !== 'webgpu' && engine !== 'cpu')
-    throw new UsageError(`--engine must be auto, webgpu or cpu, not "${engine}".`, usage);
+  const engine = (options.get('engine') ?? 'auto') as BackendChoice;
+  if (!BACKEND_CHOICES.includes(engine))
+    throw new UsageError(`--engine must be auto, webgpu, cpu or reference, not "${engine}".`, usage);
   const resume = options.get('resume') ?? null;
   const configPath = options.get('config') ?? null;
   if (configPath === null && resume === null)

@@ -25,6 +25,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         return await (await import('./bench-env.ts')).runBenchEnvCommand(command, commandIo);
       case 'bench-engine':
         return await (await import('./bench-engine.ts')).runBenchEngineCommand(command, commandIo);
+      case 'bench-cpu':
+        return await (await import('./bench-cpu.ts')).runBenchCpuCommand(command, commandIo);
       case 'run':
         return await (await import('./run.ts')).runRunCommand(command, commandIo);
       case 'pretrain':

@@ -1,17 +1,19 @@
 import { register } from 'node:module';
 import { CpuEngine } from '../engine/cpu-engine.ts';
-import type { Engine, EngineInfo } from '../engine/engine.ts';
+import type { BackendChoice, Engine, EngineInfo } from '../engine/engine.ts';
+import { openCpuEngine, softwareAdapterReason } from '../engine/open-cpu.ts';
 
 /**
- * The engine for Node commands (run --dom node, pretrain): the float64 CPU reference, or WebGPU on
- * Dawn (the `webgpu` package), or 'auto': Dawn where it starts, else the CPU engine with the reason.
+ * The engine for Node commands (run --dom node): the fast CPU engine, the float64 reference, or
+ * WebGPU on Dawn (the `webgpu` package), or 'auto': Dawn on a hardware adapter, else the fast CPU
+ * engine with the reason (Dawn did not start, or its adapter is software).
  */
-export async function openNodeEngine(
-  choice: 'auto' | 'webgpu' | 'cpu',
-): Promise<{ engine: Engine; info: EngineInfo }> {
+export async function openNodeEngine(choice: BackendChoice): Promise<{ engine: Engine; info: EngineInfo }> {
   let engine: Engine;
-  if (choice === 'cpu') {
+  if (choice === 'reference') {
     engine = new CpuEngine();
+  } else if (choice === 'cpu') {
+    engine = await openCpuEngine(null);
   } else {
     try {
       const { create, globals } = await import('webgpu');
@@ -27,7 +29,12 @@ export async function openNodeEngine(
           { cause: error },
         );
       }
-      engine = new CpuEngine(`Dawn did not start (${(error as Error).message})`);
+      engine = await openCpuEngine(`Dawn did not start (${(error as Error).message})`);
+    }
+    const info = await engine.info();
+    if (choice === 'auto' && info.backend === 'webgpu' && info.fallbackAdapter) {
+      await engine.dispose();
+      engine = await openCpuEngine(softwareAdapterReason(info.adapter));
     }
   }
   return { engine, info: await engine.info() };

@@ -84,7 +84,9 @@ function readOptions(argv: readonly string[]): CommandOptions | 'help' {
 }
 
 async function openEngine(kind: 'cpu' | 'webgpu'): Promise<{ engine: Engine; description: string }> {
-  const { engine, info } = await openNodeEngine(kind);
+  // The committed base student was pretrained on the float64 engine: 'cpu' keeps it, so the recipe
+  // rebuilds the same weights.
+  const { engine, info } = await openNodeEngine(kind === 'cpu' ? 'reference' : kind);
   return {
     engine,
     description:

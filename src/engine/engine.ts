@@ -9,10 +9,11 @@ export type { StepBatches, TrainStepOptions } from '../model/reference/model.ts'
 export type { EngineCheckpoint } from './checkpoint.ts';
 
 /**
- * The training engine: one student model, its optimizer, and what train/ asks of them. Two
- * implementations with one behaviour: the WebGPU engine (gpu/, float32) and the CPU engine (the
- * float64 reference of model/reference, for browsers without WebGPU, slow but exact). The worker
- * hosts either one, and the client on the main thread offers the same interface. Token ids in,
+ * The training engine: one student model, its optimizer, and what train/ asks of them. Three
+ * implementations with one behaviour: the WebGPU engine (gpu/, float32), the fast CPU engine
+ * (cpu/, float32 WebAssembly SIMD on every core) and the reference CPU engine (the float64
+ * reference of model/reference, slow but exact, which the other two are tested against). The
+ * worker hosts any one, and the client on the main thread offers the same interface. Token ids in,
  * token ids out: text is the tokenizer's business (agent/).
  */
 export interface Engine {
@@ -43,6 +44,15 @@ export interface Engine {
 }
 
 export type EngineBackend = 'webgpu' | 'cpu';
+
+/**
+ * What a user picks (open.ts): 'auto' takes WebGPU on a hardware adapter and the fast CPU engine
+ * otherwise; 'cpu' is the fast CPU engine (float32 WebAssembly); 'reference' the float64 CPU
+ * engine, exact but slow.
+ */
+export type BackendChoice = 'auto' | 'webgpu' | 'cpu' | 'reference';
+
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'cpu', 'reference'];
 
 export interface EngineModelOptions {
   /**
@@ -80,7 +90,7 @@ export interface EngineInfo {
   readonly parameterCount: number;
   /** AdamW steps taken. */
   readonly optimizerStep: number;
-  /** Memory the model holds: GPU buffers, or the CPU engine's float64 arrays. */
+  /** Memory the model holds: GPU buffers, or the CPU engine's memory (float32, or float64 for the reference). */
   readonly memoryBytes: number;
 }
 
@@ -97,8 +107,11 @@ export function describeEngine(info: EngineInfo): string {
       : `Training on WebGPU (${info.adapter}).`;
   }
   const why = info.cpuReason === null ? '' : ` because ${info.cpuReason}`;
-  return (
-    `Training on the CPU${why}: the float64 reference engine gives the same results as WebGPU but ` +
-    'is far slower; use small models, or a browser with WebGPU.'
-  );
+  if (info.adapter.includes('float64')) {
+    return (
+      `Training on the CPU${why}: the float64 reference engine gives the same results as WebGPU but ` +
+      'is far slower; use small models, or a browser with WebGPU.'
+    );
+  }
+  return `Training on the CPU${why}: ${info.adapter}.`;
 }

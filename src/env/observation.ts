@@ -327,7 +327,9 @@ export function renderAxTree(root: ObsElement): string {
           ? ` class=${JSON.stringify(node.attributes.class ?? '')}`
           : '';
       const facts = renderFacts(node.visual);
-      lines.push(`${indent}[${node.bid}] ${node.role}${label}${facts}${box}${node.focused ? ' (focused)' : ''}`);
+      lines.push(
+        `${indent}[${node.bid}] ${node.role}${label}${facts}${box}${node.focused ? ' (focused)' : ''}`,
+      );
       return;
     }
     const states: string[] = [];

@@ -88,7 +88,10 @@ describe('parseArgs run', () => {
   it.each([
     [['run'], /--config FILE/],
     [['run', '--config', 'c.json', '--dom', 'deno'], /--dom must be browser or node, not "deno"/],
-    [['run', '--config', 'c.json', '--engine', 'tpu'], /--engine must be auto, webgpu or cpu, not "tpu"/],
+    [
+      ['run', '--config', 'c.json', '--engine', 'tpu'],
+      /--engine must be auto, webgpu, cpu or reference, not "tpu"/,
+    ],
     [['run', '--config', 'c.json', '--k', '0'], /--k must be a whole number from 1 to 64/],
     [['run', '--config', 'c.json', '--split', 'micro'], /Unknown option --split/],
     [['run', '--config'], /--config needs a value/],

@@ -101,6 +101,22 @@ describe('parseArgs', () => {
     });
   });
 
+  it('reads bench cpu', () => {
+    expect(parseArgs(['bench', 'cpu', '--json'])).toEqual({
+      kind: 'bench-cpu',
+      threads: null,
+      runs: 3,
+      pytorch: true,
+      json: true,
+    });
+    expect(parseArgs(['bench', 'cpu', '--threads', '4', '--runs', '1', '--no-pytorch'])).toMatchObject({
+      threads: 4,
+      runs: 1,
+      pytorch: false,
+      json: false,
+    });
+  });
+
   it('answers --help for the whole tool and for each command', () => {
     expect(parseArgs(['--help'])).toMatchObject({ kind: 'help', text: expect.stringContaining('Commands:') });
     expect(parseArgs(['help'])).toMatchObject({ kind: 'help' });
@@ -133,6 +149,7 @@ describe('parseArgs', () => {
     [['bench'], /bench measures "env"/],
     [['bench', 'model'], /bench measures "env".*, not "model"/],
     [['bench', 'env', '--k', '4'], /Unknown option --k/],
+    [['bench', 'cpu', '--threads', '0'], /--threads must be a positive integer/],
   ])('refuses %j with a message and the usage', (argv, message) => {
     const error = usageError(argv as string[]);
     expect(error.message).toMatch(message);

@@ -3,6 +3,7 @@ import { readCheckpoint } from '../../src/engine/checkpoint.ts';
 import { CpuEngine } from '../../src/engine/cpu-engine.ts';
 import { describeEngine } from '../../src/engine/engine.ts';
 import { openEngine } from '../../src/engine/open.ts';
+import { softwareAdapterReason } from '../../src/engine/open-cpu.ts';
 import { gumbelUniform, sampleToken } from '../../src/engine/sampling.ts';
 import { stopIndex } from '../../src/model/stops.ts';
 import type { TokenBatch } from '../../src/model/batch.ts';
@@ -226,13 +227,21 @@ describe('the sampler shared with the GPU', () => {
 });
 
 describe('choosing the engine', () => {
-  it('falls back to the CPU where WebGPU is missing, and says so plainly', async () => {
+  it('falls back to the fast CPU engine where WebGPU is missing, and says so plainly', async () => {
     const engine = await openEngine('auto');
     const info = await engine.info();
     expect(info.backend).toBe('cpu');
     expect(info.cpuReason).toMatch(/WebGPU is not available/);
-    expect(describeEngine(info)).toMatch(/^Training on the CPU because WebGPU is not available/);
+    expect(describeEngine(info)).toMatch(
+      /^Training on the CPU because WebGPU is not available.*: CPU engine \(float32 WebAssembly, (relaxed|plain) SIMD, \d+ threads?/,
+    );
+    await engine.dispose();
     await expect(openEngine('webgpu')).rejects.toThrow(/WebGPU is not available/);
-    expect((await (await openEngine('cpu')).info()).cpuReason).toBeNull();
+    const fast = await openEngine('cpu');
+    expect(await fast.info()).toMatchObject({ cpuReason: null, adapter: expect.stringMatching(/float32/) });
+    await fast.dispose();
+    const reference = await (await openEngine('reference')).info();
+    expect(describeEngine(reference)).toMatch(/^Training on the CPU: the float64 reference engine/);
+    expect(softwareAdapterReason('SwiftShader')).toMatch(/SwiftShader\) is a software fallback/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CpuEngine } from '../../src/engine/cpu-engine.ts';
+import { FastCpuEngine } from '../../src/engine/cpu/engine.ts';
 import { positionsOf, validateBatch } from '../../src/model/batch.ts';
 import { validateModelConfig, type PositionKind } from '../../src/model/config.ts';
 import { gatherTargetValues, packExamples, type Example } from '../../src/model/packing.ts';
@@ -101,7 +101,7 @@ describe('gathering values back per target token', () => {
         vocabSize: 100,
         positions,
       });
-      const engine = new CpuEngine();
+      const engine = await FastCpuEngine.open(null, { threads: 1 });
       await engine.create(config, 'packing');
       const packed = packExamples(examples, { context: 6, packing: true, padding: P });
       const separate = packExamples(examples, { context: 6, packing: false, padding: P });
@@ -115,6 +115,7 @@ describe('gathering values back per target token', () => {
           expect(value).toBeCloseTo(fromSeparate[i]![j]!, 5);
         }),
       );
+      await engine.dispose();
     });
   }
 });

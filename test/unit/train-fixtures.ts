@@ -1,10 +1,26 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { CpuEngine } from '../../src/engine/cpu-engine.ts';
+import { afterAll } from 'vitest';
+import { FastCpuEngine } from '../../src/engine/cpu/engine.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { DomEnvPool } from '../../src/env/dom-pool.ts';
 import { DexieStore } from '../../src/store/db.ts';
 import { parseRunConfig, type RunConfigInput } from '../../src/train/config.ts';
 import { envOptionsOf, type RunEnvironment } from '../../src/train/run-environment.ts';
+
+/**
+ * Training tests run on the fast CPU engine (its kernels are tested against the float64 reference,
+ * which has tests of its own). Engines made here are disposed after the file's tests.
+ */
+const engines: Engine[] = [];
+export async function cpuEngine(): Promise<Engine> {
+  const engine = await FastCpuEngine.open();
+  engines.push(engine);
+  return engine;
+}
+const sharedEngine = await cpuEngine();
+afterAll(async () => {
+  for (const engine of engines.splice(0)) await engine.dispose();
+});
 
 /** A tiny run: nano on the CPU, click-test to train on, focus-text held out, a few steps of each phase. */
 export const tiny: RunConfigInput = {
@@ -50,7 +66,7 @@ export function onCleanup(close: () => void): void {
 }
 
 export function environment(
-  engine: Engine = new CpuEngine(),
+  engine: Engine = sharedEngine,
   config: RunConfigInput = tiny,
 ): RunEnvironment & { store: DexieStore } {
   const store = new DexieStore(`run-${Math.random()}`, { indexedDB: new IDBFactory(), IDBKeyRange });

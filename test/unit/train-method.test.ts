@@ -3,7 +3,7 @@ import { CpuEngine } from '../../src/engine/cpu-engine.ts';
 import type { GenerateOptions } from '../../src/engine/engine.ts';
 import { runConfigOf, type RunConfigInput } from '../../src/train/config.ts';
 import { createRun, executeRun } from '../../src/train/run.ts';
-import { cleanup, environment, tiny } from './train-fixtures.ts';
+import { cleanup, cpuEngine, environment, tiny } from './train-fixtures.ts';
 
 /**
  * The run as the paper runs it: the compute axis, the optimizer between the phases, and the
@@ -138,7 +138,7 @@ describe('the optimizer at the switch to RL', () => {
     [false, 3],
   ] as const) {
     it(`${resetOptimizer ? 'starts afresh' : "continues SFT's"} with rl.resetOptimizer ${resetOptimizer}`, async () => {
-      const engine = new CpuEngine();
+      const engine = await cpuEngine();
       const env = environment(engine);
       const run = await createRun(env.store, { ...sftThenRl, rl: { ...sftThenRl.rl, resetOptimizer } });
       const finished = await executeRun(run.id, env);

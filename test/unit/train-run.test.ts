@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CpuEngine } from '../../src/engine/cpu-engine.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { DomEnvPool } from '../../src/env/dom-pool.ts';
 import type { EpisodeResult } from '../../src/env/episode.ts';
@@ -15,7 +14,7 @@ import { createRun, executeRun } from '../../src/train/run.ts';
 import { selectCheckpoint } from '../../src/train/evaluate.ts';
 import { type RunEnvironment } from '../../src/train/run-environment.ts';
 import { type RunEvent } from '../../src/train/run-book.ts';
-import { cleanup, environment, onCleanup, tiny } from './train-fixtures.ts';
+import { cleanup, cpuEngine, environment, onCleanup, tiny } from './train-fixtures.ts';
 
 afterEach(cleanup);
 
@@ -201,7 +200,7 @@ describe('a run', () => {
   });
 
   it('resumes after a crash from its last checkpoint, with every metric once', async () => {
-    const engine = new CpuEngine();
+    const engine = await cpuEngine();
     let trainSteps = 0;
     // The engine dies in the second SFT step, after the first step's metric and checkpoint.
     const crashing = new Proxy(engine, {
@@ -223,7 +222,7 @@ describe('a run', () => {
     );
     expect((await env.store.getRun(run.id))?.status).toBe('failed');
 
-    const resumed = await executeRun(run.id, { ...env, engine: new CpuEngine() });
+    const resumed = await executeRun(run.id, { ...env, engine: await cpuEngine() });
     expect(resumed.status).toBe('finished');
     expect(resumed.error).toBeNull();
     expect(await storedRows(env, run.id)).toEqual(EXPECTED_ROWS);

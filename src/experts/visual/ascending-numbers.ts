@@ -1,5 +1,6 @@
+import type { PolicyStep, StepView } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import { ExpertConfusedError, type Expert, type ExpertStep, type ExpertView } from '../expert.ts';
+import { ExpertConfusedError, type Expert } from '../expert.ts';
 import { act, allElements, taskArea, textOf } from '../find.ts';
 
 const TASK = 'ascending-numbers';
@@ -9,7 +10,7 @@ const COUNT = 5;
  * The numbers are shown only until 1 is clicked; then boxes cover them. The expert notes where each
  * number was, then clicks, for each next number, the box nearest to where it stood.
  */
-function step(view: ExpertView, choose: (numbers: number[]) => number): ExpertStep {
+function step(view: StepView, choose: (numbers: number[]) => number): PolicyStep {
   const area = taskArea(view.observation.tree);
   const numbers = allElements(area, (e) => e.tag === 'text' && /^\d+$/.test(textOf(e)));
   const positions = (view.memory.positions ??= {}) as Record<number, [number, number]>;

@@ -1,5 +1,6 @@
+import type { PolicyStep, StepView } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import { ExpertConfusedError, type Expert, type ExpertStep, type ExpertView } from '../expert.ts';
+import { ExpertConfusedError, type Expert } from '../expert.ts';
 import { act, allElements, firstElement, quoted, taskArea, textOf } from '../find.ts';
 import { waitStep } from '../widgets/find-widgets.ts';
 
@@ -7,7 +8,7 @@ import { waitStep } from '../widgets/find-widgets.ts';
  * Opens the pie menu with its middle button (a class naming a "spreader"), waits for the slices if
  * they are slow, then clicks the slice title asked for (or, for a wrong answer, another one).
  */
-function step(task: string, view: ExpertView, wanted: boolean): ExpertStep {
+function step(task: string, view: StepView, wanted: boolean): PolicyStep {
   const label = quoted(view.observation.utterance)[0];
   if (label === undefined) throw new ExpertConfusedError(task, 'cannot read the label asked for');
   const area = taskArea(view.observation.tree);

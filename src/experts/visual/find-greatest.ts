@@ -1,5 +1,6 @@
+import type { PolicyStep, StepView } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import type { Expert, ExpertStep, ExpertView } from '../expert.ts';
+import type { Expert } from '../expert.ts';
 import { act, allElements, byClass, byRole, firstElement, need, taskArea, textOf } from '../find.ts';
 
 const TASK = 'find-greatest';
@@ -8,7 +9,7 @@ const TASK = 'find-greatest';
  * Cards show their number only face up (the lab's page; the official one keeps every number in the
  * DOM). The expert notes each number it sees and turns the cards it has not seen yet.
  */
-function look(view: ExpertView): { cards: ObsElement[]; seen: Record<string, number>; submit: ObsElement } {
+function look(view: StepView): { cards: ObsElement[]; seen: Record<string, number>; submit: ObsElement } {
   const area = taskArea(view.observation.tree);
   const cards = allElements(area, byClass('card'));
   if (cards.length === 0) need(TASK, undefined, 'the cards');
@@ -25,7 +26,7 @@ function look(view: ExpertView): { cards: ObsElement[]; seen: Record<string, num
   return { cards, seen, submit };
 }
 
-function pick(view: ExpertView, choose: (values: number[]) => number): ExpertStep {
+function pick(view: StepView, choose: (values: number[]) => number): PolicyStep {
   const { cards, seen, submit } = look(view);
   const unseen = cards.find((card) => seen[card.bid] === undefined);
   if (unseen)

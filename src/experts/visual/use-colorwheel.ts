@@ -1,10 +1,11 @@
+import type { PolicyStep } from '../../env/episode.ts';
 import { parseColor, toHex, type Rgb } from '../../env/colors.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import { ExpertConfusedError, type Expert, type ExpertStep } from '../expert.ts';
+import { ExpertConfusedError, type Expert } from '../expert.ts';
 import { act, byRole, firstElement, need, taskArea, textFields, textOf } from '../find.ts';
 
 /** A colour field takes a typed hex colour (jscolor's input does too), then Submit. */
-function enter(task: string, root: ObsElement, hex: string, thought: string): ExpertStep {
+function enter(task: string, root: ObsElement, hex: string, thought: string): PolicyStep {
   const area = taskArea(root);
   const field = need(task, textFields(area)[0], 'the colour field');
   if ((field.value ?? '').toLowerCase() !== hex) return { thought, action: act.fill(field, hex) };

@@ -1,5 +1,6 @@
+import type { PolicyStep, StepView } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import { ExpertConfusedError, type Expert, type ExpertStep, type ExpertView } from '../expert.ts';
+import { ExpertConfusedError, type Expert } from '../expert.ts';
 import { act, allElements, byClass, byRole, firstElement, need, taskArea, textOf } from '../find.ts';
 
 /**
@@ -42,7 +43,7 @@ function submitOf(task: string, root: ObsElement): ObsElement {
   );
 }
 
-function moveTowards(task: string, view: ExpertView, targets: readonly number[]): ExpertStep {
+function moveTowards(task: string, view: StepView, targets: readonly number[]): PolicyStep {
   const all = sliders(task, view.observation.tree);
   const memory = view.memory as SliderMemory;
   if (memory.last) {
@@ -76,7 +77,7 @@ function moveTowards(task: string, view: ExpertView, targets: readonly number[])
 }
 
 /** A wrong answer: nudge a slider off its target if all are on it, else submit as they are. */
-function wrongStep(task: string, view: ExpertView, targets: readonly number[]): ExpertStep {
+function wrongStep(task: string, view: StepView, targets: readonly number[]): PolicyStep {
   const all = sliders(task, view.observation.tree);
   if (all.every((slider, i) => slider.value === targets[i])) {
     const first = all[0] as SeenSlider;

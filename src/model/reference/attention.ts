@@ -5,7 +5,8 @@
  * (hs = C / NH). Backward functions add into their gradient arrays.
  */
 
-type Vec = Float64Array;
+// Float32Array too: the fast CPU engine (engine/cpu) runs these same ops on its float32 arrays.
+type Vec = Float64Array | Float32Array;
 
 // ----------------------------------------------------------------------------------------------
 // Rotary positions (RoFormer, in the GPT-NeoX / Llama "rotate half" layout): in every head of the

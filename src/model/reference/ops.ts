@@ -6,7 +6,8 @@
  * gradients at zero. N is the number of rows (tokens, B * T), C a width.
  */
 
-type Vec = Float64Array;
+// Float32Array too: the fast CPU engine (engine/cpu) runs these same ops on its float32 arrays.
+type Vec = Float64Array | Float32Array;
 
 // ----------------------------------------------------------------------------------------------
 // Embedding: out[n] = wte[tokens[n]] + wpe[positions[n]]

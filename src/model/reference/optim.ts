@@ -6,9 +6,11 @@ import type { ParameterLayout } from '../layout.ts';
  */
 
 type Vec = Float64Array;
+/** The fast CPU engine (engine/cpu) runs the same optimizer on float32 arrays. */
+type Floats = Float64Array | Float32Array;
 
 /** sqrt(sum of squares) over every gradient of the model (the alignment gaps are zero). */
-export function gradientNorm(grads: Vec): number {
+export function gradientNorm(grads: Floats): number {
   let sum = 0;
   for (let i = 0; i < grads.length; i++) sum += grads[i]! * grads[i]!;
   return Math.sqrt(sum);
@@ -19,7 +21,7 @@ export function gradientNorm(grads: Vec): number {
  * returns the norm before clipping and the scale applied. A norm that is not finite scales
  * nothing: the caller must skip that step.
  */
-export function clipGradients(grads: Vec, maxNorm: number): { norm: number; scale: number } {
+export function clipGradients(grads: Floats, maxNorm: number): { norm: number; scale: number } {
   const norm = gradientNorm(grads);
   const scale = norm > maxNorm ? maxNorm / norm : 1;
   if (scale !== 1) for (let i = 0; i < grads.length; i++) grads[i]! *= scale;
@@ -52,10 +54,10 @@ export function adamwState(layout: ParameterLayout): AdamWState {
  * p -= lr (mhat / (sqrt(vhat) + eps) + wd p)   (wd = 0 where `decay` is false)
  */
 export function adamwUpdate(
-  params: Vec,
-  grads: Vec,
-  m: Vec,
-  v: Vec,
+  params: Floats,
+  grads: Floats,
+  m: Floats,
+  v: Floats,
   t: number,
   options: AdamWOptions,
   decay: boolean,
@@ -80,9 +82,9 @@ export function adamwUpdate(
 /** One AdamW step over the whole model, tensor by tensor (decay as the layout says). */
 export function adamwStep(
   layout: ParameterLayout,
-  params: Vec,
-  grads: Vec,
-  state: AdamWState,
+  params: Floats,
+  grads: Floats,
+  state: { readonly m: Floats; readonly v: Floats; step: number },
   options: AdamWOptions,
 ): void {
   state.step += 1;

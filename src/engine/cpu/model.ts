@@ -1,0 +1,381 @@
+import {
+  lossNormaliserOf,
+  lossWeightsOf,
+  positionsOf,
+  segmentsOf,
+  tokenLossOf,
+  validateBatch,
+  type TokenBatch,
+} from '../../model/batch.ts';
+import { LAYER_NORM_EPSILON, ROTARY_BASE, headWidth } from '../../model/config.ts';
+import { tensorView, type BlockTensors, type ParameterLayout, type TensorSpec } from '../../model/layout.ts';
+import {
+  embeddingBackward,
+  embeddingForward,
+  layerNormBackward,
+  layerNormForward,
+  residualBackward,
+  residualForward,
+} from '../../model/reference/ops.ts';
+import {
+  attentionBackward,
+  attentionForward,
+  attentionScratchFloats,
+  type AttentionScratch,
+} from './attention.ts';
+import { geluBackward, geluForward, rotary } from './pointwise.ts';
+import { linearBackward, linearForward, transpose } from './linear.ts';
+import { lossHead } from './loss.ts';
+import type { CpuRuntime } from './runtime.ts';
+
+/**
+ * The whole model on the fast CPU engine, in float32: the reference's forward and backward
+ * (model/reference/model.ts, same activations and order) with the dense products and attention
+ * on the WebAssembly kernels, and the pointwise ops (embedding, layer norm, GELU, residual,
+ * rotary) shared with the reference, which runs them on float32 arrays as well. Parameters,
+ * gradients, AdamW's moments and the transposed weights stay in the runtime's memory; each call's
+ * activations are allocated after them and freed by the next call.
+ */
+
+/** The model's arrays in the runtime's memory, re-viewed whenever the memory grows. */
+export class CpuModelMemory {
+  private buffer: ArrayBufferLike | null = null;
+  private views: Record<'params' | 'grads' | 'm' | 'v' | 'transposed', Float32Array> | null = null;
+  /** Where each call's activations start. */
+  readonly mark: number;
+
+  constructor(
+    private readonly rt: CpuRuntime,
+    readonly layout: ParameterLayout,
+  ) {
+    rt.reset(0, 5 * layout.totalFloats + 64);
+    for (let i = 0; i < 5; i++) rt.alloc(layout.totalFloats);
+    this.mark = rt.mark;
+  }
+
+  private get all(): Record<'params' | 'grads' | 'm' | 'v' | 'transposed', Float32Array> {
+    if (this.views === null || this.buffer !== this.rt.memory.buffer) {
+      this.buffer = this.rt.memory.buffer;
+      const floats = this.layout.totalFloats;
+      const at = (i: number): Float32Array => new Float32Array(this.buffer!, 4 * i * floats, floats);
+      this.views = { params: at(0), grads: at(1), m: at(2), v: at(3), transposed: at(4) };
+    }
+    return this.views;
+  }
+  get params(): Float32Array {
+    return this.all.params;
+  }
+  get grads(): Float32Array {
+    return this.all.grads;
+  }
+  get m(): Float32Array {
+    return this.all.m;
+  }
+  get v(): Float32Array {
+    return this.all.v;
+  }
+  /** Each weight matrix [OC, C] transposed to [C, OC], at the weight's own offset. */
+  get transposed(): Float32Array {
+    return this.all.transposed;
+  }
+
+  /** Refreshes the transposed weights from the parameters (after every change of the parameters). */
+  transposeWeights(): void {
+    const { params, transposed } = this.all;
+    for (const tensor of this.layout.tensors) {
+      if (tensor.shape.length !== 2 || tensor === this.layout.wpe) continue;
+      const [rows, cols] = tensor.shape as [number, number];
+      transpose(tensorView(transposed, tensor), tensorView(params, tensor), rows, cols);
+    }
+  }
+}
+
+/** Floats of one forward and backward over a B x T batch, the allocator's padding included. */
+export function activationFloats(layout: ParameterLayout, B: number, T: number): number {
+  const { width: C, ffWidth: F, heads: NH, vocabSize: V, layers: L } = layout.config;
+  const N = B * T;
+  const forward = 2 * N * C + 2 * N + 2 * N * V + L * (12 * N * C + 2 * N * F + 4 * N + B * NH * T * T);
+  const backward = 2 * N * C + L * (14 * N * C + 2 * N * F);
+  return forward + backward + attentionScratchFloats(T, C, NH) + 4 * (40 * L + 40);
+}
+
+interface BlockActivations {
+  readonly residual: Float32Array;
+  readonly ln1: Float32Array;
+  readonly ln1Mean: Float32Array;
+  readonly ln1Rstd: Float32Array;
+  readonly qkvRotated: Float32Array;
+  readonly att: Float32Array;
+  readonly atty: Float32Array;
+  readonly residual2: Float32Array;
+  readonly ln2: Float32Array;
+  readonly ln2Mean: Float32Array;
+  readonly ln2Rstd: Float32Array;
+  readonly fch: Float32Array;
+  readonly fchGelu: Float32Array;
+  readonly residual3: Float32Array;
+}
+
+export interface CpuActivations {
+  readonly positions: Int32Array;
+  readonly segments: Int32Array;
+  readonly encoded: Float32Array;
+  readonly blocks: readonly BlockActivations[];
+  readonly lnf: Float32Array;
+  readonly lnfMean: Float32Array;
+  readonly lnfRstd: Float32Array;
+  readonly logits: Float32Array;
+  /** With targets: the loss, every token's log-probability, and dlogits when training. */
+  readonly loss: {
+    readonly loss: number;
+    readonly logProbs: Float64Array;
+    readonly dlogits: Float32Array | null;
+  } | null;
+  readonly scratch: AttentionScratch;
+}
+
+/**
+ * The forward of one batch, its activations allocated in the runtime's memory from model.mark (so
+ * the caller resets the runtime first, with activationFloats of room). With `train`, the loss
+ * head also writes dlogits for modelBackward.
+ */
+export function modelForward(
+  rt: CpuRuntime,
+  model: CpuModelMemory,
+  batch: TokenBatch,
+  train: boolean,
+): CpuActivations {
+  const { layout } = model;
+  const { config } = layout;
+  validateBatch(batch, config);
+  const { batchSize: B, seqLen: T } = batch;
+  const { width: C, ffWidth: F, heads: NH, vocabSize: V } = config;
+  const N = B * T;
+  const params = model.params;
+  const weightsT = model.transposed;
+  const p = (tensor: TensorSpec): Float32Array => tensorView(params, tensor);
+  const pt = (tensor: TensorSpec): Float32Array => tensorView(weightsT, tensor);
+  const positions = positionsOf(batch);
+  const segments = segmentsOf(batch);
+  const eps = LAYER_NORM_EPSILON;
+  const scratch = {
+    scores: rt.alloc(T * T),
+    transposed: rt.alloc(headWidth(config) * T),
+  };
+  const shape = { B, T, C, NH };
+
+  const encoded = rt.alloc(N * C, false);
+  embeddingForward(encoded, batch.tokens, positions, p(layout.wte), layout.wpe && p(layout.wpe), N, C);
+  const blocks: BlockActivations[] = [];
+  let residual = encoded;
+  for (const w of layout.blocks) {
+    const ln1 = rt.alloc(N * C, false);
+    const ln1Mean = rt.alloc(N, false);
+    const ln1Rstd = rt.alloc(N, false);
+    layerNormForward(ln1, ln1Mean, ln1Rstd, residual, p(w.ln1Weight), p(w.ln1Bias), N, C, eps);
+    const qkv = rt.alloc(N * 3 * C, false);
+    linearForward(rt, qkv, ln1, pt(w.qkvWeight), p(w.qkvBias), N, C, 3 * C);
+    let qkvRotated = qkv;
+    if (config.positions === 'rotary') {
+      qkvRotated = rt.alloc(N * 3 * C, false);
+      rotary(qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1);
+    }
+    const att = rt.alloc(B * NH * T * T, false);
+    const atty = rt.alloc(N * C);
+    attentionForward(rt, atty, att, qkvRotated, segments, shape, scratch);
+    const attproj = rt.alloc(N * C, false);
+    linearForward(rt, attproj, atty, pt(w.attnProjWeight), p(w.attnProjBias), N, C, C);
+    const residual2 = rt.alloc(N * C, false);
+    residualForward(residual2, residual, attproj, N * C);
+    const ln2 = rt.alloc(N * C, false);
+    const ln2Mean = rt.alloc(N, false);
+    const ln2Rstd = rt.alloc(N, false);
+    layerNormForward(ln2, ln2Mean, ln2Rstd, residual2, p(w.ln2Weight), p(w.ln2Bias), N, C, eps);
+    const fch = rt.alloc(N * F, false);
+    linearForward(rt, fch, ln2, pt(w.fcWeight), p(w.fcBias), N, C, F);
+    const fchGelu = rt.alloc(N * F, false);
+    geluForward(fchGelu, fch, N * F);
+    const fcproj = rt.alloc(N * C, false);
+    linearForward(rt, fcproj, fchGelu, pt(w.fcProjWeight), p(w.fcProjBias), N, F, C);
+    const residual3 = rt.alloc(N * C, false);
+    residualForward(residual3, residual2, fcproj, N * C);
+    blocks.push({
+      residual,
+      ln1,
+      ln1Mean,
+      ln1Rstd,
+      qkvRotated,
+      att,
+      atty,
+      residual2,
+      ln2,
+      ln2Mean,
+      ln2Rstd,
+      fch,
+      fchGelu,
+      residual3,
+    });
+    residual = residual3;
+  }
+  const lnf = rt.alloc(N * C, false);
+  const lnfMean = rt.alloc(N, false);
+  const lnfRstd = rt.alloc(N, false);
+  layerNormForward(lnf, lnfMean, lnfRstd, residual, p(layout.lnfWeight), p(layout.lnfBias), N, C, eps);
+  const logits = rt.alloc(N * V, false);
+  linearForward(rt, logits, lnf, pt(layout.wte), null, N, C, V); // tied output embedding
+
+  let loss: CpuActivations['loss'] = null;
+  if (batch.targets !== undefined) {
+    const weights = lossWeightsOf(batch);
+    const normaliser = lossNormaliserOf(batch, weights);
+    const dlogits = train ? rt.alloc(N * V, false) : null;
+    const head = lossHead(logits, batch.targets, weights, tokenLossOf(batch), normaliser, N, V, dlogits);
+    loss = { ...head, dlogits };
+  }
+  return { positions, segments, encoded, blocks, lnf, lnfMean, lnfRstd, logits, loss, scratch };
+}
+
+/** Adds the gradients of the batch's loss to model.grads (the runtime's arena continues after the forward's). */
+export function modelBackward(
+  rt: CpuRuntime,
+  model: CpuModelMemory,
+  batch: TokenBatch,
+  acts: CpuActivations,
+): void {
+  const dlogits = acts.loss?.dlogits;
+  if (dlogits === undefined || dlogits === null) {
+    throw new Error(
+      'modelBackward needs a training forward (modelForward with train) on a batch with targets.',
+    );
+  }
+  const { layout } = model;
+  const { config } = layout;
+  const { batchSize: B, seqLen: T } = batch;
+  const { width: C, ffWidth: F, heads: NH, vocabSize: V } = config;
+  const N = B * T;
+  const params = model.params;
+  const grads = model.grads;
+  const p = (tensor: TensorSpec): Float32Array => tensorView(params, tensor);
+  const g = (tensor: TensorSpec): Float32Array => tensorView(grads, tensor);
+  const shape = { B, T, C, NH };
+
+  const dlnf = rt.alloc(N * C);
+  linearBackward(rt, dlnf, g(layout.wte), null, dlogits, acts.lnf, p(layout.wte), N, C, V);
+  const lastOutput = acts.blocks.at(-1)?.residual3 ?? acts.encoded;
+  let dresidual = rt.alloc(N * C);
+  layerNormBackward(
+    dresidual,
+    g(layout.lnfWeight),
+    g(layout.lnfBias),
+    dlnf,
+    lastOutput,
+    p(layout.lnfWeight),
+    acts.lnfMean,
+    acts.lnfRstd,
+    N,
+    C,
+  );
+  for (let l = layout.blocks.length - 1; l >= 0; l--) {
+    dresidual = blockBackward(
+      rt,
+      layout.blocks[l]!,
+      acts.blocks[l]!,
+      dresidual,
+      p,
+      g,
+      acts,
+      shape,
+      F,
+      config.positions === 'rotary',
+    );
+  }
+  const dwpe = layout.wpe === null ? null : g(layout.wpe);
+  embeddingBackward(g(layout.wte), dwpe, dresidual, batch.tokens, acts.positions, N, C);
+}
+
+/** One block's backward: returns the gradient of its input. */
+function blockBackward(
+  rt: CpuRuntime,
+  w: BlockTensors,
+  a: BlockActivations,
+  dresidual: Float32Array,
+  p: (tensor: TensorSpec) => Float32Array,
+  g: (tensor: TensorSpec) => Float32Array,
+  acts: CpuActivations,
+  shape: { B: number; T: number; C: number; NH: number },
+  F: number,
+  rotaryPositions: boolean,
+): Float32Array {
+  const { B, T, C, NH } = shape;
+  const N = B * T;
+  const dresidual2 = rt.alloc(N * C);
+  const dfcproj = rt.alloc(N * C);
+  residualBackward(dresidual2, dfcproj, dresidual, N * C);
+  const dfchGelu = rt.alloc(N * F);
+  linearBackward(
+    rt,
+    dfchGelu,
+    g(w.fcProjWeight),
+    g(w.fcProjBias),
+    dfcproj,
+    a.fchGelu,
+    p(w.fcProjWeight),
+    N,
+    F,
+    C,
+  );
+  const dfch = rt.alloc(N * F);
+  geluBackward(dfch, a.fch, dfchGelu, N * F);
+  const dln2 = rt.alloc(N * C);
+  linearBackward(rt, dln2, g(w.fcWeight), g(w.fcBias), dfch, a.ln2, p(w.fcWeight), N, C, F);
+  layerNormBackward(
+    dresidual2,
+    g(w.ln2Weight),
+    g(w.ln2Bias),
+    dln2,
+    a.residual2,
+    p(w.ln2Weight),
+    a.ln2Mean,
+    a.ln2Rstd,
+    N,
+    C,
+  );
+  const dresidual1 = rt.alloc(N * C);
+  const dattproj = rt.alloc(N * C);
+  residualBackward(dresidual1, dattproj, dresidual2, N * C);
+  const datty = rt.alloc(N * C);
+  linearBackward(
+    rt,
+    datty,
+    g(w.attnProjWeight),
+    g(w.attnProjBias),
+    dattproj,
+    a.atty,
+    p(w.attnProjWeight),
+    N,
+    C,
+    C,
+  );
+  const dqkvRotated = rt.alloc(N * 3 * C);
+  attentionBackward(rt, dqkvRotated, datty, a.qkvRotated, a.att, shape, acts.scratch);
+  let dqkv = dqkvRotated;
+  if (rotaryPositions) {
+    dqkv = rt.alloc(N * 3 * C);
+    rotary(dqkv, dqkvRotated, acts.positions, N, C, NH, ROTARY_BASE, -1);
+  }
+  const dln1 = rt.alloc(N * C);
+  linearBackward(rt, dln1, g(w.qkvWeight), g(w.qkvBias), dqkv, a.ln1, p(w.qkvWeight), N, C, 3 * C);
+  layerNormBackward(
+    dresidual1,
+    g(w.ln1Weight),
+    g(w.ln1Bias),
+    dln1,
+    a.residual,
+    p(w.ln1Weight),
+    a.ln1Mean,
+    a.ln1Rstd,
+    N,
+    C,
+  );
+  return dresidual1;
+}

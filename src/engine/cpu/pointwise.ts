@@ -1,0 +1,76 @@
+/**
+ * The fast CPU engine's own versions of two pointwise ops of model/reference whose cost there is
+ * in the math library: GELU (tanh through one exp: Math.tanh costs several times more in V8) and
+ * rotary positions (each position's angles computed once per call, not once per head and token).
+ * Same formulas as the reference (ops.ts, attention.ts); the tests hold them to it.
+ */
+
+const GELU_SCALE = Math.sqrt(2 / Math.PI);
+const GELU_CUBE = 0.044715;
+
+/** tanh(u) = 1 - 2 / (exp(2u) + 1), finite for every u (exp overflows to Infinity: tanh = 1). */
+function tanh(u: number): number {
+  return 1 - 2 / (Math.exp(2 * u) + 1);
+}
+
+export function geluForward(out: Float32Array, inp: Float32Array, N: number): void {
+  for (let i = 0; i < N; i++) {
+    const x = inp[i]!;
+    out[i] = 0.5 * x * (1 + tanh(GELU_SCALE * (x + GELU_CUBE * x * x * x)));
+  }
+}
+
+/** dinp += gelu'(inp) dout */
+export function geluBackward(dinp: Float32Array, inp: Float32Array, dout: Float32Array, N: number): void {
+  for (let i = 0; i < N; i++) {
+    const x = inp[i]!;
+    const t = tanh(GELU_SCALE * (x + GELU_CUBE * x * x * x));
+    const local = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_SCALE * (1 + 3 * GELU_CUBE * x * x);
+    dinp[i] = dinp[i]! + local * dout[i]!;
+  }
+}
+
+/**
+ * Rotary positions (the reference's rotate): channel i of each query and key head pairs with
+ * i + hs/2 and turns by position * base^(-2i / hs); direction -1 turns back (the backward, which
+ * adds into out). inp, out [N, 3C]; values pass through (forward) or add through (backward).
+ */
+export function rotary(
+  out: Float32Array,
+  inp: Float32Array,
+  positions: Int32Array,
+  N: number,
+  C: number,
+  NH: number,
+  base: number,
+  direction: 1 | -1,
+): void {
+  const hs = C / NH;
+  const half = hs / 2;
+  const cos = new Float64Array(half);
+  const sin = new Float64Array(half);
+  const frequencies = Float64Array.from({ length: half }, (_, i) => Math.pow(base, (-2 * i) / hs));
+  const add = direction === -1;
+  for (let n = 0; n < N; n++) {
+    const row = n * 3 * C;
+    for (let i = 0; i < half; i++) {
+      const angle = positions[n]! * frequencies[i]!;
+      cos[i] = Math.cos(angle);
+      sin[i] = direction * Math.sin(angle);
+    }
+    for (let c = 2 * C; c < 3 * C; c++) out[row + c] = (add ? out[row + c]! : 0) + inp[row + c]!;
+    for (let part = 0; part < 2; part++) {
+      for (let h = 0; h < NH; h++) {
+        const first = row + part * C + h * hs;
+        for (let i = 0; i < half; i++) {
+          const x1 = inp[first + i]!;
+          const x2 = inp[first + i + half]!;
+          const y1 = x1 * cos[i]! - x2 * sin[i]!;
+          const y2 = x1 * sin[i]! + x2 * cos[i]!;
+          out[first + i] = (add ? out[first + i]! : 0) + y1;
+          out[first + i + half] = (add ? out[first + i + half]! : 0) + y2;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,281 @@
+import { detectSimd, kernelModuleBytes, type SimdKind } from './kernels.ts';
+
+/**
+ * Where the CPU engine's numbers live and who multiplies them: one WebAssembly memory (shared
+ * between threads where SharedArrayBuffer exists), a bump allocator over it, and a pool of
+ * workers that each instantiate the kernel module on that same memory. A matrix product is split
+ * by rows (or by columns when there are few rows) between the calling thread and the workers,
+ * which wait on Atomics in a small control block: no messages, no copies.
+ *
+ * Threads need shared memory and a thread allowed to block (Atomics.wait): Node, or a Web Worker
+ * in a cross-origin isolated page (COOP/COEP headers, vite.config.ts). Elsewhere the engine runs
+ * on one thread and `threadNote` says why.
+ */
+
+const PAGE = 65536;
+/** 4 GiB, wasm32's whole address space: the memory reserves it but commits only what it grows to. */
+const MAXIMUM_PAGES = 65536;
+/** Products smaller than this (multiply-adds) run on the calling thread: waking workers costs more. */
+const PARALLEL_WORK = 1 << 18;
+/** Chunks per thread: small enough that a thread the OS delays leaves its share to the others. */
+const CHUNKS_PER_THREAD = 4;
+
+// The control block (Int32Array): the job counter workers wait on, the claim word (job << 16 |
+// next chunk), chunks finished, chunk count, chunk size, rows-or-columns, a failure flag, then the
+// kernel's 12 arguments (strides in bytes) for the whole product.
+const JOB = 0;
+const CLAIM = 1;
+const DONE = 2;
+const CHUNKS = 3;
+const SIZE = 4;
+const BY_ROWS = 5;
+const FAILED = 6;
+const ARGS = 8;
+const CONTROL_INTS = ARGS + 12;
+
+/**
+ * Claims chunks of the current job until none is left and runs them; the caller and every woken
+ * worker run this same function (the worker gets its source), so a thread the OS has not
+ * scheduled yet simply finds nothing left. A claim carries the job's number, so a worker waking
+ * late cannot take a chunk of the next job. Self-contained: it travels as source text.
+ */
+function runChunks(ctl: Int32Array, job: number, matmul: (...args: number[]) => void): void {
+  for (;;) {
+    const claim = Atomics.load(ctl, 1);
+    if (claim >>> 16 !== job || (claim & 0xffff) >= ctl[3]!) return;
+    if (Atomics.compareExchange(ctl, 1, claim, claim + 1) !== claim) continue;
+    const from = (claim & 0xffff) * ctl[4]!;
+    const rows = ctl[5] === 1;
+    const to = Math.min(rows ? ctl[11]! : ctl[12]!, from + ctl[4]!);
+    const [a, b, c, M, N, K, sam, sak, sbk, scm, causal, diag] = ctl.subarray(8, 20);
+    try {
+      if (rows)
+        matmul(
+          a! + from * sam!,
+          b!,
+          c! + from * scm!,
+          to - from,
+          N!,
+          K!,
+          sam!,
+          sak!,
+          sbk!,
+          scm!,
+          causal!,
+          diag! + from,
+        );
+      else
+        matmul(a!, b! + 4 * from, c! + 4 * from, M!, to - from, K!, sam!, sak!, sbk!, scm!, causal!, diag!);
+    } catch {
+      Atomics.store(ctl, 6, 1);
+    }
+    if (Atomics.add(ctl, 2, 1) + 1 === ctl[3]) Atomics.notify(ctl, 2);
+  }
+}
+
+/** The worker's whole program: instantiate the module on the shared memory, then run jobs' chunks. */
+const WORKER_SOURCE = `
+const runChunks = ${runChunks.toString()};
+const start = ({ module, memory, control }) => {
+  const matmul = new WebAssembly.Instance(module, { env: { memory } }).exports.matmul;
+  const ctl = new Int32Array(control);
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctl, ${JOB}, seen);
+    seen = Atomics.load(ctl, ${JOB});
+    if (seen < 0) return;
+    runChunks(ctl, seen, matmul);
+  }
+};
+if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && typeof require === 'undefined') {
+  self.onmessage = (event) => start(event.data);
+} else {
+  require('node:worker_threads').parentPort.once('message', start);
+}
+`;
+
+interface PoolWorker {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
+}
+
+type MatmulFunction = (...args: number[]) => void;
+
+export interface CpuRuntimeOptions {
+  /** Threads to use, the calling one included. Default: every core (navigator.hardwareConcurrency). */
+  readonly threads?: number;
+}
+
+export class CpuRuntime {
+  private top = 0;
+  private limit = 0;
+  private job = 0;
+
+  private constructor(
+    readonly memory: WebAssembly.Memory,
+    readonly simd: SimdKind,
+    private readonly matmulKernel: MatmulFunction,
+    private readonly control: Int32Array,
+    private readonly workers: readonly PoolWorker[],
+    /** Why the engine runs on one thread where there are more cores; null when it uses them. */
+    readonly threadNote: string | null,
+  ) {}
+
+  static async create(options: CpuRuntimeOptions = {}): Promise<CpuRuntime> {
+    const simd = detectSimd();
+    const cores = await coreCount();
+    const wanted = Math.max(1, Math.floor(options.threads ?? cores));
+    const shared = typeof SharedArrayBuffer !== 'undefined';
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared });
+    const module = new WebAssembly.Module(kernelModuleBytes(simd, { shared, maximumPages: MAXIMUM_PAGES }));
+    const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    let threadNote: string | null = null;
+    if (wanted > 1 && !shared) {
+      threadNote =
+        'SharedArrayBuffer is unavailable (the page is not cross-origin isolated: serve it with COOP/COEP headers)';
+    } else if (wanted > 1 && !canBlock()) {
+      threadNote =
+        'this thread may not block on Atomics (the main thread of a page): run the engine in a worker';
+    } else if (wanted === 1 && cores > 1) {
+      threadNote = 'one thread was asked for';
+    }
+    const threads = threadNote === null || options.threads === 1 ? wanted : 1;
+    const control = new Int32Array(
+      shared ? new SharedArrayBuffer(CONTROL_INTS * 4) : new ArrayBuffer(CONTROL_INTS * 4),
+    );
+    const workers: PoolWorker[] = [];
+    for (let slot = 1; slot < threads; slot++) {
+      const worker = await spawnWorker();
+      worker.postMessage({ module, memory, control: control.buffer });
+      workers.push(worker);
+    }
+    return new CpuRuntime(memory, simd, kernels.matmul as MatmulFunction, control, workers, threadNote);
+  }
+
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /** Frees every allocation from `mark` on (a mark from `top`), then makes room for `floats` more. */
+  reset(mark: number, floats: number): void {
+    this.top = mark;
+    this.limit = mark + 4 * floats;
+    const needed = Math.ceil(this.limit / PAGE);
+    const pages = this.memory.buffer.byteLength / PAGE;
+    if (needed > pages) {
+      if (needed > MAXIMUM_PAGES) {
+        throw new Error(
+          `The CPU engine needs ${(this.limit / 2 ** 30).toFixed(1)} GiB, past WebAssembly's 4 GiB: use smaller batches.`,
+        );
+      }
+      this.memory.grow(needed - pages);
+    }
+  }
+
+  /** The allocation mark: allocations after it are freed by reset(mark, ...). */
+  get mark(): number {
+    return this.top;
+  }
+
+  /**
+   * A float32 array in the memory, 16-byte aligned (inside the room `reset` made): zeroed, or with
+   * whatever an earlier call left there when `zero` is false (for outputs written whole).
+   */
+  alloc(floats: number, zero = true): Float32Array {
+    const start = this.top;
+    const end = start + Math.ceil(floats / 4) * 16;
+    if (end > this.limit) {
+      throw new Error(
+        `CPU engine bug: the arena's estimate was ${this.limit - start} bytes short of ${end - start}.`,
+      );
+    }
+    this.top = end;
+    const view = new Float32Array(this.memory.buffer, start, floats);
+    if (zero) view.fill(0);
+    return view;
+  }
+
+  /**
+   * C += A B on float32 arrays of this memory (kernels.ts has the strides' meaning; here they
+   * count floats). The rows are split between the threads, balanced by area under a causal mask.
+   */
+  matmul(
+    a: Float32Array,
+    aOffset: number,
+    b: Float32Array,
+    bOffset: number,
+    c: Float32Array,
+    cOffset: number,
+    M: number,
+    N: number,
+    K: number,
+    sam: number,
+    sak: number,
+    sbk: number,
+    scm: number,
+    causal = 0,
+  ): void {
+    const aPtr = a.byteOffset + 4 * aOffset;
+    const bPtr = b.byteOffset + 4 * bOffset;
+    const cPtr = c.byteOffset + 4 * cOffset;
+    const parts = M * N * K < PARALLEL_WORK ? 1 : this.threads;
+    if (parts === 1 || (M < 8 * parts && N < 16 * parts)) {
+      this.matmulKernel(aPtr, bPtr, cPtr, M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0);
+      return;
+    }
+    const byRows = M >= 8 * parts;
+    const [size, unit] = byRows ? [M, 4] : [N, 8];
+    const chunkSize = Math.max(unit, Math.ceil(size / (CHUNKS_PER_THREAD * parts) / unit) * unit);
+    const ctl = this.control;
+    // Job numbers stay in 15 bits, so that job << 16 is a positive int32 in the claim word.
+    const job = (this.job = (this.job % 32767) + 1);
+    ctl.set([aPtr, bPtr, cPtr, M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0], ARGS);
+    ctl[CHUNKS] = Math.ceil(size / chunkSize);
+    ctl[SIZE] = chunkSize;
+    ctl[BY_ROWS] = byRows ? 1 : 0;
+    ctl[FAILED] = 0;
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, CLAIM, job << 16);
+    Atomics.store(ctl, JOB, job);
+    Atomics.notify(ctl, JOB);
+    runChunks(ctl, job, this.matmulKernel);
+    for (let done = Atomics.load(ctl, DONE); done < ctl[CHUNKS]!; done = Atomics.load(ctl, DONE)) {
+      Atomics.wait(ctl, DONE, done);
+    }
+    if (ctl[FAILED] !== 0) throw new Error('CPU engine bug: a thread trapped in the matrix kernel.');
+  }
+
+  dispose(): void {
+    Atomics.store(this.control, JOB, -1);
+    Atomics.notify(this.control, JOB);
+    for (const worker of this.workers) void worker.terminate();
+  }
+}
+
+async function coreCount(): Promise<number> {
+  const navigatorCores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
+  if (navigatorCores !== undefined && navigatorCores > 0) return navigatorCores;
+  if (isNode()) return (await import('node:os')).availableParallelism();
+  return 1;
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && process.versions?.node !== undefined;
+}
+
+/** Atomics.wait throws on a page's main thread; workers and Node may block. */
+function canBlock(): boolean {
+  return isNode() || typeof (globalThis as { document?: unknown }).document === 'undefined';
+}
+
+async function spawnWorker(): Promise<PoolWorker> {
+  if (isNode()) {
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.unref();
+    return worker;
+  }
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  return new Worker(url);
+}
