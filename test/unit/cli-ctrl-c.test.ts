@@ -57,7 +57,7 @@ function ctrlCDuring(
   );
 }
 
-/** A Node-mode run whose SFT steps (each blocking the event loop on the CPU engine) outlast the signal. */
+/** A run whose SFT steps (each blocking the event loop on the float64 reference engine, the slowest) outlast the signal. */
 const SLOW_SFT: RunConfigInput = {
   name: 'ctrl-c',
   model: { preset: 'nano', maxNewTokens: 8 },
@@ -74,7 +74,7 @@ describe('Ctrl-C in a terminal', () => {
     const config = join(dir, 'slow-sft.json');
     writeFileSync(config, JSON.stringify(SLOW_SFT));
     const out = join(dir, 'runs');
-    const args = ['run', '--config', config, '--dom', 'node', '--engine', 'cpu', '--out', out];
+    const args = ['run', '--config', config, '--dom', 'node', '--engine', 'reference', '--out', out];
 
     const paused = await ctrlCDuring(args, /SFT step \d+\/12/);
     expect(paused.interrupted, paused.stderr).toBe(true);
@@ -100,7 +100,7 @@ describe('Ctrl-C in a terminal', () => {
   it('pauses a browser-mode run (training in headless Chromium) at a checkpoint', async () => {
     const config = join(dir, 'browser.json');
     writeFileSync(config, JSON.stringify({ ...SLOW_SFT, name: 'browser' }));
-    const args = ['run', '--config', config, '--engine', 'cpu', '--out', join(dir, 'browser-runs')];
+    const args = ['run', '--config', config, '--engine', 'reference', '--out', join(dir, 'browser-runs')];
     const paused = await ctrlCDuring(args, /SFT step \d+\/12/);
     expect(paused.stderr).toMatch(/^Pausing: the run finishes its step and saves a checkpoint/m);
     const step = Number(
@@ -114,7 +114,7 @@ describe('Ctrl-C in a terminal', () => {
     const config = join(dir, 'piped.json');
     writeFileSync(config, JSON.stringify({ ...SLOW_SFT, name: 'piped' }));
     const out = join(dir, 'piped-runs');
-    const args = ['run', '--config', config, '--dom', 'node', '--engine', 'cpu', '--out', out];
+    const args = ['run', '--config', config, '--dom', 'node', '--engine', 'reference', '--out', out];
     const paused = await ctrlCDuring(args, /SFT step \d+\/12/, 'cat');
     expect(paused.interrupted, paused.stdout).toBe(true);
     const [runFile] = readdirSync(join(out, 'runs'));

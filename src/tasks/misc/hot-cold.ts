@@ -24,6 +24,8 @@ export const hotCold = defineTask({
   description: 'Find the hot spot of a blank area by the temperature shown as the mouse moves, and click it.',
   wave: 2,
   needsCoordinates: true,
+  // The hidden point is the whole instance: every seed shows the same empty area.
+  observationVaries: false,
   partialCredit: true,
   perception: 'positions',
   maxTime: 15,
