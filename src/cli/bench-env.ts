@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import type { PoolEpisode } from '../env/pool.ts';
+import type { PoolEpisode } from '../env/runner.ts';
 import { findExpert } from '../experts/registry.ts';
 import { progressLine, type ExpertRunReport, type FailedEpisode } from '../harness/api.ts';
 import { builtTasks, getSplit } from '../tasks/splits.ts';

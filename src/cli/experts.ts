@@ -1,6 +1,7 @@
 import { DomPageHost } from '../env/dom-host.ts';
 import { TaskEnv } from '../env/env.ts';
-import { runEpisodeGuarded, type PoolEpisode } from '../env/pool.ts';
+import { runEpisodeGuarded } from '../env/pool.ts';
+import type { PoolEpisode } from '../env/runner.ts';
 import type { EpisodeResult } from '../env/episode.ts';
 import { findExpert } from '../experts/registry.ts';
 import { expertRunPolicy, progressLine, summarizeEpisodes, type ExpertRunReport } from '../harness/api.ts';

@@ -1,6 +1,6 @@
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { parseAction, type Action } from '../env/actions.ts';
-import type { PoolEpisode } from '../env/pool.ts';
+import type { PoolEpisode } from '../env/runner.ts';
 import { ExpertConfusedError } from '../experts/expert.ts';
 import { getExpert } from '../experts/registry.ts';
 import type { DrivenState, FailedEpisode } from '../harness/api.ts';

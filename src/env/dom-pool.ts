@@ -2,8 +2,8 @@ import type { EpisodeResult, StepPolicy } from './episode.ts';
 import { findTask } from '../tasks/registry.ts';
 import { DomPageHost } from './dom-host.ts';
 import { TaskEnv, type EnvOptions } from './env.ts';
-import { runEpisodeGuarded, type PoolEpisode, type PoolProgress } from './pool.ts';
-import { ProgressTally, type EpisodeRunner } from './runner.ts';
+import { runEpisodeGuarded } from './pool.ts';
+import { runInSlots, type EpisodeRunner, type PoolEpisode, type PoolProgress } from './runner.ts';
 
 /** One page of the pool and the env that drives it; it keeps its page while its task stays the same. */
 interface Slot {
@@ -43,23 +43,16 @@ export class DomEnvPool implements EpisodeRunner {
     onResult?: (result: EpisodeResult, progress: PoolProgress) => void,
   ): Promise<EpisodeResult[]> {
     checkRunnable(episodes);
-    const results: EpisodeResult[] = new Array(episodes.length);
-    const tally = new ProgressTally(episodes.length);
     const pending = new TaskQueue(episodes);
-
-    const work = async (slot: Slot): Promise<void> => {
-      for (let index = pending.take(slot.task); index !== undefined; index = pending.take(slot.task)) {
-        const episode = episodes[index] as PoolEpisode;
-        const env = this.open(slot, episode.task);
-        const result = await runEpisodeGuarded(env, policyFor(episode), episode);
-        // A failed page may be half-built or wedged: the next episode gets a fresh one.
-        if (result.failure !== null) this.close(slot);
-        results[index] = result;
-        onResult?.(result, tally.record(result));
-      }
+    const play = async (slot: Slot, index: number): Promise<EpisodeResult> => {
+      const episode = episodes[index] as PoolEpisode;
+      const env = this.open(slot, episode.task);
+      const result = await runEpisodeGuarded(env, policyFor(episode), episode);
+      // A failed page may be half-built or wedged: the next episode gets a fresh one.
+      if (result.failure !== null) this.close(slot);
+      return result;
     };
-    await Promise.all(this.slots.map(work));
-    return results;
+    return runInSlots(this.slots, episodes.length, (slot) => pending.take(slot.task), play, onResult);
   }
 
   /** Frees every page. */

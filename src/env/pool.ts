@@ -2,24 +2,7 @@ import { runEpisode, type EpisodeResult, type StepPolicy } from './episode.ts';
 import { findTask } from '../tasks/registry.ts';
 import { TaskEnv, type EnvOptions } from './env.ts';
 import { IframePageHost, taskPageUrl } from './iframe-host.ts';
-import { ProgressTally, type EpisodeRunner } from './runner.ts';
-
-/** One episode for the pool to run: a task, a seed, and whose page (the lab's own or the official one). */
-export interface PoolEpisode {
-  task: string;
-  seed: number;
-  source: 'built-in' | 'official';
-}
-
-export interface PoolProgress {
-  done: number;
-  total: number;
-  successes: number;
-  /** Episodes that ended without a verdict from the page: page errors, confused or crashing policies. */
-  failures: number;
-  steps: number;
-  elapsedMs: number;
-}
+import { runInSlots, type EpisodeRunner, type PoolEpisode, type PoolProgress } from './runner.ts';
 
 export interface EnvPoolOptions {
   /** How many iframes run side by side (K). */
@@ -85,33 +68,26 @@ export class EnvPool implements EpisodeRunner {
   ): Promise<EpisodeResult[]> {
     const urls = episodes.map((e) => this.urlOf(e));
     const queue = new EpisodeQueue(urls);
-    const results: EpisodeResult[] = new Array(episodes.length);
-    const tally = new ProgressTally(episodes.length);
-
-    const work = async (slot: Slot): Promise<void> => {
-      for (let index = queue.take(slot.url); index !== undefined; index = queue.take(slot.url)) {
-        const episode = episodes[index] as PoolEpisode;
-        const url = urls[index] as string;
-        const env = this.open(slot, url, episode, queue);
-        const loading = slot.loading;
-        slot.loading = null;
-        queue.working(url, +1);
-        await this.hop();
-        const episodeStart = performance.now();
-        const result = await this.runOne(env, policyFor(episode), episode);
-        const episodeMs = performance.now() - episodeStart;
-        // The first episode on a page waited for the load, which is timed on its own.
-        const loadMs = loading ? await loading : 0;
-        if (loadMs !== null) queue.timedEpisode(url, Math.max(0, episodeMs - loadMs));
-        queue.working(url, -1);
-        // A failed page may be half-built or wedged: start the next episode from a fresh load.
-        if (result.failure !== null) this.reload(slot, queue);
-        results[index] = result;
-        onResult?.(result, tally.record(result));
-      }
+    const play = async (slot: Slot, index: number): Promise<EpisodeResult> => {
+      const episode = episodes[index] as PoolEpisode;
+      const url = urls[index] as string;
+      const env = this.open(slot, url, episode, queue);
+      const loading = slot.loading;
+      slot.loading = null;
+      queue.working(url, +1);
+      await this.hop();
+      const episodeStart = performance.now();
+      const result = await this.runOne(env, policyFor(episode), episode);
+      const episodeMs = performance.now() - episodeStart;
+      // The first episode on a page waited for the load, which is timed on its own.
+      const loadMs = loading ? await loading : 0;
+      if (loadMs !== null) queue.timedEpisode(url, Math.max(0, episodeMs - loadMs));
+      queue.working(url, -1);
+      // A failed page may be half-built or wedged: start the next episode from a fresh load.
+      if (result.failure !== null) this.reload(slot, queue);
+      return result;
     };
-    await Promise.all(this.slots.map(work));
-    return results;
+    return runInSlots(this.slots, episodes.length, (slot) => queue.take(slot.url), play, onResult);
   }
 
   /** Frees every iframe. */

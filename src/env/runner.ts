@@ -1,6 +1,22 @@
 import type { EpisodeResult, StepPolicy } from './episode.ts';
 import type { EnvOptions } from './env.ts';
-import type { PoolEpisode, PoolProgress } from './pool.ts';
+
+/** One episode for a pool to run: a task, a seed, and whose page (the lab's own or the official one). */
+export interface PoolEpisode {
+  task: string;
+  seed: number;
+  source: 'built-in' | 'official';
+}
+
+export interface PoolProgress {
+  done: number;
+  total: number;
+  successes: number;
+  /** Episodes that ended without a verdict from the page: page errors, confused or crashing policies. */
+  failures: number;
+  steps: number;
+  elapsedMs: number;
+}
 
 /**
  * Runs lists of episodes with K of them in flight at once, so a model policy can batch their steps:
@@ -38,4 +54,29 @@ export class ProgressTally {
     progress.elapsedMs = performance.now() - this.started;
     return { ...progress };
   }
+}
+
+/**
+ * The slot loop both pools share: each of the K slots takes the next episode it should play
+ * (`take` lets a slot keep its page while its task has episodes left), plays it, and reports it as
+ * it ends. Results come in the order of the episodes.
+ */
+export async function runInSlots<Slot>(
+  slots: readonly Slot[],
+  count: number,
+  take: (slot: Slot) => number | undefined,
+  play: (slot: Slot, index: number) => Promise<EpisodeResult>,
+  onResult?: (result: EpisodeResult, progress: PoolProgress) => void,
+): Promise<EpisodeResult[]> {
+  const results: EpisodeResult[] = new Array(count);
+  const tally = new ProgressTally(count);
+  const work = async (slot: Slot): Promise<void> => {
+    for (let index = take(slot); index !== undefined; index = take(slot)) {
+      const result = await play(slot, index);
+      results[index] = result;
+      onResult?.(result, tally.record(result));
+    }
+  };
+  await Promise.all(slots.map(work));
+  return results;
 }

@@ -2,7 +2,7 @@ import { describeEngine, type EngineInfo } from '../engine/engine.ts';
 import type { BackendChoice } from '../engine/open.ts';
 import type { Observation } from '../env/env.ts';
 import { taskPageUrl } from '../env/iframe-host.ts';
-import type { PoolEpisode } from '../env/pool.ts';
+import type { PoolEpisode } from '../env/runner.ts';
 import { type EpisodeResult, type StepPolicy } from '../env/episode.ts';
 import { expertPolicy, noisyPolicy } from '../experts/policies.ts';
 import { getExpert } from '../experts/registry.ts';

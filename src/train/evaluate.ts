@@ -3,7 +3,7 @@ import { ModelPolicy, type ModelPolicyOptions } from '../agent/model-policy.ts';
 import type { PromptOptions } from '../agent/prompt.ts';
 import type { Tokenizer } from '../agent/tokenizer.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { PoolEpisode, PoolProgress } from '../env/pool.ts';
+import type { PoolEpisode, PoolProgress } from '../env/runner.ts';
 import type { EpisodeRunner } from '../env/runner.ts';
 import type { EpisodeResult, StepPolicy } from '../env/episode.ts';
 import type { ModelConfig } from '../model/config.ts';

@@ -2,7 +2,7 @@ import type { Tokenizer } from '../agent/tokenizer.ts';
 import { createRandom, type Random } from '../core/random.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { EpisodeResult } from '../env/episode.ts';
-import type { PoolEpisode, PoolProgress } from '../env/pool.ts';
+import type { PoolEpisode, PoolProgress } from '../env/runner.ts';
 import type { EpisodeRunner } from '../env/runner.ts';
 import type { ModelConfig } from '../model/config.ts';
 import { groupAdvantages, isZeroAdvantage } from './advantages.ts';

@@ -2,7 +2,7 @@ import type { PromptOptions } from '../agent/prompt.ts';
 import { createRandom } from '../core/random.ts';
 import { DEFAULT_ENV_OPTIONS } from '../env/env.ts';
 import type { EpisodeResult } from '../env/episode.ts';
-import type { PoolProgress } from '../env/pool.ts';
+import type { PoolProgress } from '../env/runner.ts';
 import type { Example } from '../model/packing.ts';
 import type { MetricRecord, PhaseSelection, RunRecord, RunState } from '../store/records.ts';
 import type { LabStore } from '../store/store.ts';

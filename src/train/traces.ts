@@ -1,7 +1,7 @@
 import { checkLlmEndpoint, llmPolicy } from '../agent/llm-policy.ts';
 import { promptText, recordedContext, targetText, type PromptOptions } from '../agent/prompt.ts';
 import { expertTeacher } from '../agent/teacher.ts';
-import type { PoolEpisode } from '../env/pool.ts';
+import type { PoolEpisode } from '../env/runner.ts';
 import type { EpisodeRunner } from '../env/runner.ts';
 import type { EpisodeResult, EpisodeStep, StepPolicy } from '../env/episode.ts';
 import { findExpert } from '../experts/registry.ts';

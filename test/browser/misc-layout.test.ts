@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EnvPool, type PoolEpisode } from '../../src/env/pool.ts';
+import { EnvPool } from '../../src/env/pool.ts';
+import type { PoolEpisode } from '../../src/env/runner.ts';
 import { type StepPolicy } from '../../src/env/episode.ts';
 import { expertPolicy, wrongAnswerPolicy } from '../../src/experts/policies.ts';
 import { getExpert } from '../../src/experts/registry.ts';

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { taskPageUrl } from '../../src/env/iframe-host.ts';
-import { EnvPool, type PoolEpisode } from '../../src/env/pool.ts';
+import { EnvPool } from '../../src/env/pool.ts';
+import type { PoolEpisode } from '../../src/env/runner.ts';
 import { expertPolicy } from '../../src/experts/policies.ts';
 import { getExpert } from '../../src/experts/registry.ts';
 

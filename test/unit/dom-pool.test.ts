@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expertTeacher } from '../../src/agent/teacher.ts';
 import { DomEnvPool } from '../../src/env/dom-pool.ts';
-import type { PoolEpisode } from '../../src/env/pool.ts';
+import type { PoolEpisode } from '../../src/env/runner.ts';
 import type { StepPolicy } from '../../src/env/episode.ts';
 
 // No built task needs coordinates yet: a stand-in that does, to check the pool refuses it.

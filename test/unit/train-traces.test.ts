@@ -1,7 +1,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DomEnvPool } from '../../src/env/dom-pool.ts';
-import type { PoolEpisode } from '../../src/env/pool.ts';
+import type { PoolEpisode } from '../../src/env/runner.ts';
 import type { EpisodeRunner } from '../../src/env/runner.ts';
 import type { EpisodeResult, EpisodeStep } from '../../src/env/episode.ts';
 import { modelConfig } from '../../src/model/config.ts';
