@@ -49,6 +49,8 @@ describe('Tasks page', () => {
 
     await expect.element(status()).toHaveTextContent('Success');
     await expect.element(status()).toHaveTextContent(/Reward\s*\+1/);
+    // The episode is over: there is nothing left for the expert to run.
+    await expect.element(page.getByRole('button', { name: 'Run expert to the end' })).toBeDisabled();
     const history = page.getByRole('region', { name: 'History' });
     await expect.element(history).toHaveTextContent(/click\("\d+"\)/);
     await expect.element(history).toHaveTextContent('expert');
