@@ -173,7 +173,17 @@ export class RunSession {
   /** Downloads the runs (all of them when `ids` is empty) as the results JSON, or their metrics as CSV. */
   async exportRuns(ids: readonly string[], format: 'json' | 'csv'): Promise<void> {
     try {
-      const results = await exportResults(this.store, ids.length ? ids : this.runs.map((run) => run.id));
+      const stored = await exportResults(this.store, ids.length ? ids : this.runs.map((run) => run.id));
+      // A run cut off while running is stored as 'running'; exported so, it would claim to be going on. It
+      // resumes from its last checkpoint exactly as a paused run does, so that is what the file says.
+      const results = {
+        ...stored,
+        runs: stored.runs.map((entry) =>
+          this.isInterrupted(entry.run)
+            ? { ...entry, run: { ...entry.run, status: 'paused' as const } }
+            : entry,
+        ),
+      };
       const stamp = fileStamp();
       if (format === 'json') {
         downloadText(`lab-results-${stamp}.json`, JSON.stringify(results, null, 2), 'application/json');

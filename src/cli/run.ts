@@ -29,8 +29,10 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export type RunOutput = RunSummary & {
   run_id: string;
   dom: 'browser' | 'node';
-  /** describeEngine's sentence. */
-  engine: string;
+  /** The engine that trained: a value to filter on, the same as `backend`. */
+  engine: 'webgpu' | 'cpu';
+  /** describeEngine's sentence, for a person. */
+  engine_description: string;
   adapter: string;
   backend: 'webgpu' | 'cpu';
   name: string;
@@ -91,7 +93,8 @@ export async function runRunCommand(
       ...outcome.summary,
       run_id: outcome.runId,
       dom: command.dom,
-      engine: outcome.engine,
+      engine: outcome.backend,
+      engine_description: outcome.engine,
       adapter: outcome.adapter,
       backend: outcome.backend,
       name: outcome.name,
@@ -314,7 +317,7 @@ async function writeBrowserOutputs(
 function printSummary(output: RunOutput, io: CliIo): void {
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   io.out(
-    `Run ${output.name} (${output.run_id}) finished on ${output.dom === 'node' ? 'Node' : 'Chromium'}: ${output.engine}`,
+    `Run ${output.name} (${output.run_id}) finished on ${output.dom === 'node' ? 'Node' : 'Chromium'}: ${output.engine_description}`,
   );
   io.out(
     `  held-out goals ${pct(output.heldout_goals_success)} ± ${pct(output.heldout_goals_stderr)}, ` +

@@ -49,11 +49,23 @@ describe('Tasks page', () => {
 
     await expect.element(status()).toHaveTextContent('Success');
     await expect.element(status()).toHaveTextContent(/Reward\s*\+1/);
+    // The episode is over: there is nothing left for the expert to run.
+    await expect.element(page.getByRole('button', { name: 'Run expert to the end' })).toBeDisabled();
     const history = page.getByRole('region', { name: 'History' });
     await expect.element(history).toHaveTextContent(/click\("\d+"\)/);
     await expect.element(history).toHaveTextContent('expert');
     const outline = taskDocument().getElementById('lab-highlight')?.textContent ?? '';
     expect(outline).toMatch(/\[bid="\d+"\]/);
+  });
+
+  it("shows the task's time limit in its header only while the setting keeps it", async () => {
+    await pickTask('odd-or-even');
+    const header = page.getByRole('heading', { level: 1 }).element().closest('header')!;
+    // The default setting lifts the limit, so the header must not promise one.
+    expect(header.textContent).toContain('time limit off (task: 15 s)');
+    expect(header.textContent).not.toContain('15 s limit');
+    await userEvent.selectOptions(page.getByLabelText('Time limit'), 'task');
+    await expect.poll(() => header.textContent).toContain('15 s limit');
   });
 
   it('shows the parse error of a malformed action and keeps the episode going', async () => {

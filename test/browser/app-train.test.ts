@@ -1,5 +1,5 @@
 import { mount, unmount } from 'svelte';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../../src/app/app.css';
 import TrainPage from '../../src/app/TrainPage.svelte';
@@ -154,5 +154,26 @@ describe('Train page', () => {
     const row = page.getByRole('region', { name: 'Runs' }).getByRole('row', { name: /cut off/ });
     await expect.element(row).toHaveTextContent('interrupted');
     await expect.element(row.getByRole('button', { name: 'Resume' })).toBeInTheDocument();
+  });
+
+  it('exports a run cut off while running as paused, not as running', async () => {
+    const run = await createRun(store, { name: 'cut off' });
+    await store.putRun({ ...run, status: 'running' });
+    const blobs: Blob[] = [];
+    const spy = vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      blobs.push(blob as Blob);
+      return 'blob:captured';
+    });
+    try {
+      open();
+      const row = page.getByRole('region', { name: 'Runs' }).getByRole('row', { name: /cut off/ });
+      await expect.element(row).toHaveTextContent('interrupted');
+      await page.getByRole('button', { name: 'Export JSON' }).click();
+      await expect.poll(() => blobs.length).toBe(1);
+      const exported = JSON.parse(await blobs[0]!.text()) as { runs: { run: { status: string } }[] };
+      expect(exported.runs.map((entry) => entry.run.status)).toEqual(['paused']);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

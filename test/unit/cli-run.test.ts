@@ -222,7 +222,8 @@ describe('a tiny run in Node on the CPU engine', () => {
     expect(last.heldout_goals_success).toBeGreaterThanOrEqual(0);
     expect(last.heldout_goals_success).toBeLessThanOrEqual(1);
     expect(last.flops).toBeGreaterThan(0);
-    expect(last.engine).toMatch(/CPU/);
+    expect(last.engine).toBe('cpu');
+    expect(last.engine_description).toMatch(/Training on the CPU/);
     // The results file beside the store is the same kind of file a browser run exports.
     const results = JSON.parse(readFileSync(join(out, `${last.run_id}.results.json`), 'utf8'));
     expect(results.schema).toBe('web-agent-lab/results');
