@@ -1,4 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readSafetensors } from '../../src/engine/safetensors.ts';
+import { loadBaseStudent } from '../../src/train/base-student.ts';
 import { CpuEngine } from '../../src/engine/cpu-engine.ts';
 import type { GenerateOptions } from '../../src/engine/engine.ts';
 import { runConfigOf, type RunConfigInput } from '../../src/train/config.ts';
@@ -73,6 +77,36 @@ describe('the SFT phase', () => {
     expect(onlySuccessful.kept).toBe(onlySuccessful.successes);
     expect(onlySuccessful.kept).toBeLessThan(onlySuccessful.episodes);
     expect(everything.kept).toBe(everything.episodes);
+  });
+});
+
+describe('the student a run starts from', () => {
+  it('is the shipped base student with model.init base-student, and a fresh one with scratch', async () => {
+    const loadAsset = async (path: string): Promise<ArrayBuffer> => {
+      const data = await readFile(join('public', path));
+      return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+    };
+    const { checkpoint } = await loadBaseStudent(
+      { preset: 'nano', tokenizer: 'bytes', positions: 'rotary' },
+      loadAsset,
+    );
+    const shipped = readSafetensors(checkpoint.weights);
+    const startingWeights = async (init: 'base-student' | 'scratch') => {
+      const env = { ...environment(), loadAsset };
+      const config = { ...sftOnly, model: { ...sftOnly.model, init }, sft: { ...sftOnly.sft, steps: 0 } };
+      const run = await executeRun((await createRun(env.store, config)).id, env);
+      const first = (await env.store.getCheckpoint(run.id, 0))!;
+      return readSafetensors(first.weights);
+    };
+    const fromBase = await startingWeights('base-student');
+    const fromScratch = await startingWeights('scratch');
+    const embedding = (file: typeof shipped): number[] => {
+      const [name, tensor] = [...file.tensors].find(([key]) => key.includes('wte'))!;
+      expect(name).toMatch(/wte/);
+      return Array.from(tensor.data);
+    };
+    expect(embedding(fromBase)).toEqual(embedding(shipped));
+    expect(embedding(fromScratch)).not.toEqual(embedding(shipped));
   });
 });
 
