@@ -1,5 +1,5 @@
 import { defineTask } from '../core/task.ts';
-import { pointAnswer } from './point-answer.ts';
+import { pointAnswer, POINT_TASK } from './point-answer.ts';
 import { dot, svgElement, type Point } from './svg.ts';
 
 /** The angle at `vertex` between the rays to `a` and `b`, in degrees. */
@@ -19,15 +19,7 @@ export function angleAt(vertex: Point, a: Point, b: Point): number {
 export const bisectAngle = defineTask({
   name: 'bisect-angle',
   description: 'Click a point so the line from the vertex bisects the angle, then press Submit.',
-  wave: 3,
-  needsCoordinates: true,
-  perception: 'positions',
-  partialCredit: true,
-  css: `
-#area { height: 164px; overflow: hidden; }
-#svg-grid { width: 150px; height: 130px; display: block; }
-#subbtn { position: absolute; left: 30px; bottom: 5px; }
-`,
+  ...POINT_TASK,
   generate(ctx) {
     const { doc, random } = ctx;
     ctx.setUtterance('Create a line that bisects the angle evenly in two, then press submit.');

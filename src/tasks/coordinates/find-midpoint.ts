@@ -1,5 +1,5 @@
 import { defineTask } from '../core/task.ts';
-import { byDistance, pointAnswer } from './point-answer.ts';
+import { byDistance, pointAnswer, POINT_TASK } from './point-answer.ts';
 import { dot, svgElement, type Point } from './svg.ts';
 
 /**
@@ -10,15 +10,7 @@ import { dot, svgElement, type Point } from './svg.ts';
 export const findMidpoint = defineTask({
   name: 'find-midpoint',
   description: 'Click the midpoint of two points, then press Submit.',
-  wave: 3,
-  needsCoordinates: true,
-  perception: 'positions',
-  partialCredit: true,
-  css: `
-#area { height: 164px; overflow: hidden; }
-#svg-grid { width: 150px; height: 130px; display: block; }
-#subbtn { position: absolute; left: 30px; bottom: 5px; }
-`,
+  ...POINT_TASK,
   generate(ctx) {
     const { doc, random } = ctx;
     ctx.setUtterance('Find and click on the shortest mid-point between the two points, then press submit.');

@@ -41,3 +41,16 @@ export function byDistance(target: Point, maxDistance: number): (chosen: Point) 
       : { reward: -1, reason: `${off.toFixed(1)} px from the answer` };
   };
 }
+
+/** The registry facts and page layout the point-answer tasks share: a 150 x 130 SVG grid and Submit below. */
+export const POINT_TASK = {
+  wave: 3,
+  needsCoordinates: true,
+  perception: 'positions',
+  partialCredit: true,
+  css: `
+#area { height: 164px; overflow: hidden; }
+#svg-grid { width: 150px; height: 130px; display: block; }
+#subbtn { position: absolute; left: 30px; bottom: 5px; }
+`,
+} as const;
