@@ -66,6 +66,20 @@ describe('resuming a run', () => {
       expect.stringMatching(/1 metric row up to step 1 is missing from the store .* goes on from step 1/),
     ]);
   });
+
+  it('refuses a stored configuration edited into an invalid one, naming the field', async () => {
+    const { env, runId } = await pausedAfterFirstStep();
+    const stored = (await env.store.getRun(runId))!;
+    const config = stored.config as { sft: Record<string, unknown> };
+    await env.store.putRun({
+      ...stored,
+      config: { ...stored.config, sft: { ...config.sft, learningRate: 'fast' } },
+    });
+    await expect(executeRun(runId, env)).rejects.toThrow(
+      /stored configuration of run "tiny" is not valid: sft\.learningRate: /,
+    );
+    expect((await env.store.listCheckpoints(runId)).map((c) => c.step)).toEqual([0, 1]);
+  });
 });
 
 describe('a diverged model', () => {
