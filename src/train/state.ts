@@ -20,11 +20,6 @@ export function trainingFlops(ledger: ComputeLedger): number {
   return ledger.teacher + ledger.sftTraining + ledger.rollouts + ledger.rlTraining;
 }
 
-/** Everything spent, evaluation included (what the machine did, not the curves' axis). */
-export function totalFlops(ledger: ComputeLedger): number {
-  return trainingFlops(ledger) + ledger.evaluation;
-}
-
 export function initialRunState(): RunState {
   return {
     phase: 'sft',

@@ -25,24 +25,21 @@ export function teacherCost(
   studentLabel: string,
 ): TeacherCost {
   let kept = 0;
-  let basis = '';
   for (const example of examples) {
-    const step = teacherStepFlops(
+    kept += teacherStepFlops(
       student,
       teacher.parameters,
       example.prompt.length,
       example.target.length,
       studentLabel,
-    );
-    kept += step.flops;
-    basis = step.basis;
+    ).flops;
   }
   const unkept = Math.max(0, stats.steps - stats.keptSteps);
   const flops = examples.length > 0 ? kept * (1 + unkept / examples.length) : 0;
   return {
     flops,
     basis:
-      `${basis || teacherStepFlops(student, teacher.parameters, 1, 0, studentLabel).basis}, in the student's tokens` +
+      `${teacherStepFlops(student, teacher.parameters, 1, 0, studentLabel).basis}, in the student's tokens` +
       (unkept > 0 ? `; ${unkept} steps of unkept episodes at the kept steps' mean` : ''),
     examples: examples.length,
   };

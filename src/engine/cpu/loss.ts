@@ -1,4 +1,4 @@
-import { isClipped, type TokenLossOptions } from '../../model/reference/loss.ts';
+import { tokenTerm, type TokenLossOptions } from '../../model/reference/loss.ts';
 
 /**
  * The fast CPU engine's loss head: the per-token loss of model/reference/loss.ts on float32
@@ -45,15 +45,9 @@ export function lossHead(
     const w = weights[n]!;
     let g = 0;
     if (w !== 0) {
-      if (oldLogProbs === null) {
-        loss -= w * logProbs[n]!;
-        g = w;
-      } else {
-        const ratio = Math.exp(logProbs[n]! - oldLogProbs[n]!);
-        const clippedRatio = Math.min(Math.max(ratio, 1 - clipEpsilon), 1 + clipEpsilon);
-        loss -= Math.min(ratio * w, clippedRatio * w);
-        g = isClipped(ratio, w, clipEpsilon) ? 0 : ratio * w;
-      }
+      const term = tokenTerm(logProbs[n]!, w, oldLogProbs?.[n] ?? null, clipEpsilon);
+      loss += term.loss;
+      g = term.gradWeight;
     }
     if (dlogits === null) continue;
     if (g === 0) {

@@ -59,24 +59,30 @@ export function tokenLossForward(
       gradWeights[n] = 0;
       continue;
     }
-    const logProb = scaled[targets[n]!]! - logNormaliser;
-    if (oldLogProbs === null) {
-      losses[n] = -w * logProb;
-      gradWeights[n] = w;
-    } else {
-      const ratio = Math.exp(logProb - oldLogProbs[n]!);
-      const clippedRatio = Math.min(Math.max(ratio, 1 - clipEpsilon), 1 + clipEpsilon);
-      losses[n] = -Math.min(ratio * w, clippedRatio * w);
-      gradWeights[n] = isClipped(ratio, w, clipEpsilon) ? 0 : ratio * w;
-    }
-    loss += losses[n]!;
+    const term = tokenTerm(scaled[targets[n]!]! - logNormaliser, w, oldLogProbs?.[n] ?? null, clipEpsilon);
+    losses[n] = term.loss;
+    gradWeights[n] = term.gradWeight;
+    loss += term.loss;
   }
   return loss / normaliser;
 }
 
-/** The clipped branch is the minimum: the ratio moved past the clip in the advantage's direction. */
-export function isClipped(ratio: number, advantage: number, clipEpsilon: number): boolean {
-  return (advantage > 0 && ratio > 1 + clipEpsilon) || (advantage < 0 && ratio < 1 - clipEpsilon);
+/**
+ * One token of weight w != 0: its loss_n and gradient weight g_n from its log p, plain
+ * (oldLogProb null) or with PPO's clipped ratio. The fast CPU engine's loss head shares it.
+ */
+export function tokenTerm(
+  logProb: number,
+  w: number,
+  oldLogProb: number | null,
+  clipEpsilon: number,
+): { loss: number; gradWeight: number } {
+  if (oldLogProb === null) return { loss: -w * logProb, gradWeight: w };
+  const ratio = Math.exp(logProb - oldLogProb);
+  const clippedRatio = Math.min(Math.max(ratio, 1 - clipEpsilon), 1 + clipEpsilon);
+  // The clipped branch is the minimum where the ratio moved past the clip in the advantage's direction.
+  const clipped = (w > 0 && ratio > 1 + clipEpsilon) || (w < 0 && ratio < 1 - clipEpsilon);
+  return { loss: -Math.min(ratio * w, clippedRatio * w), gradWeight: clipped ? 0 : ratio * w };
 }
 
 /** dlogits [N, V] += dloss * g_n / (normaliser * temperature) * (probs_n - onehot(y_n)) */
