@@ -5,6 +5,7 @@ import type {
   DatasetRecord,
   MetricRecord,
   RunRecord,
+  SweepRecord,
   TraceRecord,
 } from './records.ts';
 import {
@@ -16,6 +17,7 @@ import {
   metricOrder,
   newestFirst,
   runForStorage,
+  runFromStorage,
   plural,
   StoreFullError,
   traceForStorage,
@@ -50,6 +52,8 @@ const SCHEMA_VERSIONS: {
       checkpointBuffers: '[runId+step], runId',
     },
   },
+  // Sweeps get their own table; runs stored before lineage existed get theirs when read (runFromStorage).
+  { version: 2, stores: { sweeps: 'id, updatedAt' } },
 ];
 
 export class LabDatabase extends Dexie {
@@ -60,6 +64,7 @@ export class LabDatabase extends Dexie {
   declare metrics: Table<MetricRecord, [string, string, number]>;
   declare checkpoints: Table<CheckpointInfo, [string, number]>;
   declare checkpointBuffers: Table<CheckpointBuffers, [string, number]>;
+  declare sweeps: Table<SweepRecord, string>;
 
   constructor(name: string, options: DexieStoreOptions) {
     super(name, options);
@@ -144,12 +149,33 @@ export class DexieStore implements LabStore {
     });
   }
 
-  getRun(id: string): Promise<RunRecord | undefined> {
-    return this.db.runs.get(id);
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const run = await this.db.runs.get(id);
+    return run && runFromStorage(run);
   }
 
   async listRuns(): Promise<RunRecord[]> {
-    return (await this.db.runs.toArray()).sort(newestFirst);
+    return (await this.db.runs.toArray()).map(runFromStorage).sort(newestFirst);
+  }
+
+  async putSweep(sweep: SweepRecord): Promise<void> {
+    await this.write(`sweep "${sweep.name}"`, [this.db.sweeps], async () => {
+      await this.db.sweeps.put(sweep);
+    });
+  }
+
+  getSweep(id: string): Promise<SweepRecord | undefined> {
+    return this.db.sweeps.get(id);
+  }
+
+  async listSweeps(): Promise<SweepRecord[]> {
+    return (await this.db.sweeps.toArray()).sort(newestFirst);
+  }
+
+  async deleteSweep(id: string): Promise<void> {
+    await this.write(`the deletion of sweep ${id}`, [this.db.sweeps], async () => {
+      await this.db.sweeps.delete(id);
+    });
   }
 
   async deleteRun(id: string): Promise<void> {

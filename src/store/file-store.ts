@@ -6,6 +6,7 @@ import type {
   DatasetRecord,
   MetricRecord,
   RunRecord,
+  SweepRecord,
   TraceRecord,
 } from './records.ts';
 import {
@@ -16,6 +17,7 @@ import {
   metricOrder,
   newestFirst,
   runForStorage,
+  runFromStorage,
   plural,
   StoreFullError,
   StoreInputError,
@@ -33,6 +35,7 @@ import {
  *   metrics/<runId>.jsonl             one MetricRecord a line
  *   checkpoints/<runId>/<step>.json   the checkpoint's info; its buffers beside it in
  *                                     <step>.weights.safetensors and <step>.optimizer.safetensors
+ *   sweeps/<id>.json
  *
  * JSON files are written to a temporary file and renamed, so a crash leaves the old file or the new
  * one, never half of one. JSONL files are appended to; a line cut by a crash has no newline, is
@@ -104,11 +107,32 @@ export class FileStore implements LabStore {
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
-    return readJson<RunRecord>(await this.path('runs', id, '.json'));
+    const run = await readJson<RunRecord>(await this.path('runs', id, '.json'));
+    return run && runFromStorage(run);
   }
 
   async listRuns(): Promise<RunRecord[]> {
-    return (await this.readAll<RunRecord>('runs')).sort(newestFirst);
+    return (await this.readAll<RunRecord>('runs')).map(runFromStorage).sort(newestFirst);
+  }
+
+  async putSweep(sweep: SweepRecord): Promise<void> {
+    await this.write([sweep.id], async () => {
+      await writeJson(await this.path('sweeps', sweep.id, '.json'), sweep, `sweep "${sweep.name}"`);
+    });
+  }
+
+  async getSweep(id: string): Promise<SweepRecord | undefined> {
+    return readJson<SweepRecord>(await this.path('sweeps', id, '.json'));
+  }
+
+  async listSweeps(): Promise<SweepRecord[]> {
+    return (await this.readAll<SweepRecord>('sweeps')).sort(newestFirst);
+  }
+
+  async deleteSweep(id: string): Promise<void> {
+    await this.write([id], async () => {
+      await rm(await this.path('sweeps', id, '.json'), { force: true });
+    });
   }
 
   async deleteRun(id: string): Promise<void> {
@@ -258,7 +282,7 @@ export class FileStore implements LabStore {
   }
 }
 
-const FOLDERS = ['datasets', 'traces', 'runs', 'metrics', 'checkpoints'] as const;
+const FOLDERS = ['datasets', 'traces', 'runs', 'metrics', 'checkpoints', 'sweeps'] as const;
 type Folder = (typeof FOLDERS)[number];
 const MARKER = 'web-agent-lab-store.json';
 const LAYOUT = { schema: 'web-agent-lab/store', version: 1 };

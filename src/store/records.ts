@@ -124,6 +124,28 @@ export interface TraceRecord {
 
 export type RunStatus = 'created' | 'running' | 'paused' | 'finished' | 'failed';
 
+/** The paper's three training strategies: SFT alone, RL from the base student, RL branched from SFT. */
+export type Strategy = 'sft' | 'rl' | 'sft+rl';
+
+/** A sampled hyperparameter's value, under the paper's name (sweep/). */
+export type HyperparameterValue = string | number | boolean;
+
+/** Where a run sits in a study: what the analysis groups and compares it by. */
+export interface RunLineage {
+  /** The sweep that planned it; null for a run started by hand. */
+  sweepId: string | null;
+  strategy: Strategy;
+  /** The run and SFT step it branched from (config.branch); null when it starts from the base student. */
+  parent: { runId: string; step: number } | null;
+  /**
+   * The SFT amount it belongs to, in its sweep's unit (SFT steps or training FLOPs): the branch point
+   * of an SFT+RL run, the matched amount of an SFT-only continuation; null outside a sweep.
+   */
+  sftAmount: number | null;
+  /** The sampled values under the paper's names ({} outside a sweep). */
+  hyperparameters: Record<string, HyperparameterValue>;
+}
+
 export interface RunRecord {
   id: string;
   name: string;
@@ -140,6 +162,23 @@ export interface RunRecord {
   state: RunState;
   /** Filled when the run finishes. */
   summary: RunSummary | null;
+  /** Its sweep, strategy and parent (records stored before it existed read back with it derived). */
+  lineage: RunLineage;
+}
+
+export type SweepStatus = 'created' | 'running' | 'paused' | 'finished' | 'cancelled' | 'failed';
+
+/** A sweep: its spec (sweep/ validates and plans it) and where its queue stands. Its runs carry its id. */
+export interface SweepRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+  /** The spec as given (sweep/ reads it back with its schema). */
+  spec: StoredSettings;
+  status: SweepStatus;
+  /** Why it failed or paused, in words the user can act on. */
+  error: string | null;
 }
 
 /** A phase's selected checkpoint: the rolling mean (window 3) of held-out-goal success picks it, its unsmoothed scores. */

@@ -4,8 +4,10 @@ import type {
   CheckpointRecord,
   DatasetRecord,
   MetricRecord,
+  RunLineage,
   RunRecord,
   StoredSettings,
+  SweepRecord,
   TraceRecord,
 } from './records.ts';
 
@@ -51,6 +53,13 @@ export interface LabStore {
   /** In step order, without their buffers. */
   listCheckpoints(runId: string): Promise<CheckpointInfo[]>;
   deleteCheckpointsAfter(runId: string, afterStep: number): Promise<void>;
+
+  putSweep(sweep: SweepRecord): Promise<void>;
+  getSweep(id: string): Promise<SweepRecord | undefined>;
+  /** Newest first. */
+  listSweeps(): Promise<SweepRecord[]>;
+  /** The sweep record only: its runs stay (delete them with deleteRun). */
+  deleteSweep(id: string): Promise<void>;
 }
 
 /** A write refused by the storage quota: nothing was lost, but nothing more can be saved until space is freed. */
@@ -118,6 +127,35 @@ export function withoutApiKeys(settings: StoredSettings): StoredSettings {
 /** A run as it is stored: an LLM key never reaches storage, whoever calls putRun. */
 export function runForStorage(run: RunRecord): RunRecord {
   return { ...run, config: withoutApiKeys(run.config) };
+}
+
+/**
+ * The lineage a stored configuration implies outside a sweep: RL that branches from an SFT checkpoint
+ * or trains after its own SFT phase is SFT+RL, RL alone is RL, no RL is SFT. The store reads the
+ * configuration loosely (train/ owns its schema); createRun adds a sweep's facts on top.
+ */
+export function derivedLineage(config: StoredSettings): RunLineage {
+  const field = (section: string, name: string): unknown =>
+    (config[section] as Record<string, unknown> | undefined)?.[name];
+  const branch = config['branch'] as { runId?: unknown; step?: unknown } | null | undefined;
+  const parent =
+    branch && typeof branch.runId === 'string' && typeof branch.step === 'number'
+      ? { runId: branch.runId, step: branch.step }
+      : null;
+  const rl = Number(field('rl', 'iterations') ?? 0) > 0;
+  const sft = Number(field('sft', 'steps') ?? 0) > 0 || parent !== null;
+  return {
+    sweepId: null,
+    strategy: !rl ? 'sft' : sft ? 'sft+rl' : 'rl',
+    parent,
+    sftAmount: null,
+    hyperparameters: {},
+  };
+}
+
+/** A run as read back: records stored before lineage existed get the one their configuration implies. */
+export function runFromStorage(run: RunRecord): RunRecord {
+  return (run as Partial<RunRecord>).lineage ? run : { ...run, lineage: derivedLineage(run.config) };
 }
 
 export function datasetForStorage(dataset: DatasetRecord): DatasetRecord {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { withoutApiKeys } from '../store/store.ts';
+import { runFromStorage, withoutApiKeys } from '../store/store.ts';
 import { RunConfigSchema } from './config.ts';
 import type { MetricRecord, RunRecord } from '../store/records.ts';
 import type { LabStore } from '../store/store.ts';
@@ -183,18 +183,30 @@ const RunSummarySchema = PhaseSelectionSchema.extend({
   rl: PhaseSelectionSchema.nullable(),
 });
 
-const RunRecordSchema = z.object({
-  id: z.string().min(1),
-  name: z.string(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  config: RunConfigSchema,
-  status: z.enum(['created', 'running', 'paused', 'finished', 'failed']),
-  error: z.string().nullable(),
-  datasetId: z.string().nullable(),
-  state: RunStateSchema,
-  summary: RunSummarySchema.nullable(),
+const LineageSchema = z.object({
+  sweepId: z.string().nullable(),
+  strategy: z.enum(['sft', 'rl', 'sft+rl']),
+  parent: z.object({ runId: z.string(), step: count }).nullable(),
+  sftAmount: z.number().nullable(),
+  hyperparameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
 });
+
+const RunRecordSchema = z
+  .object({
+    id: z.string().min(1),
+    name: z.string(),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+    config: RunConfigSchema,
+    status: z.enum(['created', 'running', 'paused', 'finished', 'failed']),
+    error: z.string().nullable(),
+    datasetId: z.string().nullable(),
+    state: RunStateSchema,
+    summary: RunSummarySchema.nullable(),
+    // Files exported before lineage existed get the one their configuration implies.
+    lineage: LineageSchema.optional(),
+  })
+  .transform((run) => runFromStorage(run as RunRecord));
 
 const MetricRecordSchema = z.object({
   runId: z.string(),

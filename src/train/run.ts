@@ -4,8 +4,8 @@ import { DEFAULT_ENV_OPTIONS } from '../env/env.ts';
 import type { EpisodeResult } from '../env/episode.ts';
 import type { PoolProgress } from '../env/runner.ts';
 import type { Example } from '../model/packing.ts';
-import type { MetricRecord, PhaseSelection, RunRecord, RunState } from '../store/records.ts';
-import type { LabStore } from '../store/store.ts';
+import type { MetricRecord, PhaseSelection, RunLineage, RunRecord, RunState } from '../store/records.ts';
+import { derivedLineage, type LabStore } from '../store/store.ts';
 import { parseRunConfig, parseSeedList, runConfigOf, withoutSecrets, type RunConfig } from './config.ts';
 import { evaluateSets, selectCheckpoint, type Evaluation } from './evaluate.ts';
 import { grpoIteration } from './grpo.ts';
@@ -42,24 +42,26 @@ const sessionKeys = new Map<string, string>();
 export async function createRun(
   store: LabStore,
   config: unknown,
-  options: { name?: string; id?: string } = {},
+  options: { name?: string; id?: string; lineage?: Partial<RunLineage> } = {},
 ): Promise<RunRecord> {
   const parsed = parseRunConfig(config);
   checkRunConfig(parsed);
   const id = options.id ?? crypto.randomUUID();
   if (parsed.teacher.llm.apiKey !== '') sessionKeys.set(id, parsed.teacher.llm.apiKey);
   const now = Date.now();
+  const stored = withoutSecrets(parsed);
   const run: RunRecord = {
     id,
     name: options.name ?? parsed.name,
     createdAt: now,
     updatedAt: now,
-    config: withoutSecrets(parsed),
+    config: stored,
     status: 'created',
     error: null,
     datasetId: null,
     state: initialRunState(),
     summary: null,
+    lineage: { ...derivedLineage(stored), ...options.lineage },
   };
   await store.putRun(run);
   return run;

@@ -38,6 +38,7 @@ function makeRun(id: string, createdAt: number): RunRecord {
     datasetId: null,
     state: initialRunState(),
     summary: null,
+    lineage: { sweepId: null, strategy: 'sft', parent: null, sftAmount: null, hyperparameters: {} },
   };
 }
 

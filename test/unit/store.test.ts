@@ -19,6 +19,7 @@ import type {
   DatasetRecord,
   MetricRecord,
   RunRecord,
+  SweepRecord,
   TraceRecord,
 } from '../../src/store/records.ts';
 import { type LabStore, StoreFullError } from '../../src/store/store.ts';
@@ -62,6 +63,7 @@ function makeRun(id: string, createdAt: number): RunRecord {
     datasetId: null,
     state: initialRunState(),
     summary: null,
+    lineage: { sweepId: null, strategy: 'sft', parent: null, sftAmount: null, hyperparameters: {} },
   };
 }
 
@@ -230,6 +232,54 @@ describe.each([
     expect(mid?.state).toEqual(initialRunState());
   });
 
+  it('keeps sweeps newest first, replaces by id, and deletes one without touching runs', async () => {
+    const { store } = await open();
+    const sweep = (id: string, createdAt: number): SweepRecord => ({
+      id,
+      name: `sweep ${id}`,
+      createdAt,
+      updatedAt: createdAt,
+      spec: { seed: 1, space: { learningRate: [1e-4, 3e-4] } },
+      status: 'created',
+      error: null,
+    });
+    await store.putSweep(sweep('s1', 1));
+    await store.putSweep(sweep('s2', 2));
+    await store.putSweep({ ...sweep('s1', 1), status: 'paused', error: 'storage full' });
+    await store.putRun({ ...makeRun('r', 5), lineage: { ...makeRun('r', 5).lineage, sweepId: 's1' } });
+    expect((await store.listSweeps()).map((s) => s.id)).toEqual(['s2', 's1']);
+    expect(await store.getSweep('s1')).toEqual({
+      ...sweep('s1', 1),
+      status: 'paused',
+      error: 'storage full',
+    });
+    await store.deleteSweep('s1');
+    expect(await store.getSweep('s1')).toBeUndefined();
+    expect((await store.getRun('r'))?.lineage.sweepId).toBe('s1');
+  });
+
+  it('reads a run stored before lineage existed with the lineage its configuration implies', async () => {
+    const { store } = await open();
+    const branched = makeRun('b', 1);
+    const { lineage: _lineage, ...old } = {
+      ...branched,
+      config: {
+        ...branched.config,
+        rl: { ...(branched.config.rl as object), iterations: 3 },
+        branch: { runId: 'p', step: 7 },
+      },
+    };
+    await store.putRun(old as unknown as RunRecord);
+    expect((await store.getRun('b'))?.lineage).toEqual({
+      sweepId: null,
+      strategy: 'sft+rl',
+      parent: { runId: 'p', step: 7 },
+      sftAmount: null,
+      hyperparameters: {},
+    });
+    expect((await store.listRuns())[0]?.lineage.strategy).toBe('sft+rl');
+  });
+
   it('reads metrics in step order, by kind, replaces by [runId, kind, step] and cuts after a step', async () => {
     const { store } = await open();
     await store.putMetrics([makeMetric('r', 'train', 3, 0.3), makeMetric('r', 'eval', 2, 0.9)]);
@@ -366,7 +416,7 @@ describe('FileStore', () => {
     await store.putDataset(makeDataset('d', 1));
     await store.addTraces([makeTrace('d', 1), makeTrace('d', 2)]);
     expect((await readdir(dir)).sort()).toEqual(
-      ['checkpoints', 'datasets', 'metrics', 'runs', 'traces', 'web-agent-lab-store.json'].sort(),
+      ['checkpoints', 'datasets', 'metrics', 'runs', 'sweeps', 'traces', 'web-agent-lab-store.json'].sort(),
     );
     expect(JSON.parse(await readFile(join(dir, 'runs/r.json'), 'utf8')).config.teacher.llm.apiKey).toBe('');
     expect((await readFile(join(dir, 'metrics/r.jsonl'), 'utf8')).split('\n')).toHaveLength(3);
