@@ -100,7 +100,7 @@ export class DataSession {
       return dataset;
     } catch (error) {
       this.error = abort.signal.aborted
-        ? 'Collection stopped: the episodes played so far are kept in a dataset marked "stopped"; delete it or collect again.'
+        ? `Collection stopped. ${errorMessage(error)}`
         : `The collection failed: ${errorMessage(error)}`;
       return null;
     } finally {
@@ -162,6 +162,5 @@ export class DataSession {
 /** A dataset's state as the list says it: one still 'collecting' with no collection under way was cut off. */
 export function datasetState(dataset: DatasetRecord, collectingNow: boolean): string {
   if (dataset.status === 'collecting') return collectingNow ? 'collecting' : 'interrupted';
-  if (dataset.status === 'failed') return /stopped/.test(dataset.error ?? '') ? 'stopped' : 'failed';
-  return 'complete';
+  return dataset.status;
 }

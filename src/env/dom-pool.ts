@@ -41,6 +41,7 @@ export class DomEnvPool implements EpisodeRunner {
     episodes: readonly PoolEpisode[],
     policyFor: (episode: PoolEpisode) => StepPolicy,
     onResult?: (result: EpisodeResult, progress: PoolProgress) => void,
+    signal?: AbortSignal,
   ): Promise<EpisodeResult[]> {
     checkRunnable(episodes);
     const pending = new TaskQueue(episodes);
@@ -52,7 +53,7 @@ export class DomEnvPool implements EpisodeRunner {
       if (result.failure !== null) this.close(slot);
       return result;
     };
-    return runInSlots(this.slots, episodes.length, (slot) => pending.take(slot.task), play, onResult);
+    return runInSlots(this.slots, episodes.length, (slot) => pending.take(slot.task), play, onResult, signal);
   }
 
   /** Frees every page. */

@@ -65,6 +65,7 @@ export class EnvPool implements EpisodeRunner {
     episodes: readonly PoolEpisode[],
     policyFor: (episode: PoolEpisode) => StepPolicy,
     onResult?: (result: EpisodeResult, progress: PoolProgress) => void,
+    signal?: AbortSignal,
   ): Promise<EpisodeResult[]> {
     const urls = episodes.map((e) => this.urlOf(e));
     const queue = new EpisodeQueue(urls);
@@ -87,7 +88,7 @@ export class EnvPool implements EpisodeRunner {
       if (result.failure !== null) this.reload(slot, queue);
       return result;
     };
-    return runInSlots(this.slots, episodes.length, (slot) => queue.take(slot.url), play, onResult);
+    return runInSlots(this.slots, episodes.length, (slot) => queue.take(slot.url), play, onResult, signal);
   }
 
   /** Frees every iframe. */

@@ -21,7 +21,9 @@ export interface PoolProgress {
 /**
  * Runs lists of episodes with K of them in flight at once, so a model policy can batch their steps:
  * EnvPool (iframes, in the page) and DomEnvPool (happy-dom, in Node) both are one. Results come in
- * the order of `episodes`; a page or policy failure ends only its own episode.
+ * the order of `episodes`; a page or policy failure ends only its own episode. An aborted `signal`
+ * stops it: no episode starts after it, those under way end at their policy's next step and are
+ * dropped unreported, and it resolves with the episodes that had ended, in order.
  */
 export interface EpisodeRunner {
   /** K: episodes in flight at once. */
@@ -32,6 +34,7 @@ export interface EpisodeRunner {
     episodes: readonly PoolEpisode[],
     policyFor: (episode: PoolEpisode) => StepPolicy,
     onResult?: (result: EpisodeResult, progress: PoolProgress) => void,
+    signal?: AbortSignal,
   ): Promise<EpisodeResult[]>;
 }
 
@@ -59,7 +62,9 @@ export class ProgressTally {
 /**
  * The slot loop both pools share: each of the K slots takes the next episode it should play
  * (`take` lets a slot keep its page while its task has episodes left), plays it, and reports it as
- * it ends. Results come in the order of the episodes.
+ * it ends. Results come in the order of the episodes. Once `signal` aborts, no slot takes another
+ * episode and an episode still under way is dropped when it ends (the caller's policy ends it at its
+ * next step; its failure is no verdict of the task). The slots are left idle, so the pool can be reused.
  */
 export async function runInSlots<Slot>(
   slots: readonly Slot[],
@@ -67,16 +72,19 @@ export async function runInSlots<Slot>(
   take: (slot: Slot) => number | undefined,
   play: (slot: Slot, index: number) => Promise<EpisodeResult>,
   onResult?: (result: EpisodeResult, progress: PoolProgress) => void,
+  signal?: AbortSignal,
 ): Promise<EpisodeResult[]> {
-  const results: EpisodeResult[] = new Array(count);
+  const results: (EpisodeResult | undefined)[] = new Array(count);
   const tally = new ProgressTally(count);
+  const nextUnlessStopped = (slot: Slot): number | undefined => (signal?.aborted ? undefined : take(slot));
   const work = async (slot: Slot): Promise<void> => {
-    for (let index = take(slot); index !== undefined; index = take(slot)) {
+    for (let index = nextUnlessStopped(slot); index !== undefined; index = nextUnlessStopped(slot)) {
       const result = await play(slot, index);
+      if (signal?.aborted) return;
       results[index] = result;
       onResult?.(result, tally.record(result));
     }
   };
   await Promise.all(slots.map(work));
-  return results;
+  return signal?.aborted ? results.filter((r) => r !== undefined) : (results as EpisodeResult[]);
 }

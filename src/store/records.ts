@@ -80,7 +80,12 @@ export interface DatasetRecord {
   id: string;
   name: string;
   createdAt: number;
-  status: 'collecting' | 'complete' | 'failed';
+  /**
+   * 'stopped': ended by the user, or cut off by a reload (marked when the Data page next sees it);
+   * its stats count exactly the traces stored, which can train a run.
+   */
+  status: 'collecting' | 'complete' | 'stopped' | 'failed';
+  /** Why it failed or stopped. */
   error: string | null;
   /** The teacher's settings (train/config.ts TeacherSettings), its LLM key blanked. */
   teacher: StoredSettings;

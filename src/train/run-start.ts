@@ -15,7 +15,7 @@ import {
   type Student,
 } from './student.ts';
 import { teacherCost } from './teacher-cost.ts';
-import { collectTraces } from './traces.ts';
+import { collectTraces, isUsableDataset } from './traces.ts';
 
 /**
  * Where a run starts from: its last intact checkpoint (a resume), another run's SFT checkpoint (a
@@ -209,14 +209,18 @@ async function sftDataset(context: StartContext, student: Student | null): Promi
   const id = config.sft.datasetId ?? book.run.datasetId;
   if (id !== null) {
     const dataset = await store.getDataset(id);
-    if (dataset?.status === 'complete') {
+    // The run's own collection, cut off by a pause, is collected again; a stopped one the user chose trains as it is.
+    if (
+      dataset &&
+      (dataset.status === 'complete' || (config.sft.datasetId !== null && isUsableDataset(dataset)))
+    ) {
       await book.save({ datasetId: id });
       return dataset;
     }
     if (config.sft.datasetId !== null) {
       throw new Error(
         dataset
-          ? `Dataset ${dataset.name} is ${dataset.status}${dataset.error ? ` (${dataset.error})` : ''}: collect it again or choose a complete one.`
+          ? `Dataset ${dataset.name} is ${dataset.status}${dataset.error ? ` (${dataset.error})` : ''}: collect it again, or choose a complete one or a stopped one with kept episodes.`
           : `sft.datasetId ${id} names no stored dataset: choose one from the Data page, or set it to null to collect traces.`,
       );
     }

@@ -97,15 +97,23 @@ export interface CollectOptions {
   readonly fetch?: typeof fetch;
   readonly onProgress?: (progress: CollectProgress) => void;
   readonly onEpisode?: (result: EpisodeResult) => void;
-  /** Stops the collection: episodes under way end at once, and the dataset is marked failed. */
+  /**
+   * Stops the collection: no episode starts after it, those under way end at their next step
+   * uncounted, and the dataset is marked 'stopped' with what it had collected (counted and usable).
+   */
   readonly signal?: AbortSignal;
   /** Why a task cannot run here (Node: needs coordinates), or null. */
   readonly skip?: (task: string) => string | null;
   readonly now?: () => number;
 }
 
-/** Traces go to the store in chunks of this many episodes, so a long collection keeps what it made. */
+/**
+ * Traces go to the store in chunks of this many episodes, or of what came in this many milliseconds,
+ * each followed by the dataset's counts: a reload or a crash loses at most that much, and what is
+ * stored is what the counts say.
+ */
 const TRACE_CHUNK = 64;
+const FLUSH_MS = 2000;
 
 const utf8 = new TextEncoder();
 const bytes = (text: string): number => utf8.encode(text).length;
@@ -177,6 +185,8 @@ export async function collectTraces(
   };
   await store.putDataset(dataset);
 
+  // Chunks of traces and counts on their way to the store, in order.
+  let writes: Promise<void> = Promise.resolve();
   try {
     const episodes: PoolEpisode[] = tasks.flatMap((task) =>
       seeds.map((seed) => ({ task, seed, source: 'built-in' as const })),
@@ -193,12 +203,15 @@ export async function collectTraces(
     };
 
     let pending: TraceRecord[] = [];
-    let writes: Promise<void> = Promise.resolve();
+    let flushedAt = now();
     const flush = (): void => {
-      if (pending.length === 0) return;
       const chunk = pending;
+      const counted = { ...dataset, stats: structuredClone(stats) };
       pending = [];
-      writes = writes.then(() => store.addTraces(chunk));
+      flushedAt = now();
+      writes = writes
+        .then(() => (chunk.length > 0 ? store.addTraces(chunk) : undefined))
+        .then(() => store.putDataset(counted));
       // Awaited at the end; marked handled so a failed write is not reported twice meanwhile.
       writes.catch(() => undefined);
     };
@@ -217,8 +230,8 @@ export async function collectTraces(
           reward: result.reward,
           steps: result.steps.map(textOnly),
         });
-        if (pending.length >= TRACE_CHUNK) flush();
       }
+      if (pending.length >= TRACE_CHUNK || now() - flushedAt >= FLUSH_MS) flush();
       options.onEpisode?.(result);
       const elapsed = now() - started;
       options.onProgress?.({
@@ -228,20 +241,59 @@ export async function collectTraces(
         etaMs: progress.done > 0 ? (elapsed / progress.done) * (progress.total - progress.done) : null,
       });
     };
-    await runner.run(episodes, teacherFor, onResult);
+    await runner.run(episodes, teacherFor, onResult, options.signal);
     flush();
     await writes;
-    if (options.signal?.aborted)
-      throw new Error('The collection was stopped before it finished; collect again.');
+    if (options.signal?.aborted) {
+      throw new CollectionStoppedError(
+        `Stopped after ${stats.episodes} of ${episodes.length} episodes; the ${stats.kept} kept are stored ` +
+          'and can train a run.',
+      );
+    }
     dataset.status = 'complete';
     await store.putDataset(dataset);
     return dataset;
   } catch (error) {
-    dataset.status = 'failed';
+    // A chunk still on its way would write the 'collecting' counts over the verdict.
+    await writes.catch(() => undefined);
+    dataset.status = error instanceof CollectionStoppedError ? 'stopped' : 'failed';
     dataset.error = error instanceof Error ? error.message : String(error);
     await store.putDataset(dataset);
     throw error;
   }
+}
+
+/** A collection ended by its signal: its dataset is 'stopped', and usable as far as it went. */
+export class CollectionStoppedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CollectionStoppedError';
+  }
+}
+
+/** Whether a dataset's traces can train a run: a complete one, or a stopped one that kept some episodes. */
+export function isUsableDataset(dataset: DatasetRecord): boolean {
+  return dataset.status === 'complete' || (dataset.status === 'stopped' && dataset.stats.kept > 0);
+}
+
+/**
+ * When the lab opens, before it collects anything: a dataset still 'collecting' was cut off by a
+ * reload or a crash. It becomes 'stopped', keeping the traces its stored counts describe. (A second
+ * tab collecting at that moment would see its dataset marked too; its end marks it complete again.)
+ */
+export async function stopInterruptedCollections(store: LabStore): Promise<number> {
+  let marked = 0;
+  for (const dataset of await store.listDatasets()) {
+    if (dataset.status !== 'collecting') continue;
+    const { episodes, kept } = dataset.stats;
+    await store.putDataset({
+      ...dataset,
+      status: 'stopped',
+      error: `Cut off by a reload after ${episodes} episodes; the ${kept} kept are stored and can train a run.`,
+    });
+    marked++;
+  }
+  return marked;
 }
 
 /** Adds one episode to the statistics; says whether it is kept. */

@@ -67,6 +67,63 @@ describe('Data page', () => {
     await expect.element(datasets().getByRole('row', { name: /seeds 3-5/ })).toHaveTextContent('100%');
   });
 
+  it('stops at once on Stop, keeping the episodes collected, counted and usable', async () => {
+    app = mount(DataPage, { target, props: { store } });
+    for (const other of ['focus-text', 'enter-text', 'click-button']) {
+      await page.getByRole('group', { name: 'Training tasks' }).getByLabelText(other).click();
+    }
+    await userEvent.fill(page.getByLabelText('Seeds'), '3-2002');
+    await page.getByRole('button', { name: 'Collect', exact: true }).click();
+    await expect
+      .element(page.getByText(/\d+ \/ 2000 episodes/), { timeout: 30_000 })
+      .toHaveTextContent(/([4-9]|\d\d+) \/ 2000/);
+    await page.getByRole('button', { name: 'Stop' }).click();
+
+    // The pool ends within a step of each episode under way: no running on through the seeds.
+    const row = datasets().getByRole('row', { name: /seeds 3-2002/ });
+    await expect.element(row, { timeout: 3000 }).toHaveTextContent('stopped');
+    const [stored] = await store.listDatasets();
+    expect(stored?.status).toBe('stopped');
+    expect(stored?.stats.episodes).toBeLessThan(2000);
+    expect(await store.traces(stored!.id)).toHaveLength(stored!.stats.kept);
+    await expect.element(row).toHaveTextContent(`the ${stored!.stats.kept} kept are stored`);
+    // Nothing more is played after the Stop.
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await store.listDatasets())[0]?.stats.episodes).toBe(stored?.stats.episodes);
+  });
+
+  it('shows a collection cut off by a reload as stopped, with the episodes it had stored', async () => {
+    const dataset = {
+      id: 'cut-off',
+      name: 'cut off by a reload',
+      createdAt: Date.now(),
+      status: 'collecting' as const,
+      error: null,
+      teacher: { kind: 'expert' },
+      split: 'micro',
+      tasks: ['click-test'],
+      observationFormat: 'axtree' as const,
+      maxSteps: 3,
+      stats: {
+        episodes: 12,
+        successes: 12,
+        kept: 12,
+        keptSteps: 12,
+        steps: 12,
+        tokens: 900,
+        teacherFlops: 1e9,
+        teacherFlopsBasis: 'paper ratio',
+        perTask: { 'click-test': { episodes: 12, successes: 12 } },
+      },
+    };
+    await store.putDataset(dataset);
+    app = mount(DataPage, { target, props: { store } });
+    const row = datasets().getByRole('row', { name: /cut off by a reload/ });
+    await expect.element(row).toHaveTextContent('stopped');
+    await expect.element(row).toHaveTextContent('after 12 episodes; the 12 kept are stored');
+    expect((await store.getDataset('cut-off'))?.status).toBe('stopped');
+  });
+
   it('names the field of a bad seed list and collects nothing', async () => {
     app = mount(DataPage, { target, props: { store } });
     await userEvent.fill(page.getByLabelText('Seeds'), 'three');

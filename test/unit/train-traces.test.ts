@@ -7,7 +7,13 @@ import type { EpisodeResult, EpisodeStep } from '../../src/env/episode.ts';
 import { modelConfig } from '../../src/model/config.ts';
 import { DexieStore } from '../../src/store/db.ts';
 import { EnvSettingsSchema, TeacherSettingsSchema } from '../../src/train/config.ts';
-import { collectTraces, trainingSeeds, type CollectSettings } from '../../src/train/traces.ts';
+import {
+  collectTraces,
+  isUsableDataset,
+  stopInterruptedCollections,
+  trainingSeeds,
+  type CollectSettings,
+} from '../../src/train/traces.ts';
 
 const nano = modelConfig('nano', { vocabSize: 259 });
 
@@ -204,5 +210,73 @@ describe('collectTraces', () => {
       /Could not reach the LLM endpoint at http:\/\/localhost:8000\/v1\/models: connect ECONNREFUSED/,
     );
     expect(await store.listDatasets()).toEqual([]);
+  });
+
+  it('stops when told: no episode starts after Stop, and the dataset keeps what it counted', async () => {
+    const store = newStore();
+    const pool = new DomEnvPool(2, { maxSteps: 3, format: 'axtree' });
+    const abort = new AbortController();
+    const started: number[] = [];
+    const collection = collectTraces(store, settings({ seeds: '3-60', errorRate: 0 }), pool, {
+      signal: abort.signal,
+      onProgress: (p) => {
+        started.push(p.done);
+        if (p.done === 5) abort.abort();
+      },
+    });
+    await expect(collection).rejects.toThrow(/Stopped after 5 of 58 episodes; the 5 kept are stored/);
+    pool.dispose();
+    const [dataset] = await store.listDatasets();
+    expect(dataset?.status).toBe('stopped');
+    expect(dataset?.stats).toMatchObject({ episodes: 5, kept: 5 });
+    // Counted and stored agree, and the episode under way at Stop was not counted as a failure.
+    expect(await store.traces(dataset!.id)).toHaveLength(5);
+    expect(started).toEqual([1, 2, 3, 4, 5]);
+    expect(isUsableDataset(dataset!)).toBe(true);
+  });
+
+  it('stores its counts as it goes, so a dataset cut off by a reload is marked stopped with them', async () => {
+    const store = newStore();
+    const inner = new DomEnvPool(1, { maxSteps: 3, format: 'axtree' });
+    const storedCounts: number[] = [];
+    // Between episodes, waits for the store to settle and reads what a reload would find.
+    const runner: EpisodeRunner = {
+      size: 1,
+      envOptions: inner.envOptions,
+      async run(episodes, policyFor, onResult, signal) {
+        const results: EpisodeResult[] = [];
+        for (const episode of episodes) {
+          const [result] = await inner.run([episode], policyFor, undefined, signal);
+          results.push(result!);
+          onResult?.(result!, {
+            done: results.length,
+            total: episodes.length,
+            successes: 0,
+            failures: 0,
+            steps: 0,
+            elapsedMs: 0,
+          });
+          await new Promise((r) => setTimeout(r, 30));
+          storedCounts.push((await store.listDatasets())[0]!.stats.episodes);
+        }
+        return results;
+      },
+    };
+    let clock = 0;
+    // Each call of the clock moves it 1.5 s, so the counts are written after every episode.
+    await collectTraces(store, settings({ seeds: '3-6', errorRate: 0 }), runner, {
+      now: () => (clock += 1500),
+    });
+    inner.dispose();
+    expect(storedCounts).toEqual([1, 2, 3, 4]);
+
+    // A reload during a collection leaves it 'collecting' with the counts of what was stored.
+    const [complete] = await store.listDatasets();
+    await store.putDataset({ ...complete!, status: 'collecting', error: null });
+    expect(await stopInterruptedCollections(store)).toBe(1);
+    const [marked] = await store.listDatasets();
+    expect(marked?.status).toBe('stopped');
+    expect(marked?.error).toMatch(/Cut off by a reload after 4 episodes; the 4 kept are stored/);
+    expect(await stopInterruptedCollections(store)).toBe(0);
   });
 });
