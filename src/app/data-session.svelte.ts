@@ -23,8 +23,6 @@ export class DataSession {
   selectedId = $state<string | null>(null);
   progress = $state.raw<CollectProgress | null>(null);
   collecting = $state(false);
-  /** Field -> what is wrong with it, from the last Collect. */
-  problems = $state.raw<Record<string, string>>({});
   /** The last collection's failure, or a store error, in words the user can act on. */
   error = $state<string | null>(null);
   connection = $state.raw<ConnectionCheck>({ state: 'idle' });
@@ -49,6 +47,11 @@ export class DataSession {
     this.apiKey = apiKey;
   }
 
+  /** Field -> what is wrong with it, live as the user types (the form is reactive state); Collect is off while there is any. */
+  get problems(): Record<string, string> {
+    return collectSettings(this.form, this.apiKey).problems ?? {};
+  }
+
   setApiKey(key: string): void {
     this.apiKey = key;
     saveApiKey(key);
@@ -67,8 +70,7 @@ export class DataSession {
   /** Plays the teacher over the chosen tasks and seeds in iframes placed in `container`. */
   async collect(container: HTMLElement): Promise<DatasetRecord | null> {
     if (this.collecting) return null;
-    const { settings, problems } = collectSettings(this.form, this.apiKey);
-    this.problems = problems ?? {};
+    const { settings } = collectSettings(this.form, this.apiKey);
     if (!settings) {
       this.error = 'Some settings are not valid: fix the fields marked in red, then collect again.';
       return null;

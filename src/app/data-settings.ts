@@ -7,7 +7,7 @@ import {
   type EnvSettings,
   type TeacherSettings,
 } from '../train/config.ts';
-import { trainingTasks } from '../train/traces.ts';
+import { trainingSeeds, trainingTasks } from '../train/traces.ts';
 import type { CollectSettings } from '../train/traces.ts';
 
 /**
@@ -137,6 +137,13 @@ export function collectSettings(
   }
   if (form.teacherKind === 'llm' && form.model.trim() === '') {
     problems.model = 'name the model the endpoint serves (e.g. the id its /v1/models lists)';
+  }
+  if (teacher.success && problems.seeds === undefined) {
+    try {
+      trainingSeeds(teacher.data.seeds, 'teacher.seeds');
+    } catch (error) {
+      problems.seeds = error instanceof Error ? error.message : String(error);
+    }
   }
   if (!teacher.success || !env.success || Object.keys(problems).length > 0)
     return { settings: null, problems };

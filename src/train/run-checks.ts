@@ -12,32 +12,49 @@ import { heldOutTasks, runnableTasks, trainingSeeds, trainingTasks } from './tra
 /** Marker, a short thought and an action such as click("12"): less leaves constrained decoding no candidate. */
 const MIN_CONSTRAINED_NEW_TOKENS = 32;
 
+/** One thing a configuration gets wrong beyond its schema: the field to change, and why. */
+export interface ConfigProblem {
+  field: string;
+  message: string;
+}
+
+/** Throws one error naming every problem of runConfigProblems, or returns. */
 export function checkRunConfig(config: RunConfig): void {
-  const problems: string[] = [];
-  const attempt = (check: () => void): void => {
+  const problems = runConfigProblems(config);
+  if (problems.length) {
+    throw new Error(`The run configuration cannot run: ${problems.map((p) => p.message).join(' ')}`);
+  }
+}
+
+/** What checkRunConfig refuses, field by field, for forms that validate as the user types. */
+export function runConfigProblems(config: RunConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const attempt = (field: string, check: () => void): void => {
     try {
       check();
     } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
+      problems.push({ field, message: error instanceof Error ? error.message : String(error) });
     }
   };
   let train: string[] = [];
   let test: string[] = [];
-  attempt(() => (train = trainingTasks(config.env)));
-  attempt(() => (test = heldOutTasks(config.env)));
+  attempt('env.tasks', () => (train = trainingTasks(config.env)));
+  attempt('env.testTasks', () => (test = heldOutTasks(config.env)));
   const both = train.filter((task) => test.includes(task));
   if (both.length) {
-    problems.push(
-      `${both.join(', ')} ${both.length > 1 ? 'are' : 'is'} both a training task and a held-out task ` +
+    problems.push({
+      field: 'env.testTasks',
+      message:
+        `${both.join(', ')} ${both.length > 1 ? 'are' : 'is'} both a training task and a held-out task ` +
         '(env.tasks and env.testTasks, or the split): a held-out task must be one the student never trains on.',
-    );
+    });
   }
   const goalSeeds = new Set(parseSeedList(config.eval.heldOutGoalSeeds));
   const leaks = (setting: string, seeds: string): void => {
-    attempt(() => {
+    attempt(setting, () => {
       const shared = trainingSeeds(seeds, setting).filter((seed) => goalSeeds.has(seed));
       if (shared.length) {
-        problems.push(
+        throw new Error(
           `${setting} "${seeds}" shares seed${shared.length > 1 ? 's' : ''} ${shared.slice(0, 5).join(', ')} with ` +
             `eval.heldOutGoalSeeds "${config.eval.heldOutGoalSeeds}": held-out goals must be goals the student ` +
             'never trains on; use disjoint seed ranges.',
@@ -50,20 +67,22 @@ export function checkRunConfig(config: RunConfig): void {
   }
   if (config.rl.iterations > 0) leaks('rl.seeds', config.rl.seeds);
   if (config.rl.constrainedDecoding && config.model.maxNewTokens < MIN_CONSTRAINED_NEW_TOKENS) {
-    problems.push(
-      `rl.constrainedDecoding needs room for "\\nAction: " and a whole action after the thought: ` +
+    problems.push({
+      field: 'model.maxNewTokens',
+      message:
+        `rl.constrainedDecoding needs room for "\\nAction: " and a whole action after the thought: ` +
         `raise model.maxNewTokens to at least ${MIN_CONSTRAINED_NEW_TOKENS} (it is ${config.model.maxNewTokens}).`,
-    );
+    });
   }
   if (config.rl.iterations > 0 && config.rl.groupSize < 2 && config.rl.groupedAdvantage) {
-    problems.push(
-      'rl.groupSize 1 with rl.groupedAdvantage makes every advantage 0 (a group of one is its own mean): ' +
+    problems.push({
+      field: 'rl.groupSize',
+      message:
+        'rl.groupSize 1 with rl.groupedAdvantage makes every advantage 0 (a group of one is its own mean): ' +
         'raise rl.groupSize to 2 or more, or turn rl.groupedAdvantage off.',
-    );
+    });
   }
-  if (problems.length) {
-    throw new Error(`The run configuration cannot run: ${problems.join(' ')}`);
-  }
+  return problems;
 }
 
 /** The runner's env options, as the run's settings require them (a runner built otherwise plays another experiment). */

@@ -124,11 +124,22 @@ describe('Data page', () => {
     expect((await store.getDataset('cut-off'))?.status).toBe('stopped');
   });
 
-  it('names the field of a bad seed list and collects nothing', async () => {
+  it('names the field of a bad seed list as it is typed, keeps Collect off, and collects nothing', async () => {
     app = mount(DataPage, { target, props: { store } });
+    const collect = page.getByRole('button', { name: 'Collect', exact: true });
     await userEvent.fill(page.getByLabelText('Seeds'), 'three');
-    await page.getByRole('button', { name: 'Collect', exact: true }).click();
-    await expect.element(page.getByText('write seeds as "0-2", "3-99" or "0,4,7"')).toBeInTheDocument();
+    await expect
+      .element(page.getByText('write seeds as "0-2", "3-99" or "0,4,7"').first())
+      .toBeInTheDocument();
+    await expect.element(collect).toBeDisabled();
+    // Seeds that are held-out goals are refused before Collect, not after it.
+    await userEvent.fill(page.getByLabelText('Seeds'), '0-5');
+    await expect
+      .element(page.getByRole('alert', { name: 'Why Collect is off' }))
+      .toHaveTextContent(/seeds: .*holds seeds 0, 1, 2: seeds 0-2 are the held-out goals/);
+    await expect.element(collect).toBeDisabled();
+    await userEvent.fill(page.getByLabelText('Seeds'), '3-5');
+    await expect.element(collect).toBeEnabled();
     expect(await store.listDatasets()).toHaveLength(0);
   });
 

@@ -108,12 +108,26 @@ describe('Train page', () => {
     await expect.element(page.getByLabelText('Discount')).toHaveValue(0.5);
   });
 
-  it('names an invalid form field when Start is pressed, and starts nothing', async () => {
+  it('names an invalid field as it is typed and keeps Start off with the reason, starting nothing', async () => {
     open();
+    const start = page.getByRole('button', { name: 'Start', exact: true });
     await userEvent.fill(page.getByLabelText('Learning rate', { exact: true }), '-1');
-    await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await expect.element(page.getByText(/sft\.learningRate: /)).toBeInTheDocument();
+    await expect.element(page.getByText(/sft\.learningRate: /).first()).toBeInTheDocument();
+    await expect.element(start).toBeDisabled();
+    await expect
+      .element(page.getByRole('alert', { name: 'Why Start is off' }))
+      .toHaveTextContent(/sft\.learningRate: /);
     expect(await store.listRuns()).toHaveLength(0);
+
+    // What only a run's own checks see (RL seeds that are held-out goals) is said as soon as it is typed.
+    await userEvent.fill(page.getByLabelText('Learning rate', { exact: true }), '0.0003');
+    await expect.element(start).toBeEnabled();
+    await userEvent.fill(page.getByLabelText('RL iterations'), '2');
+    await userEvent.fill(page.getByLabelText('RL seeds'), '0-9');
+    await expect
+      .element(page.getByRole('alert', { name: 'Why Start is off' }))
+      .toHaveTextContent(/rl\.seeds: rl\.seeds "0-9" holds seeds 0, 1, 2/);
+    await expect.element(start).toBeDisabled();
   });
 
   it('lists a stored run and draws its curves from the store, again after the page is mounted anew', async () => {
