@@ -7,9 +7,10 @@ import { runConfigOf, type RunConfig } from '../train/config.ts';
 import { createRun, executeRun } from '../train/run.ts';
 import { envOptionsOf } from '../train/run-environment.ts';
 import { type RunEvent } from '../train/run-book.ts';
+import { RunPace, type PhaseProgress } from '../train/run-pace.ts';
 import { loadApiKey } from './data-settings.ts';
 import type { EngineSession } from './engine-session.svelte.ts';
-import { downloadText, errorMessage, fileStamp, loadAsset } from './lab-format.ts';
+import { downloadText, errorMessage, fileStamp, formatDuration, loadAsset } from './lab-format.ts';
 
 export interface RunProgress {
   what: string;
@@ -35,7 +36,10 @@ export class RunSession {
   statusMessage = $state<string | null>(null);
   /** What the run said along the way (an RL batch it could not fill, a damaged checkpoint passed over), newest last. */
   notices = $state<string[]>([]);
+  /** Episodes under way (teacher traces, rollouts, an evaluation); null between them. */
   progress = $state.raw<RunProgress | null>(null);
+  /** The training phase's step of its total, its pace and ETA, from the last training row. */
+  phase = $state.raw<PhaseProgress | null>(null);
   lastEpisode = $state.raw<EpisodeResult | null>(null);
   lastCheckpoint = $state<number | null>(null);
   error = $state<string | null>(null);
@@ -112,9 +116,11 @@ export class RunSession {
     this.activeId = runId;
     this.error = null;
     this.progress = null;
+    this.phase = null;
     this.lastEpisode = null;
     this.pausing = false;
     this.statusMessage = 'Starting the engine…';
+    const pace = new RunPace(runConfigOf(run));
     this.notices = [];
     await this.select(runId);
     const abort = new AbortController();
@@ -131,7 +137,7 @@ export class RunSession {
         runId,
         // An LLM teacher's key is never stored: the one entered on the Data page (this tab) serves.
         { engine, runner: pool, store: this.store, loadAsset, ...(apiKey ? { llmApiKey: apiKey } : {}) },
-        { signal: abort.signal, onEvent: (event) => this.onEvent(runId, event) },
+        { signal: abort.signal, onEvent: (event) => this.onEvent(runId, event, pace) },
       );
       this.statusMessage = finalMessage(done);
       if (done.status === 'failed' && done.error) this.error = done.error;
@@ -143,6 +149,7 @@ export class RunSession {
       this.activeId = null;
       this.pausing = false;
       this.progress = null;
+      this.phase = null;
       await this.refresh();
       if (this.selectedId === runId) await this.select(runId);
     }
@@ -202,7 +209,7 @@ export class RunSession {
     this.pool = null;
   }
 
-  private onEvent(runId: string, event: RunEvent): void {
+  private onEvent(runId: string, event: RunEvent, pace: RunPace): void {
     if (this.disposed) return;
     switch (event.type) {
       case 'status':
@@ -210,11 +217,36 @@ export class RunSession {
         this.runs = this.runs.map((run) => (run.id === runId ? { ...run, status: event.status } : run));
         return;
       case 'progress':
-        this.progress = { what: event.what, done: event.done, total: event.total, etaMs: event.etaMs };
+        // A finished batch of episodes leaves no bar behind: the phase's bar says where the run is.
+        this.progress =
+          event.done < event.total
+            ? { what: event.what, done: event.done, total: event.total, etaMs: event.etaMs }
+            : null;
         return;
-      case 'metric':
+      case 'metric': {
         if (this.selectedId === runId) this.metrics = withMetric(this.metrics, event.metric);
+        const phase = pace.onRow(event.metric);
+        if (phase === null) return;
+        this.phase = phase;
+        this.statusMessage = phaseMessage(phase);
+        // The run table follows each step; the stored record catches up at the next checkpoint.
+        const { step, compute, wallMs } = event.metric;
+        this.runs = this.runs.map((run) =>
+          run.id === runId
+            ? {
+                ...run,
+                state: {
+                  ...run.state,
+                  step,
+                  phase: event.metric.phase,
+                  wallMs,
+                  compute: compute ?? run.state.compute,
+                },
+              }
+            : run,
+        );
         return;
+      }
       case 'checkpoint':
         this.lastCheckpoint = event.step;
         // The stored record now holds the state after this step: the list shows its step and FLOPs.
@@ -237,6 +269,18 @@ export function withMetric(rows: readonly MetricRecord[], metric: MetricRecord):
     (row) => row.step > metric.step || (row.step === metric.step && row.kind === 'eval'),
   );
   return index === -1 ? [...kept, metric] : [...kept.slice(0, index), metric, ...kept.slice(index)];
+}
+
+/** "SFT step 12 of 200 · 1.4 s per step · ETA 4 min" */
+export function phaseMessage(phase: PhaseProgress): string {
+  const per = phase.unit.split(' ')[1];
+  const ms = phase.msPerStep;
+  const pace =
+    ms === null ? null : `${ms < 10_000 ? (ms / 1000).toFixed(1) + ' s' : formatDuration(ms)} per ${per}`;
+  const eta = phase.etaMs === null ? null : `ETA ${formatDuration(phase.etaMs)}`;
+  return [`${phase.unit} ${phase.done} of ${phase.total}`, pace, eta]
+    .filter((part) => part !== null)
+    .join(' · ');
 }
 
 function finalMessage(run: RunRecord): string {

@@ -11,6 +11,7 @@ import type { MetricRecord, RunRecord, RunStatus, RunSummary } from '../store/re
 import type { LabStore } from '../store/store.ts';
 import type { RunConfig } from '../train/config.ts';
 import { type RunEvent } from '../train/run-book.ts';
+import { RunPace } from '../train/run-pace.ts';
 import type { BenchEngineReport, BenchEngineRequest } from './bench-engine-plan.ts';
 
 /**
@@ -244,16 +245,17 @@ export function expertRunPolicy(episode: { task: string; seed: number }, errorRa
  */
 export class RunProgressLines {
   private lastLine = -Infinity;
-  /** The first training row this reporter saw, and when: the pace is measured from there. */
-  private first: { done: number; at: number } | null = null;
+  private readonly pace: RunPace;
   private heldOut = '';
 
   constructor(
-    private readonly config: RunConfig,
+    config: RunConfig,
     private readonly say: (line: string) => void,
     private readonly everyMs = 3000,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.pace = new RunPace(config, now);
+  }
 
   onEvent(event: RunEvent): void {
     switch (event.type) {
@@ -288,21 +290,14 @@ export class RunProgressLines {
       );
       return;
     }
-    const sft = metric.phase === 'sft';
-    const done = sft ? metric.step : (v.iteration ?? 0);
-    const total = sft ? this.config.sft.steps : this.config.rl.iterations;
-    const now = this.now();
-    // The pace counts the evaluations in between, as the steps to come will have theirs.
-    this.first ??= { done, at: now };
-    if (!this.due(done === total)) return;
-    const measured = done - this.first.done;
-    const msPer = measured > 0 ? (now - this.first.at) / measured : null;
+    const progress = this.pace.onRow(metric);
+    if (progress === null || !this.due(progress.done === progress.total)) return;
     const parts = [
-      `${sft ? 'SFT step' : 'RL iteration'} ${done}/${total}`,
+      `${progress.unit} ${progress.done}/${progress.total}`,
       v.loss === undefined ? null : `loss ${v.loss.toFixed(4)}`,
       v.reward === undefined ? null : `reward ${v.reward.toFixed(3)}`,
       this.heldOut || null,
-      msPer === null ? null : `ETA ${duration(msPer * Math.max(0, total - done))}`,
+      progress.etaMs === null ? null : `ETA ${duration(progress.etaMs)}`,
     ];
     this.say(parts.filter((p) => p !== null).join(', '));
   }

@@ -79,6 +79,26 @@ describe('Train page', () => {
       );
   });
 
+  it('runs its defaults, showing the SFT step, pace and ETA live, with the run table following', async () => {
+    open();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    const status = page.getByRole('status');
+    await expect.element(status, { timeout: 240_000 }).toHaveTextContent(/SFT step [1-9]\d* of 200/);
+    await expect.element(status, { timeout: 60_000 }).toHaveTextContent(/per step · ETA/);
+    const bar = page.getByRole('progressbar', { name: 'SFT' });
+    await expect.element(bar).toHaveAttribute('aria-valuemax', '200');
+    const shown = Number(bar.element().getAttribute('aria-valuenow'));
+    expect(shown).toBeGreaterThan(0);
+    // The table's step follows the training rows, before any checkpoint (every 50 steps) is stored.
+    const row = page.getByRole('region', { name: 'Runs' }).getByRole('row').nth(1);
+    await expect.poll(() => Number(row.element().querySelectorAll('td')[2]?.textContent)).toBeGreaterThan(0);
+    expect((await store.listRuns())[0]?.state.step).toBe(0);
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect.element(row, { timeout: 120_000 }).toHaveTextContent('paused');
+    expect((await store.listRuns())[0]?.state.step).toBeGreaterThan(0);
+  }, 420_000);
+
   it('switches to the engine asked for, and remembers the choice', async () => {
     open();
     await expect
