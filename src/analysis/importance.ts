@@ -21,7 +21,9 @@ export interface ScoredConfiguration {
  */
 export function mainEffectImportance(runs: readonly ScoredConfiguration[]): Record<string, number> {
   const scores = runs.map((run) => run.score);
-  const total = variance(scores);
+  // Scores all alike explain nothing; their variance is float rounding, not a total to share out.
+  const alike = scores.every((score) => score === scores[0]);
+  const total = alike ? 0 : variance(scores);
   const names = [...new Set(runs.flatMap((run) => Object.keys(run.hyperparameters)))].sort();
   const importance: Record<string, number> = {};
   for (const name of names) {
