@@ -97,7 +97,11 @@ describe('the runs the analysis reads', () => {
       summary: summaryOf('rl-alone', null, selection(3, 7, 0.2, 0.1)),
       lineage: { strategy: 'rl', sftAmount: null },
     });
-    const running = runRecord('running', { status: 'running' });
+    // A summary on a run that is not finished (resumed after it finished) is not its result yet.
+    const running = runRecord('running', {
+      status: 'running',
+      summary: summaryOf('running', selection(1, 1, 0.9, 0.9), null),
+    });
     const noSummary = runRecord('no-summary', {});
     const metrics = new Map<string, MetricRecord[]>([
       [
