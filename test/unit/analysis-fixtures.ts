@@ -1,6 +1,13 @@
 import { createRandom, type Random } from '../../src/core/random.ts';
 import type { AnalysedRun } from '../../src/analysis/types.ts';
-import type { HyperparameterValue } from '../../src/store/records.ts';
+import type {
+  HyperparameterValue,
+  MetricRecord,
+  PhaseSelection,
+  RunLineage,
+  RunRecord,
+  RunSummary,
+} from '../../src/store/records.ts';
 
 /** A standard normal draw (Box-Muller) from the seeded stream. */
 export function normal(random: Random): number {
@@ -49,3 +56,86 @@ export function syntheticSweep(options: {
     return analysedRun(`run-${i}`, { hyperparameters, score, sftAmount: options.sftAmount ?? 100 });
   });
 }
+
+const ledger = { teacher: 0, sftTraining: 0, rlTraining: 0, rollouts: 0, evaluation: 0 };
+
+export const selection = (step: number, flops: number, goals: number, tasks: number): PhaseSelection => ({
+  selected_step: step,
+  heldout_goals_success: goals,
+  heldout_goals_stderr: 0,
+  heldout_tasks_success: tasks,
+  heldout_tasks_stderr: 0,
+  flops,
+  per_task: { 'click-test': goals },
+});
+
+/** A stored run record with what the analysis reads; its state is a blank one. */
+export function runRecord(
+  id: string,
+  fields: { status?: RunRecord['status']; summary?: RunSummary | null; lineage?: Partial<RunLineage> },
+): RunRecord {
+  return {
+    id,
+    name: id,
+    createdAt: 0,
+    updatedAt: 0,
+    config: {},
+    status: fields.status ?? 'finished',
+    error: null,
+    datasetId: null,
+    state: {
+      phase: 'done',
+      step: 0,
+      sftSteps: 0,
+      rlIterations: 0,
+      compute: ledger,
+      wallMs: 0,
+      heldOutGoalHistory: [],
+      teacherCost: null,
+      rowsRecorded: 0,
+      taskSuccess: {},
+      sftFlopsAtBranch: null,
+    },
+    summary: fields.summary ?? null,
+    lineage: {
+      sweepId: 'sweep-1',
+      strategy: 'sft+rl',
+      parent: null,
+      sftAmount: 100,
+      hyperparameters: {},
+      ...fields.lineage,
+    },
+  };
+}
+
+export function summaryOf(id: string, sft: PhaseSelection | null, rl: PhaseSelection | null): RunSummary {
+  const reported = (rl ?? sft)!;
+  return {
+    ...reported,
+    run_id: id,
+    flops: 99, // the whole run's, beyond its selected checkpoint
+    compute: ledger,
+    teacher_flops_basis: null,
+    wall_s: 1,
+    steps: 10,
+    sft_flops_at_branch: null,
+    sft,
+    rl,
+  };
+}
+
+export const evalRow = (
+  runId: string,
+  step: number,
+  flops: number,
+  goals: number,
+  tasks: number,
+): MetricRecord => ({
+  runId,
+  kind: 'eval',
+  step,
+  phase: 'rl',
+  flops,
+  wallMs: 0,
+  values: { heldOutGoalSuccess: goals, heldOutTaskSuccess: tasks, heldOutGoalStderr: 0.1 },
+});
