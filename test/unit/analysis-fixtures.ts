@@ -1,4 +1,5 @@
 import { createRandom, type Random } from '../../src/core/random.ts';
+import { emptyLedger, initialRunState } from '../../src/train/state.ts';
 import type { AnalysedRun } from '../../src/analysis/types.ts';
 import type {
   HyperparameterValue,
@@ -57,7 +58,7 @@ export function syntheticSweep(options: {
   });
 }
 
-const ledger = { teacher: 0, sftTraining: 0, rlTraining: 0, rollouts: 0, evaluation: 0 };
+const ledger = emptyLedger();
 
 export const selection = (step: number, flops: number, goals: number, tasks: number): PhaseSelection => ({
   selected_step: step,
@@ -83,19 +84,7 @@ export function runRecord(
     status: fields.status ?? 'finished',
     error: null,
     datasetId: null,
-    state: {
-      phase: 'done',
-      step: 0,
-      sftSteps: 0,
-      rlIterations: 0,
-      compute: ledger,
-      wallMs: 0,
-      heldOutGoalHistory: [],
-      teacherCost: null,
-      rowsRecorded: 0,
-      taskSuccess: {},
-      sftFlopsAtBranch: null,
-    },
+    state: { ...initialRunState(), phase: 'done' },
     summary: fields.summary ?? null,
     lineage: {
       sweepId: 'sweep-1',
