@@ -59,6 +59,7 @@ export interface HyperparameterStats {
 
 /** Where random search sampled too thinly to trust a comparison. */
 export interface CoverageFlag {
+  /** The name, or for a pair "a x b". */
   hyperparameter: string;
   /** The value, or for a pair "a=x, b=y". */
   value: string;
@@ -78,7 +79,9 @@ export interface AmountAnalysis {
 }
 
 export interface AnalysisSummary {
+  /** The finished runs analysed, every strategy. */
   runs: number;
+  /** The SFT amounts of the RL runs (0: RL from the base student), rising: by_sft_amount's. */
   sft_amounts: number[];
   bootstrap: { resamples: number; seed: number };
   /** The pooled analysis (every SFT amount together), per held-out set: the recommended values. */

@@ -107,6 +107,14 @@ describe('the analysis of a sweep', () => {
     expect(importance.discount).toBeGreaterThan(importance.groupedAdvantage!);
   });
 
+  it('pools an SFT+RL run of unknown amount without giving it an amount of its own', () => {
+    const byHand = analysedRun('by-hand', { sftAmount: null, hyperparameters: { discount: 0.8 } });
+    const summary = analyzeRuns([...diagnosis(), byHand], { resamples: 50 });
+    expect(summary.sft_amounts).toEqual([0, 100]);
+    expect(summary.by_sft_amount.every((amount) => amount.runs === 30)).toBe(true);
+    expect(summary.hyperparameters.goals.discount!.values['0.8']!.runs).toBe(1);
+  });
+
   it('reads each held-out set on its own', () => {
     const runs = diagnosis().map((run) => ({
       ...run,
