@@ -13,6 +13,11 @@ export const HELD_OUT_SETS: readonly HeldOutSet[] = ['goals', 'tasks'];
 /** One evaluation of a run: training compute (evaluation excluded) and success on each held-out set. */
 export interface CurvePoint {
   step: number;
+  /**
+   * 'rl' once the run has made an RL update (RunState.heldOutGoalHistory's phase): an RL run's
+   * evaluations before that score the model it started from, the SFT checkpoint or the base student.
+   */
+  phase: 'sft' | 'rl';
   flops: number;
   goals: number;
   tasks: number;

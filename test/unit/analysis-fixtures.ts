@@ -73,7 +73,13 @@ export const selection = (step: number, flops: number, goals: number, tasks: num
 /** A stored run record with what the analysis reads; its state is a blank one. */
 export function runRecord(
   id: string,
-  fields: { status?: RunRecord['status']; summary?: RunSummary | null; lineage?: Partial<RunLineage> },
+  fields: {
+    status?: RunRecord['status'];
+    summary?: RunSummary | null;
+    lineage?: Partial<RunLineage>;
+    /** The steps of its evaluations after an RL update (RunState.heldOutGoalHistory). */
+    rlEvaluations?: number[];
+  },
 ): RunRecord {
   return {
     id,
@@ -84,7 +90,11 @@ export function runRecord(
     status: fields.status ?? 'finished',
     error: null,
     datasetId: null,
-    state: { ...initialRunState(), phase: 'done' },
+    state: {
+      ...initialRunState(),
+      phase: 'done',
+      heldOutGoalHistory: (fields.rlEvaluations ?? []).map((step) => ({ step, success: 0, phase: 'rl' })),
+    },
     summary: fields.summary ?? null,
     lineage: {
       sweepId: 'sweep-1',

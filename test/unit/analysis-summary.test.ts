@@ -17,6 +17,7 @@ describe('the runs the analysis reads', () => {
     const branched = runRecord('branched', {
       summary: summaryOf('branched', selection(4, 10, 0.3, 0.2), selection(8, 20, 0.6, 0.5)),
       lineage: { hyperparameters: { discount: 0.9 } },
+      rlEvaluations: [8],
     });
     const rlAlone = runRecord('rl-alone', {
       summary: summaryOf('rl-alone', null, selection(3, 7, 0.2, 0.1)),
@@ -51,8 +52,8 @@ describe('the runs the analysis reads', () => {
       flops: 20,
       success: { goals: 0.6, tasks: 0.5 },
       curve: [
-        { step: 4, flops: 10, goals: 0.3, tasks: 0.2 },
-        { step: 8, flops: 20, goals: 0.6, tasks: 0.5 },
+        { step: 4, phase: 'sft', flops: 10, goals: 0.3, tasks: 0.2 },
+        { step: 8, phase: 'rl', flops: 20, goals: 0.6, tasks: 0.5 },
       ],
       perTask: { 'click-test': 0.6 },
     });

@@ -31,6 +31,7 @@ function entry(id: string, strategy: 'sft' | 'sft+rl', discount: number | null, 
         sftAmount: 100,
         hyperparameters: discount === null ? {} : { discount },
       },
+      rlEvaluations: strategy === 'sft' ? [] : [2, 4],
     }),
     metrics: curve,
   };
