@@ -13,6 +13,11 @@ export const HELD_OUT_SETS: readonly HeldOutSet[] = ['goals', 'tasks'];
 /** One evaluation of a run: training compute (evaluation excluded) and success on each held-out set. */
 export interface CurvePoint {
   step: number;
+  /**
+   * 'rl' once the run has made an RL update (RunState.heldOutGoalHistory's phase): an RL run's
+   * evaluations before that score the model it started from, the SFT checkpoint or the base student.
+   */
+  phase: 'sft' | 'rl';
   flops: number;
   goals: number;
   tasks: number;
@@ -41,10 +46,13 @@ export interface AnalysedRun {
 export interface ValueStats {
   /** Share of resamples whose best run has this value; a hyperparameter's win rates sum to 1. */
   win_rate: number;
-  /** T_h: mean over resamples of the best score among resampled runs with this value, and its 95% interval. */
-  t_mean: number;
-  t_lo: number;
-  t_hi: number;
+  /**
+   * T_h: mean over resamples of the best score among resampled runs with this value, and its 95%
+   * percentile interval, over the resamples that drew the value; null when none did (bootstrap.ts).
+   */
+  t_mean: number | null;
+  t_lo: number | null;
+  t_hi: number | null;
   /** Runs with this value. */
   runs: number;
 }
@@ -56,6 +64,7 @@ export interface HyperparameterStats {
 
 /** Where random search sampled too thinly to trust a comparison. */
 export interface CoverageFlag {
+  /** The name, or for a pair "a x b". */
   hyperparameter: string;
   /** The value, or for a pair "a=x, b=y". */
   value: string;
@@ -75,7 +84,9 @@ export interface AmountAnalysis {
 }
 
 export interface AnalysisSummary {
+  /** The finished runs analysed, every strategy. */
   runs: number;
+  /** The SFT amounts of the RL runs (0: RL from the base student), rising: by_sft_amount's. */
   sft_amounts: number[];
   bootstrap: { resamples: number; seed: number };
   /** The pooled analysis (every SFT amount together), per held-out set: the recommended values. */
