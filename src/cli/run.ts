@@ -8,6 +8,7 @@ import { RunProgressLines, runTrainingReport, type RunTrainingReport } from '../
 import { exportResults } from '../train/results-file.ts';
 import { FileStore } from '../store/file-store.ts';
 import type { RunSummary } from '../store/records.ts';
+import { RunLockedError } from '../store/store.ts';
 import { findTask } from '../tasks/registry.ts';
 import { parseRunConfig, runConfigOf, type RunConfig } from '../train/config.ts';
 import { createRun, executeRun } from '../train/run.ts';
@@ -191,6 +192,8 @@ async function runInNode(
       },
       { signal, onEvent: (event) => lines.onEvent(event) },
     ).catch(async (error: unknown) => {
+      // Executing elsewhere: nothing was done here, and the stored record is the other process's.
+      if (error instanceof RunLockedError) throw error;
       // The run is stored as failed with the error's message, which the command's last line prints;
       // the stack helps only when it is a bug.
       if (io.verbose && error instanceof Error && error.stack) io.err(error.stack);

@@ -18,6 +18,8 @@ import {
   newestFirst,
   runForStorage,
   runFromStorage,
+  RunLockedError,
+  type RunLock,
   plural,
   StoreFullError,
   traceForStorage,
@@ -156,6 +158,25 @@ export class DexieStore implements LabStore {
 
   async listRuns(): Promise<RunRecord[]> {
     return (await this.db.runs.toArray()).map(runFromStorage).sort(newestFirst);
+  }
+
+  /**
+   * A Web Lock named after the database and the run: the browser frees it when its tab closes or
+   * reloads, so a run cut off that way can be resumed at once. Without Web Locks (Node tests on
+   * fake-indexeddb), a lock of this JavaScript realm.
+   */
+  async lockRun(runId: string): Promise<RunLock> {
+    const name = `web-agent-lab:${this.db.name}:run:${runId}`;
+    const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+    if (locks === undefined) return realmLock(name, runId);
+    return new Promise<RunLock>((resolve, reject) => {
+      locks
+        .request(name, { ifAvailable: true }, async (lock) => {
+          if (lock === null) throw new RunLockedError(runId, 'in another tab or window of this browser');
+          await new Promise<void>((released) => resolve({ release: async () => released() }));
+        })
+        .catch(reject);
+    });
   }
 
   async putSweep(sweep: SweepRecord): Promise<void> {
@@ -306,4 +327,12 @@ export function isQuotaError(error: unknown, depth = 0): boolean {
   if (name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED') return true;
   const nested = [inner, cause, ...(Array.isArray(failures) ? failures : [])];
   return nested.some((candidate) => isQuotaError(candidate, depth + 1));
+}
+
+const realmLocks = new Set<string>();
+
+function realmLock(name: string, runId: string): RunLock {
+  if (realmLocks.has(name)) throw new RunLockedError(runId, 'in this page');
+  realmLocks.add(name);
+  return { release: async () => void realmLocks.delete(name) };
 }

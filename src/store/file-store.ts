@@ -1,4 +1,5 @@
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type {
   CheckpointInfo,
@@ -18,6 +19,8 @@ import {
   newestFirst,
   runForStorage,
   runFromStorage,
+  RunLockedError,
+  type RunLock,
   plural,
   StoreFullError,
   StoreInputError,
@@ -36,6 +39,7 @@ import {
  *   checkpoints/<runId>/<step>.json   the checkpoint's info; its buffers beside it in
  *                                     <step>.weights.safetensors and <step>.optimizer.safetensors
  *   sweeps/<id>.json
+ *   locks/<runId>.lock                held while the run executes: the pid and host of its process
  *
  * JSON files are written to a temporary file and renamed, so a crash leaves the old file or the new
  * one, never half of one. JSONL files are appended to; a line cut by a crash has no newline, is
@@ -113,6 +117,37 @@ export class FileStore implements LabStore {
 
   async listRuns(): Promise<RunRecord[]> {
     return (await this.readAll<RunRecord>('runs')).map(runFromStorage).sort(newestFirst);
+  }
+
+  /**
+   * A lock file created exclusively (O_EXCL), naming the process. A lock whose process is gone (on
+   * this host: a killed command) is stale and taken over; one of another host cannot be checked, and
+   * the message says which file to delete if that process is gone.
+   */
+  async lockRun(runId: string): Promise<RunLock> {
+    const path = await this.path('locks', runId, '.lock');
+    const mine: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const file = await open(path, 'wx');
+        await file.writeFile(JSON.stringify(mine));
+        await file.close();
+        return { release: () => rm(path, { force: true }) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const owner = await readJson<LockOwner>(path).catch(() => undefined);
+      // A file still empty is being written by its creator: held, not stale.
+      if (attempt === 0 && owner !== undefined && isGone(owner)) {
+        await rm(path, { force: true });
+        continue;
+      }
+      const who = owner
+        ? `by process ${owner.pid} on ${owner.host} (since ${owner.since})`
+        : 'by another process';
+      const hint = owner?.host === mine.host ? '' : ` If that process is gone, delete ${path}.`;
+      throw new RunLockedError(runId, `${who}, on the store ${this.dir}${hint}`);
+    }
   }
 
   async putSweep(sweep: SweepRecord): Promise<void> {
@@ -282,7 +317,24 @@ export class FileStore implements LabStore {
   }
 }
 
-const FOLDERS = ['datasets', 'traces', 'runs', 'metrics', 'checkpoints', 'sweeps'] as const;
+const FOLDERS = ['datasets', 'traces', 'runs', 'metrics', 'checkpoints', 'sweeps', 'locks'] as const;
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+/** Whether a lock's process is known to be gone: only a process of this host can be asked. */
+function isGone(owner: LockOwner): boolean {
+  if (owner.host !== hostname()) return false;
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 type Folder = (typeof FOLDERS)[number];
 const MARKER = 'web-agent-lab-store.json';
 const LAYOUT = { schema: 'web-agent-lab/store', version: 1 };

@@ -60,6 +60,17 @@ export interface LabStore {
   listSweeps(): Promise<SweepRecord[]>;
   /** The sweep record only: its runs stay (delete them with deleteRun). */
   deleteSweep(id: string): Promise<void>;
+
+  /**
+   * Holds a run while it executes, so a second execution of it (another tab, another lab command on
+   * the same store folder) is refused with RunLockedError instead of both writing its rows. A holder
+   * that died (a closed tab, a killed process) leaves no lock behind.
+   */
+  lockRun(runId: string): Promise<RunLock>;
+}
+
+export interface RunLock {
+  release(): Promise<void>;
 }
 
 /** A write refused by the storage quota: nothing was lost, but nothing more can be saved until space is freed. */
@@ -82,6 +93,17 @@ export class StoreInputError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'StoreInputError';
+  }
+}
+
+/** The run is executing elsewhere: the user waits for it, or pauses it there. */
+export class RunLockedError extends StoreInputError {
+  constructor(runId: string, where: string) {
+    super(
+      `Run ${runId} is already executing ${where}. Wait for it to end, or pause it there, then resume it; ` +
+        'two executions of one run would each write its metric rows and checkpoints.',
+    );
+    this.name = 'RunLockedError';
   }
 }
 

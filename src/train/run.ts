@@ -67,16 +67,25 @@ export async function createRun(
   return run;
 }
 
-/** Runs (or resumes) a stored run to its end, or until paused; resolves with the stored record. */
+/**
+ * Runs (or resumes) a stored run to its end, or until paused; resolves with the stored record. It holds
+ * the run's lock (LabStore.lockRun) throughout: a second execution of the run is refused, not interleaved.
+ */
 export async function executeRun(
   runId: string,
   env: RunEnvironment,
   control: RunControl = {},
 ): Promise<RunRecord> {
-  const run = await env.store.getRun(runId);
-  if (!run) throw new Error(`No run with id ${runId} in the store: create it first (createRun).`);
-  if (run.status === 'finished') return run;
-  return new RunDriver(run, env, control).execute();
+  const lock = await env.store.lockRun(runId);
+  try {
+    // Read under the lock: an execution that held it until now may have changed the record.
+    const run = await env.store.getRun(runId);
+    if (!run) throw new Error(`No run with id ${runId} in the store: create it first (createRun).`);
+    if (run.status === 'finished') return run;
+    return await new RunDriver(run, env, control).execute();
+  } finally {
+    await lock.release();
+  }
 }
 
 const isDeviceLost = (error: unknown): boolean =>

@@ -1,6 +1,7 @@
 import { runConfigOf, teacherOf } from '../../src/train/config.ts';
 import { mkdtemp, readdir, readFile, rm, writeFile, mkdir, appendFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -22,7 +23,7 @@ import type {
   SweepRecord,
   TraceRecord,
 } from '../../src/store/records.ts';
-import { type LabStore, StoreFullError } from '../../src/store/store.ts';
+import { type LabStore, RunLockedError, StoreFullError } from '../../src/store/store.ts';
 import { RunConfigSchema, TeacherSettingsSchema } from '../../src/train/config.ts';
 import { initialRunState } from '../../src/train/state.ts';
 
@@ -258,6 +259,18 @@ describe.each([
     expect((await store.getRun('r'))?.lineage.sweepId).toBe('s1');
   });
 
+  it('holds a run for one execution at a time, and frees it on release', async () => {
+    const { store, reopen } = await open();
+    const lock = await store.lockRun('r1');
+    await expect(store.lockRun('r1')).rejects.toThrow(RunLockedError);
+    await expect(reopen().lockRun('r1')).rejects.toThrow(/Run r1 is already executing/);
+    const other = await store.lockRun('r2');
+    await lock.release();
+    const again = await store.lockRun('r1');
+    await again.release();
+    await other.release();
+  });
+
   it('reads a run stored before lineage existed with the lineage its configuration implies', async () => {
     const { store } = await open();
     const branched = makeRun('b', 1);
@@ -416,7 +429,16 @@ describe('FileStore', () => {
     await store.putDataset(makeDataset('d', 1));
     await store.addTraces([makeTrace('d', 1), makeTrace('d', 2)]);
     expect((await readdir(dir)).sort()).toEqual(
-      ['checkpoints', 'datasets', 'metrics', 'runs', 'sweeps', 'traces', 'web-agent-lab-store.json'].sort(),
+      [
+        'checkpoints',
+        'datasets',
+        'locks',
+        'metrics',
+        'runs',
+        'sweeps',
+        'traces',
+        'web-agent-lab-store.json',
+      ].sort(),
     );
     expect(JSON.parse(await readFile(join(dir, 'runs/r.json'), 'utf8')).config.teacher.llm.apiKey).toBe('');
     expect((await readFile(join(dir, 'metrics/r.jsonl'), 'utf8')).split('\n')).toHaveLength(3);
@@ -429,6 +451,28 @@ describe('FileStore', () => {
     expect(
       bytes((await readFile(join(dir, 'checkpoints/r/2.weights.safetensors'))).buffer as ArrayBuffer),
     ).toEqual(bytes(makeCheckpoint('r', 2).weights));
+  });
+
+  it("takes over the lock of a process that is gone, and names another host's lock file", async () => {
+    const dir = join(await temporaryFolder(), 'store');
+    const store = new FileStore(dir);
+    const held = await store.lockRun('r');
+    await held.release();
+    // A killed command leaves its lock file: a pid that no longer runs on this host.
+    const gone = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid;
+    await writeFile(
+      join(dir, 'locks', 'r.lock'),
+      JSON.stringify({ pid: gone, host: hostname(), since: 'then' }),
+    );
+    const taken = await store.lockRun('r');
+    await taken.release();
+    await writeFile(
+      join(dir, 'locks', 'r.lock'),
+      JSON.stringify({ pid: gone, host: 'elsewhere', since: 'then' }),
+    );
+    await expect(store.lockRun('r')).rejects.toThrow(
+      new RegExp(`by process ${gone} on elsewhere .*If that process is gone, delete .*r\\.lock`),
+    );
   });
 
   it('ignores a line cut by a crash and appends after it cleanly', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu-engine.ts';
 import type { StepBatches, TrainStepOptions } from '../../src/engine/engine.ts';
-import type { LabStore } from '../../src/store/store.ts';
+import { RunLockedError, type LabStore } from '../../src/store/store.ts';
 import { createRun, executeRun } from '../../src/train/run.ts';
 import { type RunEvent } from '../../src/train/run-book.ts';
 import { cleanup, environment, tiny } from './train-fixtures.ts';
@@ -65,6 +65,31 @@ describe('resuming a run', () => {
     expect(notices(events)).toEqual([
       expect.stringMatching(/1 metric row up to step 1 is missing from the store .* goes on from step 1/),
     ]);
+  });
+
+  it('refuses a second execution of a run under way, and lets it resume once the first has paused', async () => {
+    const env = environment();
+    const run = await createRun(env.store, tiny);
+    const controller = new AbortController();
+    let second: Promise<unknown> | null = null;
+    const first = executeRun(run.id, env, {
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type !== 'metric' || event.metric.kind !== 'train') return;
+        second ??= executeRun(run.id, env).then(
+          () => 'ran',
+          (error: unknown) => error,
+        );
+        controller.abort();
+      },
+    });
+    expect((await first).status).toBe('paused');
+    const refused = await second;
+    expect(refused).toBeInstanceOf(RunLockedError);
+    expect(String(refused)).toMatch(/Run .* is already executing/);
+    // Refused before it touched anything: the first execution's rows are there once each.
+    expect((await env.store.metrics(run.id, 'train')).map((m) => m.step)).toEqual([1]);
+    expect((await executeRun(run.id, env)).status).toBe('finished');
   });
 
   it('refuses a stored configuration edited into an invalid one, naming the field', async () => {
