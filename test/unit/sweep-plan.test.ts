@@ -178,7 +178,7 @@ describe('sampleConfigurations', () => {
   it('draws every knob in a fixed order, so a conditional knob never shifts the draws after it', () => {
     const a = sampleConfigurations(parseSweepSpec({ seed: 2 }), 40, 30);
     const b = sampleConfigurations(
-      parseSweepSpec({ seed: 2, space: { curriculumMean: [0.1, 0.9] } }),
+      parseSweepSpec({ seed: 2, space: { curriculumMean: [0.5], clipEpsilon: [0.1, 0.2, 0.3] } }),
       40,
       30,
     );

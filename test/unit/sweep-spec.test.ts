@@ -93,6 +93,13 @@ describe('sweepIdOf', () => {
     const long = parseSweepSpec({ seed: 3, space: { ...PAPER_SPACE }, baselines: true, name: 'a' });
     expect(sweepIdOf(short)).toMatch(/^a-[0-9a-f]{8}$/);
     expect(sweepIdOf(long)).toBe(sweepIdOf(short));
+    // The base configuration is kept as written: its key order must not matter either.
+    const base = parseSweepSpec({
+      name: 'a',
+      base: { sft: { batchSize: 8, steps: undefined }, env: { maxSteps: 3 } },
+    });
+    const reordered = parseSweepSpec({ name: 'a', base: { env: { maxSteps: 3 }, sft: { batchSize: 8 } } });
+    expect(sweepIdOf(reordered)).toBe(sweepIdOf(base));
   });
 
   it('differs when anything that changes the plan differs', () => {
