@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createRandom } from '../core/random.ts';
 import { PRESET_NAMES } from '../model/config.ts';
-import { MAX_STEPS, RunConfigSchema, type RunConfigInput } from '../train/config.ts';
+import { issueList, MAX_STEPS, RunConfigSchema, type RunConfigInput } from '../train/config.ts';
 
 /**
  * A sweep spec: random search over the paper's hyperparameters (PAPER.md table, under the same
@@ -245,12 +245,8 @@ function valueAt(object: unknown, path: readonly string[]): unknown {
 export function parseSweepSpec(json: unknown, source = 'the sweep spec'): SweepSpec {
   const parsed = SweepSpecSchema.safeParse(json);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    return `${path}: ${issue.message}`;
-  });
   throw new Error(
-    `${source} is not valid: ${problems.join('; ')}. Fix these fields (see configs/sweep-*.json for examples).`,
+    `${source} is not valid: ${issueList(parsed.error.issues)}. Fix these fields (see configs/sweep-*.json for examples).`,
   );
 }
 
