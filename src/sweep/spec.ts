@@ -86,7 +86,7 @@ function values<T extends z.ZodType<number | boolean>>(item: T, fallback: z.outp
     .array(item)
     .min(1, 'give at least one value (one value fixes the knob)')
     .refine((list) => new Set(list).size === list.length, 'list each value once')
-    .default(fallback as never);
+    .default(fallback);
 }
 const positive = z.number().positive();
 const probability = z.number().min(0).max(1);
@@ -244,7 +244,8 @@ function valueAt(object: unknown, path: readonly string[]): unknown {
  */
 export function parseSweepSpec(json: unknown, source = 'the sweep spec'): SweepSpec {
   const parsed = SweepSpecSchema.safeParse(json);
-  if (parsed.success) return parsed.data;
+  // A copy: the defaults are shared lists (PAPER_SPACE), which no caller may change by accident.
+  if (parsed.success) return structuredClone(parsed.data);
   throw new Error(
     `${source} is not valid: ${issueList(parsed.error.issues)}. Fix these fields (see configs/sweep-*.json for examples).`,
   );
