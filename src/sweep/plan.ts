@@ -10,7 +10,8 @@ import type { PlannedRun, SweepPlan } from './types.ts';
 /**
  * A sweep's plan, a pure function of the spec and the sweep id (every machine and shard computes
  * the same one):
- * - one SFT run (key "sft"), checkpointed at every branch point;
+ * - one SFT run (key "sft"), checkpointed at every branch point; as in the paper, every branch
+ *   starts from a checkpoint along this one run's learning-rate schedule, not from a run of its own;
  * - at each SFT amount a > 0, spec.rlRunsPerAmount RL runs branched from its checkpoint at the step
  *   of amount a ("sft+rl-i@a"); at amount 0, as many RL runs from the base student ("rl-i");
  * - with spec.baselines, SFT alone and RL alone at matched compute.
