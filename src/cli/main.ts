@@ -31,6 +31,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         return await (await import('./run.ts')).runRunCommand(command, commandIo);
       case 'analyze':
         return await (await import('./analyze.ts')).runAnalyzeCommand(command, commandIo);
+      case 'sweep':
+        return await (await import('./sweep.ts')).runSweepCommand(command, commandIo);
       case 'pretrain':
         return await (await import('./pretrain.ts')).runPretrainCommand(command.argv, commandIo);
     }
