@@ -49,6 +49,16 @@ export interface ValueStats {
   /**
    * T_h: mean over resamples of the best score among resampled runs with this value, and its 95%
    * percentile interval, over the resamples that drew the value; null when none did (bootstrap.ts).
+   *
+   * The interval is the paper's and says how much the best run with h moves from resample to
+   * resample; it is not a 95% confidence interval for the best score reachable with h (the expected
+   * best among the runs with h of a fresh sweep): over synthetic sweeps it covers that only about half
+   * the time. A resample's best run with h is one of the sweep's runs, so t_hi never exceeds the best
+   * run the sweep got with h, and the expected best lies above that run in about half the sweeps.
+   * Reverse-percentile, bias-corrected, subsampling and pooled-residual intervals were measured too
+   * and none held near 95% across score distributions at ten or so runs per value: reaching the
+   * expected best of ~10 runs means reading the score distribution's tail beyond the runs seen, which
+   * only an assumed shape of that tail (normal scores, say) can do. So no calibrated interval is given.
    */
   t_mean: number | null;
   t_lo: number | null;
@@ -80,6 +90,11 @@ export interface AmountAnalysis {
   hyperparameters: Record<string, HyperparameterStats>;
   /** Functional ANOVA: the share of score variance each hyperparameter's main effect explains. */
   importance: Record<string, number>;
+  /**
+   * The same in the goals and the tasks entry of an amount: it reads the configurations sampled, not
+   * their scores, and every run has both scores. It is kept in each entry so that one entry read alone
+   * says how far its win rates can be trusted.
+   */
   coverage: CoverageFlag[];
 }
 

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analysedRunsOf } from '../analysis/runs.ts';
+import { orderedJson } from '../analysis/json.ts';
 import { analyzeRuns } from '../analysis/summary.ts';
 import { HELD_OUT_SETS, type AnalysisSummary } from '../analysis/types.ts';
 import type { MetricRecord, RunRecord } from '../store/records.ts';
@@ -39,7 +40,7 @@ export async function runAnalyzeCommand(command: AnalyzeCommand, io: CliIo): Pro
     );
     return 2;
   }
-  if (command.json) io.out(JSON.stringify(summary));
+  if (command.json) io.out(orderedJson(summary));
   else printAnalysis(summary, runs.length, files.length, written, io);
   return 0;
 }
@@ -48,7 +49,7 @@ export async function runAnalyzeCommand(command: AnalyzeCommand, io: CliIo): Pro
 export async function writeAnalysis(outDir: string, summary: AnalysisSummary): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const path = join(outDir, 'summary.json');
-  await writeFile(path, `${JSON.stringify(summary, null, 2)}\n`);
+  await writeFile(path, `${orderedJson(summary, 2)}\n`);
   return [path];
 }
 

@@ -116,6 +116,15 @@ describe('the analysis of a sweep', () => {
     expect(summary.hyperparameters.goals.discount!.values['0.8']!.runs).toBe(1);
   });
 
+  it('gives the goals and the tasks entry of an amount the same coverage flags, read from the configurations', () => {
+    const thin = analysedRun('thin', { sftAmount: 0, strategy: 'rl', hyperparameters: { discount: 0.8 } });
+    const runs = [...diagnosis(), { ...thin, success: { goals: 0.9, tasks: 0.1 } }];
+    const atBase = analyzeRuns(runs, { resamples: 20 }).by_sft_amount.filter((a) => a.sft_amount === 0);
+    expect(atBase.map((a) => a.held_out)).toEqual(['goals', 'tasks']);
+    expect(atBase[0]!.coverage.map((flag) => flag.value)).toContain('0.8');
+    expect(atBase[1]!.coverage).toEqual(atBase[0]!.coverage);
+  });
+
   it('reads each held-out set on its own', () => {
     const runs = diagnosis().map((run) => ({
       ...run,
