@@ -1,6 +1,7 @@
 import type { Expert } from '../expert.ts';
 import { dragBoxExpert } from './drag-box.ts';
 import { dragItemsExpert } from './drag-items.ts';
+import { dragItemsGridExpert } from './drag-items-grid.ts';
 import { dragSingleShapeExpert } from './drag-single-shape.ts';
 import { dragSortNumbersExpert } from './drag-sort-numbers.ts';
 import { highlightText2Expert, highlightTextExpert } from './highlight-text.ts';
@@ -12,4 +13,5 @@ export const dragExperts: Expert[] = [
   highlightText2Expert,
   dragItemsExpert,
   dragSortNumbersExpert,
+  dragItemsGridExpert,
 ];

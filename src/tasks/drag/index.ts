@@ -1,6 +1,7 @@
 import type { RegisteredTask } from '../core/task.ts';
 import { dragBox } from './drag-box.ts';
 import { dragItems } from './drag-items.ts';
+import { dragItemsGrid } from './drag-items-grid.ts';
 import { dragSingleShape } from './drag-single-shape.ts';
 import { dragSortNumbers } from './drag-sort-numbers.ts';
 import { highlightText, highlightText2 } from './highlight-text.ts';
@@ -13,4 +14,5 @@ export const dragTasks: RegisteredTask[] = [
   highlightText2,
   dragItems,
   dragSortNumbers,
+  dragItemsGrid,
 ];
