@@ -2,6 +2,7 @@ import type { Expert } from '../expert.ts';
 import { dragBoxExpert } from './drag-box.ts';
 import { dragItemsExpert } from './drag-items.ts';
 import { dragItemsGridExpert } from './drag-items-grid.ts';
+import { dragShapes2Expert, dragShapesExpert } from './drag-shapes.ts';
 import { dragSingleShapeExpert } from './drag-single-shape.ts';
 import { dragSortNumbersExpert } from './drag-sort-numbers.ts';
 import { highlightText2Expert, highlightTextExpert } from './highlight-text.ts';
@@ -14,4 +15,6 @@ export const dragExperts: Expert[] = [
   dragItemsExpert,
   dragSortNumbersExpert,
   dragItemsGridExpert,
+  dragShapesExpert,
+  dragShapes2Expert,
 ];

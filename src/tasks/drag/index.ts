@@ -2,6 +2,7 @@ import type { RegisteredTask } from '../core/task.ts';
 import { dragBox } from './drag-box.ts';
 import { dragItems } from './drag-items.ts';
 import { dragItemsGrid } from './drag-items-grid.ts';
+import { dragShapes, dragShapes2 } from './drag-shapes.ts';
 import { dragSingleShape } from './drag-single-shape.ts';
 import { dragSortNumbers } from './drag-sort-numbers.ts';
 import { highlightText, highlightText2 } from './highlight-text.ts';
@@ -15,4 +16,6 @@ export const dragTasks: RegisteredTask[] = [
   dragItems,
   dragSortNumbers,
   dragItemsGrid,
+  dragShapes,
+  dragShapes2,
 ];
