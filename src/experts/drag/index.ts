@@ -1,5 +1,6 @@
 import type { Expert } from '../expert.ts';
 import { dragBoxExpert } from './drag-box.ts';
+import { dragCircleExpert } from './drag-circle.ts';
 import { dragItemsExpert } from './drag-items.ts';
 import { dragItemsGridExpert } from './drag-items-grid.ts';
 import { dragShapes2Expert, dragShapesExpert } from './drag-shapes.ts';
@@ -17,4 +18,5 @@ export const dragExperts: Expert[] = [
   dragItemsGridExpert,
   dragShapesExpert,
   dragShapes2Expert,
+  dragCircleExpert,
 ];

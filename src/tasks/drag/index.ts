@@ -1,5 +1,6 @@
 import type { RegisteredTask } from '../core/task.ts';
 import { dragBox } from './drag-box.ts';
+import { dragCircle } from './drag-circle.ts';
 import { dragItems } from './drag-items.ts';
 import { dragItemsGrid } from './drag-items-grid.ts';
 import { dragShapes, dragShapes2 } from './drag-shapes.ts';
@@ -18,4 +19,5 @@ export const dragTasks: RegisteredTask[] = [
   dragItemsGrid,
   dragShapes,
   dragShapes2,
+  dragCircle,
 ];
