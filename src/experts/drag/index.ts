@@ -1,6 +1,7 @@
 import type { Expert } from '../expert.ts';
 import { dragBoxExpert } from './drag-box.ts';
 import { dragCircleExpert } from './drag-circle.ts';
+import { dragCubeExpert } from './drag-cube.ts';
 import { dragItemsExpert } from './drag-items.ts';
 import { dragItemsGridExpert } from './drag-items-grid.ts';
 import { dragShapes2Expert, dragShapesExpert } from './drag-shapes.ts';
@@ -19,4 +20,5 @@ export const dragExperts: Expert[] = [
   dragShapesExpert,
   dragShapes2Expert,
   dragCircleExpert,
+  dragCubeExpert,
 ];

@@ -1,6 +1,7 @@
 import type { RegisteredTask } from '../core/task.ts';
 import { dragBox } from './drag-box.ts';
 import { dragCircle } from './drag-circle.ts';
+import { dragCube } from './drag-cube.ts';
 import { dragItems } from './drag-items.ts';
 import { dragItemsGrid } from './drag-items-grid.ts';
 import { dragShapes, dragShapes2 } from './drag-shapes.ts';
@@ -20,4 +21,5 @@ export const dragTasks: RegisteredTask[] = [
   dragShapes,
   dragShapes2,
   dragCircle,
+  dragCube,
 ];
