@@ -8,6 +8,7 @@ import { dragShapes2Expert, dragShapesExpert } from './drag-shapes.ts';
 import { dragSingleShapeExpert } from './drag-single-shape.ts';
 import { dragSortNumbersExpert } from './drag-sort-numbers.ts';
 import { highlightText2Expert, highlightTextExpert } from './highlight-text.ts';
+import { resizeTextareaExpert } from './resize-textarea.ts';
 
 export const dragExperts: Expert[] = [
   dragSingleShapeExpert,
@@ -21,4 +22,5 @@ export const dragExperts: Expert[] = [
   dragShapes2Expert,
   dragCircleExpert,
   dragCubeExpert,
+  resizeTextareaExpert,
 ];

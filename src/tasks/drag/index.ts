@@ -8,6 +8,7 @@ import { dragShapes, dragShapes2 } from './drag-shapes.ts';
 import { dragSingleShape } from './drag-single-shape.ts';
 import { dragSortNumbers } from './drag-sort-numbers.ts';
 import { highlightText, highlightText2 } from './highlight-text.ts';
+import { resizeTextarea } from './resize-textarea.ts';
 
 /** Tasks done by dragging with the mouse: shapes, boxes, list items. */
 export const dragTasks: RegisteredTask[] = [
@@ -22,4 +23,5 @@ export const dragTasks: RegisteredTask[] = [
   dragShapes2,
   dragCircle,
   dragCube,
+  resizeTextarea,
 ];
