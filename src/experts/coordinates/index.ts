@@ -3,6 +3,7 @@ import { bisectAngleExpert } from './bisect-angle.ts';
 import { circleCenterExpert } from './circle-center.ts';
 import { drawCircleExpert, drawLineExpert } from './drawing.ts';
 import { findMidpointExpert } from './find-midpoint.ts';
+import { rightAngleExpert } from './right-angle.ts';
 
 export const coordinateExperts: Expert[] = [
   findMidpointExpert,
@@ -10,4 +11,5 @@ export const coordinateExperts: Expert[] = [
   bisectAngleExpert,
   drawLineExpert,
   drawCircleExpert,
+  rightAngleExpert,
 ];

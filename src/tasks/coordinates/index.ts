@@ -4,6 +4,7 @@ import { circleCenter } from './circle-center.ts';
 import { drawCircle } from './draw-circle.ts';
 import { drawLine } from './draw-line.ts';
 import { findMidpoint } from './find-midpoint.ts';
+import { rightAngle } from './right-angle.ts';
 
 /** Tasks answered at a computed place, by a click or a stroke: the geometry of points, lines and circles. */
 export const coordinateTasks: RegisteredTask[] = [
@@ -12,4 +13,5 @@ export const coordinateTasks: RegisteredTask[] = [
   bisectAngle,
   drawLine,
   drawCircle,
+  rightAngle,
 ];

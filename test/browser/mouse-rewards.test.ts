@@ -3,10 +3,10 @@ import { TaskEnv } from '../../src/env/env.ts';
 import { IframePageHost, taskPageUrl } from '../../src/env/iframe-host.ts';
 import { submitButton } from '../../src/experts/coordinates/points.ts';
 import { getExpert } from '../../src/experts/registry.ts';
-import { firstElement } from '../../src/experts/find.ts';
+import { byClass, firstElement } from '../../src/experts/find.ts';
 import { getTask } from '../../src/tasks/registry.ts';
 
-/** Reward rules of the drag and drawing tasks beyond what the generic task checks see: partial credit. */
+/** Partial credit on the drag, drawing and right-angle tasks, beyond what the generic task checks see. */
 const envs: TaskEnv[] = [];
 afterEach(() => envs.splice(0).forEach((env) => env.dispose()));
 
@@ -106,6 +106,36 @@ describe('draw-circle', { timeout: 30_000 }, () => {
       // 16 px across and 14 px high: size 0.5.
       expect((await hexagon(seed, 8)).rawReward, `seed ${seed}`).toBeCloseTo(0.5, 6);
       expect(await hexagon(seed, 2), `seed ${seed}`).toMatchObject({ success: false, rawReward: -0.25 });
+    }
+  });
+});
+
+describe('right-angle', { timeout: 30_000 }, () => {
+  it('gives (30 - e) / 30 for a point e degrees off a right angle, -1 from 30 degrees', async () => {
+    const env = openEnv('right-angle');
+    const centre = (box: { x: number; y: number; width: number; height: number }) => ({
+      x: box.x + box.width / 2,
+      y: box.y + box.height / 2,
+    });
+    const answer = async (seed: number, degrees: number) => {
+      const tree = (await env.reset(seed)).observation!.tree;
+      const vertex = centre(firstElement(tree, byClass('init-blue'))!.box!);
+      const end = centre(firstElement(tree, byClass('init-black'))!.box!);
+      // 30 px from the vertex, turned `degrees` from the drawn arm (the vertex keeps 35 px from the edges).
+      const turn = Math.atan2(end.y - vertex.y, end.x - vertex.x) + (degrees * Math.PI) / 180;
+      await env.step(`mouse_click(${vertex.x + 30 * Math.cos(turn)}, ${vertex.y + 30 * Math.sin(turn)})`);
+      return env.step(`click("${submitButton('test', tree).bid}")`);
+    };
+    for (const seed of [0, 1, 2]) {
+      expect((await answer(seed, 90)).rawReward, `seed ${seed}`).toBeGreaterThan(0.95);
+      const off = await answer(seed, 105);
+      expect(off.rawReward, `seed ${seed}`).toBeGreaterThan(0.45);
+      expect(off.rawReward, `seed ${seed}`).toBeLessThan(0.55);
+      expect(await answer(seed, 125), `seed ${seed}`).toMatchObject({
+        done: true,
+        success: false,
+        rawReward: -1,
+      });
     }
   });
 });
