@@ -1,6 +1,7 @@
 import type { StepView } from '../../env/episode.ts';
 import type { ObsElement } from '../../env/observation.ts';
-import { ExpertConfusedError, type Expert } from '../expert.ts';
+import { ExpertConfusedError } from '../expert.ts';
+import { moveOneExpert } from './drag-items.ts';
 import { allElements, taskArea, textOf } from '../find.ts';
 import { centreOf, mouse } from '../coordinates/points.ts';
 
@@ -11,7 +12,7 @@ const COLUMNS = ['left', 'center', 'right'];
 const STEPS: Record<string, number> = { up: -SIDE, down: SIDE, left: -1, right: 1 };
 
 /** The grid's cells in reading order, the named one's index and where it must go. */
-function plan({ observation }: StepView): { cells: ObsElement[]; from: number; to: number } {
+function plan({ observation }: StepView): { items: ObsElement[]; from: number; to: number } {
   const match = /^Drag (.+) (?:to the (.+)|(up|down|left|right) by one)\.$/.exec(observation.utterance);
   if (!match) throw new ExpertConfusedError(TASK, `cannot read the instruction "${observation.utterance}"`);
   const cells = allElements(taskArea(observation.tree), (e) => e.tag === 'li');
@@ -19,33 +20,16 @@ function plan({ observation }: StepView): { cells: ObsElement[]; from: number; t
     throw new ExpertConfusedError(TASK, `expected 9 cells, found ${cells.length}`);
   const from = cells.findIndex((cell) => textOf(cell) === match[1]);
   if (from < 0) throw new ExpertConfusedError(TASK, `cannot find "${match[1]}" in the grid`);
-  if (match[3]) return { cells, from, to: from + (STEPS[match[3]] as number) };
+  if (match[3]) return { items: cells, from, to: from + (STEPS[match[3]] as number) };
   // "center" alone is the middle cell; otherwise a row word, then a column word.
   const [rowWord, columnWord = 'center'] = (match[2] as string).split(' ');
   const row = ROWS.indexOf(rowWord as string);
   const column = COLUMNS.indexOf(columnWord);
   if (row < 0 || column < 0) throw new ExpertConfusedError(TASK, `cannot place "${match[2]}" in the grid`);
-  return { cells, from, to: row * SIDE + column };
+  return { items: cells, from, to: row * SIDE + column };
 }
 
 const dragTo = (cells: ObsElement[], from: number, to: number): string =>
   mouse.drag(centreOf(TASK, cells[from]!), centreOf(TASK, cells[to]!));
 
-export const dragItemsGridExpert: Expert = {
-  task: TASK,
-  solve(view) {
-    const { cells, from, to } = plan(view);
-    return {
-      thought: `The item is in cell ${from + 1}; I drag it onto cell ${to + 1}.`,
-      action: dragTo(cells, from, to),
-    };
-  },
-  wrong(view) {
-    const { cells, from, to } = plan(view);
-    const elsewhere = cells.findIndex((_, i) => i !== from && i !== to);
-    return {
-      thought: `I drag the item onto cell ${elsewhere + 1} instead.`,
-      action: dragTo(cells, from, elsewhere),
-    };
-  },
-};
+export const dragItemsGridExpert = moveOneExpert(TASK, plan, dragTo, (i) => `cell ${i + 1}`);
