@@ -4,6 +4,7 @@ import {
   type BenchEngineRequest,
 } from '../harness/bench-engine-plan.ts';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/engine.ts';
+import { findTask } from '../tasks/registry.ts';
 import { SPLITS } from '../tasks/splits.ts';
 
 /** The commands of `npm run lab`, parsed and checked before anything starts. */
@@ -12,6 +13,8 @@ export type Command =
   | {
       kind: 'experts';
       split: string;
+      /** Tasks named with --tasks, run instead of the split's; null runs the split. */
+      tasks: string[] | null;
       seeds: number[];
       seedsText: string;
       json: boolean;
@@ -79,6 +82,7 @@ export const EXPERTS_USAGE = `npm run lab -- experts [options]
   Runs every built task of a split (train and test tasks) with its scripted expert and reports
   each task's success rate. The last line is JSON with --json.
   --split NAME        ${SPLIT_NAMES} (default quick)
+  --tasks A,B         only these built-in tasks, whatever split they are in (instead of --split)
   --seeds RANGES      seeds like 0-199 or 0-9,20,30-39 (default 0-199)
   --dom browser|node  browser: task pages in iframes in headless Chromium (default);
                       node: happy-dom in Node, no browser needed (tasks that need coordinates are skipped)
@@ -243,6 +247,21 @@ function splitOption(options: Map<string, string>, usage: string): string {
   return split;
 }
 
+function tasksOption(options: Map<string, string>, usage: string): string[] | null {
+  const text = options.get('tasks');
+  if (text === undefined) return null;
+  if (options.has('split')) throw new UsageError('Give --split or --tasks, not both.', usage);
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new UsageError('--tasks needs task names separated by commas.', usage);
+  const unknown = names.filter((name) => !findTask(name));
+  if (unknown.length > 0)
+    throw new UsageError(`No built-in task named ${unknown.map((n) => `"${n}"`).join(', ')}.`, usage);
+  return names;
+}
+
 function seedsOption(options: Map<string, string>, fallback: string, usage: string): [number[], string] {
   const text = options.get('seeds') ?? fallback;
   try {
@@ -298,7 +317,7 @@ export function parseArgs(argv: readonly string[]): Command {
     const options = readOptions(
       rest,
       ['json'],
-      ['split', 'seeds', 'dom', 'k', 'error-rate', 'miniwob-dir'],
+      ['split', 'tasks', 'seeds', 'dom', 'k', 'error-rate', 'miniwob-dir'],
       usage,
     );
     const dom = options.get('dom') ?? 'browser';
@@ -314,6 +333,7 @@ export function parseArgs(argv: readonly string[]): Command {
     return {
       kind: 'experts',
       split: splitOption(options, usage),
+      tasks: tasksOption(options, usage),
       seeds,
       seedsText,
       json: options.has('json'),

@@ -58,7 +58,7 @@ export async function runExpertsCommand(command: ExpertsCommand, io: CliIo): Pro
   }
 
   const skipped: Record<string, string> = {};
-  const tasks = builtTasks(split).filter((name) => {
+  const tasks = (command.tasks ?? builtTasks(split)).filter((name) => {
     const why = !findExpert(name)
       ? 'no expert yet'
       : command.dom === 'node' && getTask(name).needsCoordinates
@@ -95,7 +95,7 @@ export async function runExpertsCommand(command: ExpertsCommand, io: CliIo): Pro
     }
   }
 
-  const output = expertsOutput(command, source, report, skipped, missingTasks(split));
+  const output = expertsOutput(command, source, report, skipped, command.tasks ? [] : missingTasks(split));
   if (command.json) io.out(JSON.stringify(output));
   else printTable(output, io);
   return 0;
@@ -151,7 +151,7 @@ function expertsOutput(
     min_success: rates.length ? Math.min(...rates) : null,
     dom: command.dom,
     source,
-    split: command.split,
+    split: command.tasks ? 'named tasks' : command.split,
     seeds: command.seedsText,
     error_rate: command.errorRate,
     k: command.dom === 'browser' ? command.k : null,

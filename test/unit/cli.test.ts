@@ -53,6 +53,7 @@ describe('parseArgs', () => {
     expect(command).toMatchObject({
       kind: 'experts',
       split: 'quick',
+      tasks: null,
       seedsText: '0-199',
       json: false,
       dom: 'browser',
@@ -85,6 +86,9 @@ describe('parseArgs', () => {
     });
     expect(parseArgs(['experts', '--miniwob-dir', '/tmp/miniwob'])).toMatchObject({
       miniwobDir: '/tmp/miniwob',
+    });
+    expect(parseArgs(['experts', '--tasks', 'click-test, drag-box'])).toMatchObject({
+      tasks: ['click-test', 'drag-box'],
     });
   });
 
@@ -138,6 +142,8 @@ describe('parseArgs', () => {
     [['experts', '--split'], /--split needs a value/],
     [['experts', '--split', '--json'], /--split needs a value/],
     [['experts', '--split', 'huge'], /no split "huge". Splits: paper, quick, micro/],
+    [['experts', '--tasks', 'click-test,click-tset'], /No built-in task named "click-tset"/],
+    [['experts', '--tasks', 'click-test', '--split', 'micro'], /--split or --tasks, not both/],
     [['experts', '--seeds', '9-1'], /runs backwards/],
     [['experts', '--dom', 'jsdom'], /--dom must be browser or node/],
     [['experts', '--k', '0'], /--k must be a whole number from 1 to 64, not "0"/],

@@ -37,21 +37,35 @@ export function dragInList(items: ObsElement[], from: number, to: number): strin
   return mouse.drag(start, { x: over.x, y: over.y + (to > from ? 3 : -3) });
 }
 
-export const dragItemsExpert: Expert = {
-  task: TASK,
-  solve(view) {
-    const { items, from, to } = plan(view);
-    return {
-      thought: `The item is at position ${from + 1}; I drag it to position ${to + 1}.`,
-      action: dragInList(items, from, to),
-    };
-  },
-  wrong(view) {
-    const { items, from, to } = plan(view);
-    const elsewhere = items.findIndex((_, i) => i !== from && i !== to);
-    return {
-      thought: `I drag the item to position ${elsewhere + 1} instead.`,
-      action: dragInList(items, from, elsewhere),
-    };
-  },
-};
+/**
+ * The expert of the tasks that ask to drag one item of a list or grid to a place: `plan` reads the
+ * items, the one named and where it goes; `drag` moves it onto a place. The wrong policy drags it
+ * onto a place that is neither its own nor the one asked. `place` names a place for the thought.
+ */
+export function moveOneExpert(
+  task: string,
+  plan: (view: StepView) => { items: ObsElement[]; from: number; to: number },
+  drag: (items: ObsElement[], from: number, to: number) => string,
+  place: (index: number) => string,
+): Expert {
+  return {
+    task,
+    solve(view) {
+      const { items, from, to } = plan(view);
+      return {
+        thought: `The item is at ${place(from)}; I drag it to ${place(to)}.`,
+        action: drag(items, from, to),
+      };
+    },
+    wrong(view) {
+      const { items, from, to } = plan(view);
+      const elsewhere = items.findIndex((_, i) => i !== from && i !== to);
+      return {
+        thought: `I drag the item to ${place(elsewhere)} instead.`,
+        action: drag(items, from, elsewhere),
+      };
+    },
+  };
+}
+
+export const dragItemsExpert = moveOneExpert(TASK, plan, dragInList, (i) => `position ${i + 1}`);

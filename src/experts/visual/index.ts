@@ -5,6 +5,7 @@ import { clickPieExperts } from './click-pie.ts';
 import { clickShadesExpert } from './click-shades.ts';
 import { clickShapeExpert } from './click-shape.ts';
 import { countShapeExpert } from './count-shape.ts';
+import { countSidesExpert } from './count-sides.ts';
 import { findGreatestExpert } from './find-greatest.ts';
 import { gridCoordinateExpert } from './grid-coordinate.ts';
 import { identifyShapeExpert } from './identify-shape.ts';
@@ -17,6 +18,7 @@ export const visualExperts: Expert[] = [
   clickShadesExpert,
   clickShapeExpert,
   countShapeExpert,
+  countSidesExpert,
   identifyShapeExpert,
   findGreatestExpert,
   visualAdditionExpert,

@@ -2,6 +2,7 @@ import type { RegisteredTask } from '../core/task.ts';
 import { bookFlight, bookFlightNodelay } from './book-flight.ts';
 import { chooseDate, chooseDateEasy, chooseDateMedium, chooseDateNodelay } from './choose-date.ts';
 import { emailInboxTasks } from './email-inbox.ts';
+import { orderFood } from './order-food.ts';
 
 export const appTasks: RegisteredTask[] = [
   ...emailInboxTasks,
@@ -11,4 +12,5 @@ export const appTasks: RegisteredTask[] = [
   chooseDateEasy,
   chooseDateMedium,
   chooseDateNodelay,
+  orderFood,
 ];

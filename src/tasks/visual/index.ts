@@ -5,6 +5,7 @@ import { clickPie, clickPieNodelay } from './click-pie.ts';
 import { clickShades } from './click-shades.ts';
 import { clickShape } from './click-shape.ts';
 import { countShape } from './count-shape.ts';
+import { countSides } from './count-sides.ts';
 import { findGreatest } from './find-greatest.ts';
 import { gridCoordinate } from './grid-coordinate.ts';
 import { identifyShape } from './identify-shape.ts';
@@ -17,6 +18,7 @@ export const visualTasks: RegisteredTask[] = [
   clickShades,
   clickShape,
   countShape,
+  countSides,
   identifyShape,
   findGreatest,
   visualAddition,
