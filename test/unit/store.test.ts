@@ -14,17 +14,11 @@ import {
   type ResultsFile,
 } from '../../src/train/results-file.ts';
 import { FileStore } from '../../src/store/file-store.ts';
-import type {
-  CheckpointRecord,
-  DatasetRecord,
-  MetricRecord,
-  RunRecord,
-  SweepRecord,
-  TraceRecord,
-} from '../../src/store/records.ts';
+import type { CheckpointRecord, DatasetRecord, RunRecord, TraceRecord } from '../../src/store/records.ts';
 import { type LabStore, StoreFullError } from '../../src/store/store.ts';
-import { RunConfigSchema, TeacherSettingsSchema } from '../../src/train/config.ts';
+import { TeacherSettingsSchema } from '../../src/train/config.ts';
 import { initialRunState } from '../../src/train/state.ts';
+import { makeMetric, makeRun, makeSweep, SECRET } from './store-fixtures.ts';
 
 /** Makes writes of node:fs/promises fail with ENOSPC while `fs.full` is set, to test a full disk. */
 const fs = vi.hoisted(() => ({ full: false }));
@@ -44,28 +38,6 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       fs.full ? Promise.reject(noSpace()) : real.writeFile(...args)) as typeof real.writeFile,
   };
 });
-
-const SECRET = 'sk-secret-key';
-
-function config(name: string) {
-  return RunConfigSchema.parse({ name, teacher: { kind: 'llm', llm: { apiKey: SECRET } } });
-}
-
-function makeRun(id: string, createdAt: number): RunRecord {
-  return {
-    id,
-    name: `run ${id}`,
-    createdAt,
-    updatedAt: createdAt,
-    config: config(`run ${id}`),
-    status: 'running',
-    error: null,
-    datasetId: null,
-    state: initialRunState(),
-    summary: null,
-    lineage: { sweepId: null, strategy: 'sft', parent: null, sftAmount: null, hyperparameters: {} },
-  };
-}
 
 function makeDataset(id: string, createdAt: number): DatasetRecord {
   return {
@@ -104,17 +76,6 @@ function makeTrace(datasetId: string, seed: number): TraceRecord {
     error: null,
   };
   return { datasetId, task: 'click-test', seed, success: true, reward: 1, steps: [step] };
-}
-
-function makeMetric(runId: string, kind: MetricRecord['kind'], step: number, loss: number): MetricRecord {
-  const compute = {
-    teacher: step * 4e5,
-    sftTraining: step * 6e5,
-    rollouts: 0,
-    rlTraining: 0,
-    evaluation: step * 1e5,
-  };
-  return { runId, kind, step, phase: 'sft', flops: step * 1e6, compute, wallMs: step * 10, values: { loss } };
 }
 
 function makeCheckpoint(
@@ -234,15 +195,7 @@ describe.each([
 
   it('keeps sweeps newest first, replaces by id, and deletes one without touching runs', async () => {
     const { store } = await open();
-    const sweep = (id: string, createdAt: number): SweepRecord => ({
-      id,
-      name: `sweep ${id}`,
-      createdAt,
-      updatedAt: createdAt,
-      spec: { seed: 1, space: { learningRate: [1e-4, 3e-4] } },
-      status: 'created',
-      error: null,
-    });
+    const sweep = makeSweep;
     await store.putSweep(sweep('s1', 1));
     await store.putSweep(sweep('s2', 2));
     await store.putSweep({ ...sweep('s1', 1), status: 'paused', error: 'storage full' });
