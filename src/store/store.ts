@@ -138,13 +138,17 @@ export function checkStep(step: number, what: string): void {
  * them), so a file imports into the page exactly when it imports into a folder.
  */
 export function checkId(id: string, what?: string): string {
-  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(id) || id.length > 200) {
+  if (!isStorableId(id)) {
     throw new StoreInputError(
       `${what === undefined ? '' : `${what} `}"${id}" cannot be stored as a file name: ids are letters, digits, '.', '_' and '-' (not ` +
         "first), at most 200 characters, like the lab's own ids (crypto.randomUUID()).",
     );
   }
   return id;
+}
+
+export function isStorableId(id: string): boolean {
+  return /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(id) && id.length <= 200;
 }
 
 /** One row per [kind, step], the last given winning (as a put replaces), in step order. */
