@@ -36,8 +36,8 @@ export type Command =
       /** Overrides env.poolSize; null keeps the configuration's. */
       k: number | null;
     }
-  /** Handed whole to the pretrain command, which reads its own options. */
-  | { kind: 'pretrain'; argv: string[] };
+  /** Handed whole to the pretrain, import and export commands, which read their own options. */
+  | { kind: 'pretrain' | 'import' | 'export'; argv: string[] };
 
 /** A mistake in the command line: the message says what is wrong, the usage follows it. */
 export class UsageError extends Error {
@@ -121,6 +121,8 @@ export const USAGE = `Usage: npm run lab -- <command> [options]
 Commands:
   run         one training run (SFT, RL) from a configuration file
   pretrain    pretrain the base student on generated pages
+  import      merge results files into a folder store (import --help for its options)
+  export      write a folder store's runs as a results file or CSV (export --help)
   experts     run the scripted experts on a split's tasks
   bench env   measure the environment's speed against a Playwright driver
   bench engine  measure the WebGPU engine against TF.js
@@ -234,8 +236,9 @@ export function parseArgs(argv: readonly string[]): Command {
     return parseRun(rest);
   }
 
-  // The pretrain command reads its own options, --help included.
-  if (command === 'pretrain') return { kind: 'pretrain', argv: rest };
+  // These commands read their own options, --help included.
+  if (command === 'pretrain' || command === 'import' || command === 'export')
+    return { kind: command, argv: rest };
 
   if (command === 'experts') {
     if (wantsHelp) return { kind: 'help', text: EXPERTS_USAGE };
