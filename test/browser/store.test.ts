@@ -134,4 +134,38 @@ describe('DexieStore on the browser IndexedDB', () => {
     expect(await reopened.metrics('kept')).toHaveLength(1);
     expect((await reopened.latestCheckpoint('kept'))?.weights.byteLength).toBe(4096);
   });
+
+  it('undoes a whole import when the quota fills midway, in the real IndexedDB', async () => {
+    const store = openStore(freshName());
+    let writesLeft = Number.POSITIVE_INFINITY;
+    store.db.use({
+      stack: 'dbcore',
+      name: 'full-quota',
+      create: (down) => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name);
+          return {
+            ...table,
+            mutate: (request) =>
+              writesLeft-- <= 0
+                ? Promise.reject(new DOMException('quota', 'QuotaExceededError'))
+                : table.mutate(request),
+          };
+        },
+      }),
+    });
+    const records = {
+      sweeps: [],
+      runs: ['a', 'b'].map((id, i) => ({ run: makeRun(id, i), metrics: [makeMetric(id, 'train', 1)] })),
+    };
+    // Sweeps, two deletes of stale rows and the metrics go through; the runs, its last write, are refused.
+    writesLeft = 4;
+    await expect(store.importRecords(records)).rejects.toThrow(/Storage is full: could not save the import/);
+    writesLeft = Number.POSITIVE_INFINITY;
+    expect(await store.listRuns()).toEqual([]);
+    expect(await store.metrics('a')).toEqual([]);
+    expect((await store.importRecords(records)).runs.added).toEqual(['a', 'b']);
+    expect(await store.metrics('b')).toEqual([makeMetric('b', 'train', 1)]);
+  });
 });
