@@ -1,6 +1,6 @@
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { entryKind, errorCode, writeAtomic } from './file-io.ts';
+import { entryKind, errorCode, fileError, writeAtomic } from './file-io.ts';
 
 /*
  * An import into a FileStore lands whole or not at all, through a staging folder and a marker:
@@ -40,7 +40,8 @@ export async function importFiles(dir: string, files: readonly StagedFile[], wha
     await writeAtomic(join(staging, READY), '', what);
   } catch (error) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);
-    throw error;
+    // writeAtomic's errors are the store's already; a folder refused for space becomes one too.
+    throw fileError(error, what, staging);
   }
   await moveIntoPlace(dir, staging);
 }

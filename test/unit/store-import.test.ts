@@ -9,7 +9,7 @@ import type { RunRecord } from '../../src/store/records.ts';
 import { type LabStore, StoreFullError } from '../../src/store/store.ts';
 import { makeMetric, makeRun, makeSweep } from './store-fixtures.ts';
 
-/** Counts files opened for writing; once `writesLeft` reaches 0, writing one fails with ENOSPC. */
+/** Counts folders made and files opened for writing; once `writesLeft` reaches 0, they fail with ENOSPC. */
 const disk = vi.hoisted(() => ({ writesLeft: Number.POSITIVE_INFINITY }));
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs/promises')>();
@@ -23,6 +23,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       }
       return handle;
     }) as typeof real.open,
+    mkdir: ((...args: Parameters<typeof real.mkdir>) =>
+      disk.writesLeft-- <= 0 ? Promise.reject(noSpace()) : real.mkdir(...args)) as typeof real.mkdir,
   };
 });
 
