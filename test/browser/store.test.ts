@@ -5,6 +5,7 @@ import { DexieStore } from '../../src/store/db.ts';
 import type { CheckpointRecord, MetricRecord, RunRecord } from '../../src/store/records.ts';
 import { RunConfigSchema } from '../../src/train/config.ts';
 import { initialRunState } from '../../src/train/state.ts';
+import { refuseWritesWhen } from '../fixtures/full-quota.ts';
 
 const names: string[] = [];
 const stores: DexieStore[] = [];
@@ -138,23 +139,7 @@ describe('DexieStore on the browser IndexedDB', () => {
   it('undoes a whole import when the quota fills midway, in the real IndexedDB', async () => {
     const store = openStore(freshName());
     let writesLeft = Number.POSITIVE_INFINITY;
-    store.db.use({
-      stack: 'dbcore',
-      name: 'full-quota',
-      create: (down) => ({
-        ...down,
-        table: (name) => {
-          const table = down.table(name);
-          return {
-            ...table,
-            mutate: (request) =>
-              writesLeft-- <= 0
-                ? Promise.reject(new DOMException('quota', 'QuotaExceededError'))
-                : table.mutate(request),
-          };
-        },
-      }),
-    });
+    refuseWritesWhen(store, () => writesLeft-- <= 0);
     const records = {
       sweeps: [],
       runs: ['a', 'b'].map((id, i) => ({ run: makeRun(id, i), metrics: [makeMetric(id, 'train', 1)] })),

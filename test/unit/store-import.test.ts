@@ -8,6 +8,7 @@ import { FileStore } from '../../src/store/file-store.ts';
 import type { RunRecord } from '../../src/store/records.ts';
 import { type LabStore, StoreFullError } from '../../src/store/store.ts';
 import { makeMetric, makeRun, makeSweep } from './store-fixtures.ts';
+import { refuseWritesWhen } from '../fixtures/full-quota.ts';
 
 /** Counts folders made and files opened for writing; once `writesLeft` reaches 0, they fail with ENOSPC. */
 const disk = vi.hoisted(() => ({ writesLeft: Number.POSITIVE_INFINITY }));
@@ -46,23 +47,7 @@ function openDexie(): Opened {
   let writesLeft = Number.POSITIVE_INFINITY;
   const open = () => {
     const store = new DexieStore('lab-import-test', options);
-    store.db.use({
-      stack: 'dbcore',
-      name: 'full-quota',
-      create: (down) => ({
-        ...down,
-        table: (name) => {
-          const table = down.table(name);
-          return {
-            ...table,
-            mutate: (request) =>
-              writesLeft-- <= 0
-                ? Promise.reject(new DOMException('quota', 'QuotaExceededError'))
-                : table.mutate(request),
-          };
-        },
-      }),
-    });
+    refuseWritesWhen(store, () => writesLeft-- <= 0);
     cleanups.push(() => store.close());
     return store;
   };

@@ -11,6 +11,7 @@ import { type LabStore, StoreFullError } from '../../src/store/store.ts';
 import { TeacherSettingsSchema } from '../../src/train/config.ts';
 import { initialRunState } from '../../src/train/state.ts';
 import { makeMetric, makeRun, makeSweep, SECRET } from './store-fixtures.ts';
+import { refuseWritesWhen } from '../fixtures/full-quota.ts';
 
 /** Makes writes of node:fs/promises fail with ENOSPC while `fs.full` is set, to test a full disk. */
 const fs = vi.hoisted(() => ({ full: false }));
@@ -311,21 +312,7 @@ describe('DexieStore', () => {
   it('turns a quota refusal into StoreFullError naming what was saved, keeping earlier records', async () => {
     const { store } = openDexie();
     let full = false;
-    (store as DexieStore).db.use({
-      stack: 'dbcore',
-      name: 'full-disk',
-      create: (down) => ({
-        ...down,
-        table: (name) => {
-          const table = down.table(name);
-          return {
-            ...table,
-            mutate: (request) =>
-              full ? Promise.reject(new DOMException('quota', 'QuotaExceededError')) : table.mutate(request),
-          };
-        },
-      }),
-    });
+    refuseWritesWhen(store as DexieStore, () => full);
     await store.putRun(makeRun('r', 1));
     await store.putCheckpoint(makeCheckpoint('r', 1));
     full = true;
