@@ -227,7 +227,7 @@ export class DexieStore implements LabStore {
       });
       await sweeps.bulkAdd(newSweeps);
       for (const { run } of newRuns) {
-        // Rows left by a run that is not stored (deleted by hand) are replaced by the imported ones.
+        // Rows of a run that is not stored (an older import cut after its metrics) give way to the file's.
         await metrics.where('runId').equals(run.id).delete();
       }
       await metrics.bulkAdd(newRuns.flatMap(({ metrics: rows }) => rows));

@@ -200,7 +200,7 @@ export class FileStore implements LabStore {
         const present = (await entryKind(await this.path('runs', run.id, '.json'))) !== 'missing';
         outcome.runs[present ? 'skipped' : 'added'].push(run.id);
         if (present) continue;
-        // Rows left by a run that is not stored (deleted by hand) are replaced by the imported ones.
+        // Rows of a run that is not stored (an older import cut after its metrics) give way to the file's.
         const lines = metrics.map((row) => `${toJson(row)}\n`).join('');
         files.push({ folder: 'metrics', name: `${run.id}.jsonl`, data: lines });
         files.push({ folder: 'runs', name: `${run.id}.json`, data: toJson(runForStorage(run)) });
