@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { entryKind, errorCode, fileError, writeAtomic } from './file-io.ts';
 
@@ -12,14 +12,18 @@ import { entryKind, errorCode, fileError, writeAtomic } from './file-io.ts';
  *      is visible has its rows), then the staging folder is removed.
  *
  * A failure in 1 or 2 (a full disk) removes the staging folder: the store is as it was. A crash in 1
- * or 2 leaves a staging folder without READY, which the next opening of the store deletes; a crash in
- * 3 leaves one with READY, whose remaining files the next opening moves into place (recoverImports).
- * Readers never look into dot folders, so a staged file is never read as a record. One process
- * imports into a store folder at a time (as one process runs a store's writes).
+ * or 2 leaves a staging folder without READY, which an opening of the store deletes; a crash in 3
+ * leaves one with READY, whose remaining files the next opening moves into place (recoverImports).
+ * Readers never look into dot folders, so a staged file is never read as a record. A store opened
+ * while another FileStore (in this process or another) imports into the same folder must not take
+ * that import for a crashed one: a staging folder without READY is deleted only once nothing has
+ * landed in it for ABANDONED_MS, and a file that the other mover has already moved is skipped.
  */
 
 const STAGING_PREFIX = '.import-';
 const READY = 'READY';
+/** Staging younger than this may be an import in progress: an import writes its files in seconds. */
+export const ABANDONED_MS = 10 * 60 * 1000;
 /** Renamed in this order; within a folder, in the order given. */
 const COMMIT_ORDER = ['metrics', 'sweeps', 'runs'] as const;
 export type ImportFolder = (typeof COMMIT_ORDER)[number];
@@ -51,10 +55,9 @@ export async function recoverImports(dir: string): Promise<void> {
   const names = await readdir(dir);
   for (const name of names.filter((entry) => entry.startsWith(STAGING_PREFIX))) {
     const staging = join(dir, name);
-    if ((await entryKind(join(staging, READY))) === 'missing') {
+    if ((await entryKind(join(staging, READY))) !== 'missing') await moveIntoPlace(dir, staging);
+    else if (Date.now() - (await lastWrite(staging)) > ABANDONED_MS) {
       await rm(staging, { recursive: true, force: true });
-    } else {
-      await moveIntoPlace(dir, staging);
     }
   }
 }
@@ -62,10 +65,27 @@ export async function recoverImports(dir: string): Promise<void> {
 async function moveIntoPlace(dir: string, staging: string): Promise<void> {
   for (const folder of COMMIT_ORDER) {
     for (const name of await namesIn(join(staging, folder))) {
-      await rename(join(staging, folder, name), join(dir, folder, name));
+      // ENOENT: another store recovering this import moved the file first.
+      await rename(join(staging, folder, name), join(dir, folder, name)).catch((error: unknown) => {
+        if (errorCode(error) !== 'ENOENT') throw error;
+      });
     }
   }
   await rm(staging, { recursive: true, force: true });
+}
+
+/** When a file last landed in the staging folder (its folders' times change as files are added). */
+async function lastWrite(staging: string): Promise<number> {
+  const folders = [staging, ...COMMIT_ORDER.map((folder) => join(staging, folder))];
+  const times = await Promise.all(
+    folders.map((folder) =>
+      stat(folder).then(
+        (stats) => stats.mtimeMs,
+        () => 0,
+      ),
+    ),
+  );
+  return Math.max(...times);
 }
 
 async function namesIn(folder: string): Promise<string[]> {

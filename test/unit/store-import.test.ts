@@ -1,9 +1,10 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DexieStore } from '../../src/store/db.ts';
+import { ABANDONED_MS } from '../../src/store/file-import.ts';
 import { FileStore } from '../../src/store/file-store.ts';
 import type { RunRecord } from '../../src/store/records.ts';
 import { type LabStore, StoreFullError } from '../../src/store/store.ts';
@@ -11,7 +12,7 @@ import { makeMetric, makeRun, makeSweep } from './store-fixtures.ts';
 import { refuseWritesWhen } from '../fixtures/full-quota.ts';
 
 /** Counts folders made and files opened for writing; once `writesLeft` reaches 0, they fail with ENOSPC. */
-const disk = vi.hoisted(() => ({ writesLeft: Number.POSITIVE_INFINITY }));
+const disk = vi.hoisted(() => ({ writesLeft: Number.POSITIVE_INFINITY, raced: false }));
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs/promises')>();
   const noSpace = () => Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
@@ -24,6 +25,14 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       }
       return handle;
     }) as typeof real.open,
+    // `raced`: another store recovering the import moves each staged file just before this one does.
+    rename: (async (...args: Parameters<typeof real.rename>) => {
+      const [from] = args;
+      if (disk.raced && String(from).includes('.import-') && !String(from).endsWith('.tmp')) {
+        await real.rename(...args);
+      }
+      return real.rename(...args);
+    }) as typeof real.rename,
     mkdir: ((...args: Parameters<typeof real.mkdir>) =>
       disk.writesLeft-- <= 0 ? Promise.reject(noSpace()) : real.mkdir(...args)) as typeof real.mkdir,
   };
@@ -32,6 +41,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   disk.writesLeft = Number.POSITIVE_INFINITY;
+  disk.raced = false;
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
@@ -211,11 +221,31 @@ describe('FileStore after a crash mid-import', () => {
     return dir;
   }
 
-  it('forgets an import cut before it was decided', async () => {
+  it('forgets an import cut before it was decided, once it is too old to be in progress', async () => {
     const dir = await crashedImport(false);
-    const store = new FileStore(dir);
-    expect(await contents(store)).toEqual(EMPTY);
+    expect(await contents(new FileStore(dir))).toEqual(EMPTY);
+    expect((await readdir(dir)).filter((name) => name.startsWith('.'))).toEqual(['.import-crashed']);
+    const longAgo = (Date.now() - ABANDONED_MS - 1000) / 1000;
+    // Files still landing in its folders (the top folder old): in progress.
+    await utimes(join(dir, '.import-crashed'), longAgo, longAgo);
+    expect(await contents(new FileStore(dir))).toEqual(EMPTY);
+    expect((await readdir(dir)).filter((name) => name.startsWith('.'))).toEqual(['.import-crashed']);
+    for (const folder of ['runs', 'metrics', 'sweeps']) {
+      await utimes(join(dir, '.import-crashed', folder), longAgo, longAgo);
+    }
+    expect(await contents(new FileStore(dir))).toEqual(EMPTY);
     expect((await readdir(dir)).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  it('finishes an import whose files another store moved into place first', async () => {
+    const { store } = await openFiles();
+    disk.raced = true;
+    expect((await store.importRecords(twoRuns())).runs.added).toEqual(['a', 'b']);
+    expect(await contents(store)).toEqual({
+      runs: ['b', 'a'],
+      sweeps: ['s'],
+      metrics: ['atrain1=0.5', 'btrain1=0.7'],
+    });
   });
 
   it('finishes an import cut while its files were moved into place', async () => {
