@@ -180,7 +180,11 @@ export class RunSession {
   /** Downloads the runs (all of them when `ids` is empty) as the results JSON, or their metrics as CSV. */
   async exportRuns(ids: readonly string[], format: 'json' | 'csv'): Promise<void> {
     try {
-      const stored = await exportResults(this.store, ids.length ? ids : this.runs.map((run) => run.id));
+      // The engine of the page that exports: runs trained here on another engine are not told apart.
+      const info = this.engine.info;
+      const environment = info ? { adapter: info.adapter, engine: info.backend } : {};
+      const runIds = ids.length ? ids : this.runs.map((run) => run.id);
+      const stored = await exportResults(this.store, runIds, environment);
       // A run cut off while running is stored as 'running'; exported so, it would claim to be going on. It
       // resumes from its last checkpoint exactly as a paused run does, so that is what the file says.
       const results = {

@@ -39,8 +39,8 @@ export type Command =
       /** Overrides env.poolSize; null keeps the configuration's. */
       k: number | null;
     }
-  /** Handed whole to the pretrain command, which reads its own options. */
-  | { kind: 'pretrain'; argv: string[] }
+  /** Handed whole to the pretrain, import and export commands, which read their own options. */
+  | { kind: 'pretrain' | 'import' | 'export'; argv: string[] }
   | {
       kind: 'analyze';
       /** Results files, merged by run id. */
@@ -166,6 +166,8 @@ Commands:
   pretrain    pretrain the base student on generated pages
   analyze     the statistical diagnosis of results files (summary.json)
   sweep       plan a sweep of runs from a sweep spec
+  import      merge results files into a folder store (import --help for its options)
+  export      write a folder store's runs as a results file or CSV (export --help)
   experts     run the scripted experts on a split's tasks
   bench env   measure the environment's speed against a Playwright driver
   bench engine  measure the WebGPU engine against TF.js
@@ -308,8 +310,9 @@ export function parseArgs(argv: readonly string[]): Command {
     return parseSweep(rest);
   }
 
-  // The pretrain command reads its own options, --help included.
-  if (command === 'pretrain') return { kind: 'pretrain', argv: rest };
+  // These commands read their own options, --help included.
+  if (command === 'pretrain' || command === 'import' || command === 'export')
+    return { kind: command, argv: rest };
 
   if (command === 'experts') {
     if (wantsHelp) return { kind: 'help', text: EXPERTS_USAGE };

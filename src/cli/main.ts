@@ -35,6 +35,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         return await (await import('./sweep.ts')).runSweepCommand(command, commandIo);
       case 'pretrain':
         return await (await import('./pretrain.ts')).runPretrainCommand(command.argv, commandIo);
+      case 'import':
+        return await (await import('./import.ts')).runImportCommand(command.argv, commandIo);
+      case 'export':
+        return await (await import('./export.ts')).runExportCommand(command.argv, commandIo);
     }
   } catch (error) {
     if (error instanceof UsageError) {

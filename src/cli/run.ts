@@ -201,7 +201,8 @@ async function runInNode(
     });
     if (record.status === 'finished') {
       const file = join(outDir, `${run.id}.results.json`);
-      await writeFile(file, JSON.stringify(await exportResults(store, [run.id])));
+      const environment = { adapter: info.adapter, engine: info.backend };
+      await writeFile(file, JSON.stringify(await exportResults(store, [run.id], environment)));
       io.err(`Results file: ${file}; checkpoints in ${join(outDir, 'checkpoints', run.id)}.`);
     }
     return { ...(await runTrainingReport(store, record, info)), name: run.name };
@@ -308,7 +309,9 @@ async function writeBrowserOutputs(
   const exported = await callHarness(page, 'exportTraining', report.runId);
   await mkdir(outDir, { recursive: true });
   const results = join(outDir, `${report.runId}.results.json`);
-  await writeFile(results, JSON.stringify(exported.results));
+  // The page knows its browser; the report knows the engine that trained.
+  const environment = { ...exported.results.environment, adapter: report.adapter, engine: report.backend };
+  await writeFile(results, JSON.stringify({ ...exported.results, environment }));
   io.err(`Results file: ${results}`);
   if (exported.weightsBase64 !== null) {
     const weights = join(outDir, `${report.runId}.step-${exported.weightsStep}.weights.safetensors`);

@@ -11,7 +11,11 @@ import type {
 import {
   checkpointInfo,
   checkStep,
+  checkImport,
   datasetForStorage,
+  type ImportOutcome,
+  type ImportRecords,
+  importWhat,
   type LabStore,
   METRIC_KINDS,
   metricOrder,
@@ -224,6 +228,33 @@ export class DexieStore implements LabStore {
         await this.db.metrics.bulkPut([...metrics]);
       },
     );
+  }
+
+  /** One read-write transaction over sweeps, runs and metrics: a failure anywhere in it undoes all of it. */
+  async importRecords(records: ImportRecords): Promise<ImportOutcome> {
+    const checked = checkImport(records);
+    const { sweeps, runs, metrics } = this.db;
+    const outcome: ImportOutcome = { runs: { added: [], skipped: [] }, sweeps: { added: [], skipped: [] } };
+    await this.write(importWhat(checked), [sweeps, runs, metrics], async () => {
+      const storedSweeps = await sweeps.bulkGet(checked.sweeps.map((sweep) => sweep.id));
+      const newSweeps = checked.sweeps.filter((sweep, i) => {
+        outcome.sweeps[storedSweeps[i] === undefined ? 'added' : 'skipped'].push(sweep.id);
+        return storedSweeps[i] === undefined;
+      });
+      const storedRuns = await runs.bulkGet(checked.runs.map(({ run }) => run.id));
+      const newRuns = checked.runs.filter(({ run }, i) => {
+        outcome.runs[storedRuns[i] === undefined ? 'added' : 'skipped'].push(run.id);
+        return storedRuns[i] === undefined;
+      });
+      await sweeps.bulkAdd(newSweeps);
+      for (const { run } of newRuns) {
+        // Rows of a run that is not stored (an older import cut after its metrics) give way to the file's.
+        await metrics.where('runId').equals(run.id).delete();
+      }
+      await metrics.bulkAdd(newRuns.flatMap(({ metrics: rows }) => rows));
+      await runs.bulkAdd(newRuns.map(({ run }) => runForStorage(run)));
+    });
+    return outcome;
   }
 
   async metrics(runId: string, kind?: MetricRecord['kind']): Promise<MetricRecord[]> {

@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type {
@@ -10,10 +10,30 @@ import type {
   SweepRecord,
   TraceRecord,
 } from './records.ts';
+import { importFiles, recoverImports, type StagedFile } from './file-import.ts';
 import {
+  appendLines,
+  entryKind,
+  fileError,
+  listFolder,
+  notAFolder,
+  readBuffer,
+  readJson,
+  readLines,
+  toJson,
+  writeAtomic,
+  writeJson,
+  writeLines,
+} from './file-io.ts';
+import {
+  checkId,
+  checkImport,
   checkpointInfo,
   checkStep,
   datasetForStorage,
+  type ImportOutcome,
+  type ImportRecords,
+  importWhat,
   type LabStore,
   metricOrder,
   newestFirst,
@@ -22,9 +42,9 @@ import {
   RunLockedError,
   type RunLock,
   plural,
-  StoreFullError,
   StoreInputError,
   traceForStorage,
+  uniqueMetrics,
 } from './store.ts';
 
 /**
@@ -40,6 +60,7 @@ import {
  *                                     <step>.weights.safetensors and <step>.optimizer.safetensors
  *   sweeps/<id>.json
  *   locks/<runId>.lock                held while the run executes: the pid and host of its process
+ *   .import-<uuid>/                   an import being written, moved into place whole (file-import.ts)
  *
  * JSON files are written to a temporary file and renamed, so a crash leaves the old file or the new
  * one, never half of one. JSONL files are appended to; a line cut by a crash has no newline, is
@@ -185,7 +206,8 @@ export class FileStore implements LabStore {
       metrics.map((metric) => metric.runId),
       async () => {
         for (const [runId, indices] of groupIndices(metrics, (metric) => metric.runId)) {
-          const rows = indices.map((i) => metrics[i] as MetricRecord);
+          // Rows repeated within the call keep the last, as a replace would (and as IndexedDB does).
+          const rows = uniqueMetrics(indices.map((i) => metrics[i] as MetricRecord));
           const path = await this.path('metrics', runId, '.jsonl');
           const what = `${plural(rows.length, 'metric row')} of run ${runId}`;
           const stored = new Map((await readLines<MetricRecord>(path)).map((row) => [metricKey(row), row]));
@@ -196,6 +218,31 @@ export class FileStore implements LabStore {
         }
       },
     );
+  }
+
+  async importRecords(records: ImportRecords): Promise<ImportOutcome> {
+    const checked = checkImport(records);
+    const outcome: ImportOutcome = { runs: { added: [], skipped: [] }, sweeps: { added: [], skipped: [] } };
+    const ids = [...checked.sweeps.map((sweep) => sweep.id), ...checked.runs.map(({ run }) => run.id)];
+    await this.write(ids, async () => {
+      const files: StagedFile[] = [];
+      for (const sweep of checked.sweeps) {
+        const present = (await entryKind(await this.path('sweeps', sweep.id, '.json'))) !== 'missing';
+        outcome.sweeps[present ? 'skipped' : 'added'].push(sweep.id);
+        if (!present) files.push({ folder: 'sweeps', name: `${sweep.id}.json`, data: toJson(sweep) });
+      }
+      for (const { run, metrics } of checked.runs) {
+        const present = (await entryKind(await this.path('runs', run.id, '.json'))) !== 'missing';
+        outcome.runs[present ? 'skipped' : 'added'].push(run.id);
+        if (present) continue;
+        // Rows of a run that is not stored (an older import cut after its metrics) give way to the file's.
+        const lines = metrics.map((row) => `${toJson(row)}\n`).join('');
+        files.push({ folder: 'metrics', name: `${run.id}.jsonl`, data: lines });
+        files.push({ folder: 'runs', name: `${run.id}.json`, data: toJson(runForStorage(run)) });
+      }
+      if (files.length > 0) await importFiles(this.dir, files, importWhat(checked));
+    });
+    return outcome;
   }
 
   async metrics(runId: string, kind?: MetricRecord['kind']): Promise<MetricRecord[]> {
@@ -300,7 +347,7 @@ export class FileStore implements LabStore {
    * interleaves; the ids it names are checked first, so a bad one fails before anything is queued.
    */
   private write(ids: readonly string[], body: () => Promise<void>): Promise<void> {
-    for (const id of ids) safeName(id);
+    for (const id of ids) checkId(id);
     const result = this.writes.then(body);
     this.writes = result.catch(() => undefined);
     return result;
@@ -313,7 +360,7 @@ export class FileStore implements LabStore {
       throw error;
     });
     await this.layout;
-    return id === undefined ? join(this.dir, folder) : join(this.dir, folder, safeName(id) + extension);
+    return id === undefined ? join(this.dir, folder) : join(this.dir, folder, checkId(id) + extension);
   }
 }
 
@@ -372,34 +419,7 @@ async function ensureLayout(dir: string): Promise<void> {
     if (folderKind === 'other') throw notAFolder(path, `the store's ${folder}`);
     if (folderKind === 'missing') await mkdir(path);
   }
-}
-
-async function entryKind(path: string): Promise<'missing' | 'folder' | 'other'> {
-  try {
-    return (await stat(path)).isDirectory() ? 'folder' : 'other';
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return 'missing';
-    if (errorCode(error) === 'ENOTDIR') return 'other';
-    throw error;
-  }
-}
-
-function notAFolder(path: string, what: string): StoreInputError {
-  return new StoreInputError(
-    `${path} exists but is not a folder, and FileStore keeps ${what} in a folder there. Move it away or ` +
-      'choose another store folder.',
-  );
-}
-
-/** Ids become file names: anything that could leave the folder, or hide as a dot file, is refused. */
-function safeName(id: string): string {
-  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(id) || id.length > 200) {
-    throw new StoreInputError(
-      `"${id}" cannot be stored as a file name: ids are letters, digits, '.', '_' and '-' (not first), ` +
-        "at most 200 characters, like the lab's own ids (crypto.randomUUID()).",
-    );
-  }
-  return id;
+  await recoverImports(dir);
 }
 
 function checkpointFiles(dir: string, step: number) {
@@ -424,186 +444,4 @@ function groupIndices<T>(items: readonly T[], key: (item: T) => string): Map<str
 
 function metricKey(row: MetricRecord): string {
   return `${row.kind}:${row.step}`;
-}
-
-/*
- * JSON with non-finite numbers kept (a diverged loss is NaN, and must read back as NaN, not null).
- */
-
-interface TaggedNumber {
-  $number: string;
-}
-
-function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) =>
-    typeof item === 'number' && !Number.isFinite(item)
-      ? ({ $number: String(item) } satisfies TaggedNumber)
-      : item,
-  );
-}
-
-function fromJson(text: string): unknown {
-  return JSON.parse(text, (_key, item: unknown) => {
-    if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
-      const keys = Object.keys(item);
-      const tag = (item as Partial<TaggedNumber>).$number;
-      if (keys.length === 1 && typeof tag === 'string') return Number(tag);
-    }
-    return item;
-  });
-}
-
-async function readJson<T>(path: string): Promise<T | undefined> {
-  const text = await readText(path);
-  if (text === undefined) return undefined;
-  try {
-    return fromJson(text) as T;
-  } catch (error) {
-    throw notWrittenByTheLab(path, error);
-  }
-}
-
-/** The complete lines of a JSONL file; a last line without its newline was cut by a crash. */
-async function readLines<T>(path: string): Promise<T[]> {
-  const text = await readText(path);
-  if (text === undefined) return [];
-  const lines = text.split('\n').slice(0, -1);
-  return lines.map((line, i) => {
-    try {
-      return fromJson(line) as T;
-    } catch (error) {
-      throw notWrittenByTheLab(`${path} line ${i + 1}`, error);
-    }
-  });
-}
-
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-async function readBuffer(path: string, expectedBytes: number): Promise<ArrayBuffer> {
-  const bytes = await readFile(path).catch((error: unknown) => {
-    throw errorCode(error) === 'ENOENT'
-      ? new StoreInputError(`${path} is missing: the checkpoint is incomplete.`)
-      : error;
-  });
-  if (bytes.byteLength !== expectedBytes) {
-    throw new StoreInputError(
-      `${path} holds ${bytes.byteLength} bytes where the checkpoint wrote ${expectedBytes}: the file was ` +
-        'changed or cut. Delete this checkpoint (or resume from an earlier one).',
-    );
-  }
-  // A copy: a small Buffer is a view into Node's shared pool, not an ArrayBuffer of its own.
-  return new Uint8Array(bytes).buffer;
-}
-
-async function listFolder(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return [];
-    if (errorCode(error) === 'ENOTDIR') throw notAFolder(dir, 'records');
-    throw error;
-  }
-}
-
-function notWrittenByTheLab(where: string, error: unknown): StoreInputError {
-  const reason = error instanceof Error ? error.message : String(error);
-  return new StoreInputError(
-    `${where} is not valid JSON (${reason}): it was edited or not written by the lab. Move it out of the ` +
-      'store folder.',
-    { cause: error },
-  );
-}
-
-function writeJson(path: string, value: unknown, what: string): Promise<void> {
-  return writeAtomic(path, toJson(value), what);
-}
-
-function writeLines(path: string, rows: readonly unknown[], what: string): Promise<void> {
-  return writeAtomic(path, rows.map((row) => `${toJson(row)}\n`).join(''), what);
-}
-
-let temporaryCount = 0;
-
-/** Written beside the target, flushed, then renamed over it: readers see the old file or the new one. */
-async function writeAtomic(path: string, data: string | Uint8Array, what: string): Promise<void> {
-  const temporary = `${path}.${process.pid}-${temporaryCount++}.tmp`;
-  try {
-    const handle = await open(temporary, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true }).catch(() => undefined);
-    throw fileError(error, what, path);
-  }
-}
-
-/** Appends whole lines, first cutting off a line left unfinished by a crash. */
-async function appendLines(path: string, lines: readonly string[], what: string): Promise<void> {
-  try {
-    await cutUnfinishedLine(path);
-    await writeFile(path, lines.map((line) => `${line}\n`).join(''), { flag: 'a' });
-  } catch (error) {
-    // A failed append (disk full) may itself leave part of a line: cut it so the file stays whole.
-    await cutUnfinishedLine(path).catch(() => undefined);
-    throw fileError(error, what, path);
-  }
-}
-
-async function cutUnfinishedLine(path: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(path, 'r+');
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return;
-    throw error;
-  }
-  try {
-    const { size } = await handle.stat();
-    const chunk = Buffer.alloc(64 * 1024);
-    let end = size;
-    while (end > 0) {
-      const start = Math.max(0, end - chunk.length);
-      const { bytesRead } = await handle.read(chunk, 0, end - start, start);
-      const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
-      if (newline >= 0) {
-        end = start + newline + 1;
-        break;
-      }
-      end = start;
-    }
-    if (end < size) await handle.truncate(end);
-  } finally {
-    await handle.close();
-  }
-}
-
-function fileError(error: unknown, what: string, path: string): unknown {
-  const code = errorCode(error);
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new StoreFullError(what);
-  if (code === 'EEXIST') return notAFolder(path, what);
-  if (code === 'ENOTDIR') {
-    return new StoreInputError(
-      `A folder on the way to ${path} is a file (saving ${what}). Move that file away.`,
-    );
-  }
-  if (code === 'EISDIR') {
-    return new StoreInputError(`${path} is a folder where the store keeps a file (${what}). Move it away.`);
-  }
-  return error;
-}
-
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }

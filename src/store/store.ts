@@ -67,10 +67,31 @@ export interface LabStore {
    * that died (a closed tab, a killed process) leaves no lock behind.
    */
   lockRun(runId: string): Promise<RunLock>;
+
+  /**
+   * Adds the sweeps and runs (each with its metric rows) that the store lacks, all or nothing: a
+   * sweep or run whose id is already stored is skipped and left as it is, its metrics included; a
+   * run's rows that share [kind, step] keep the last one. Checked first (checkImport), so a bad
+   * record fails before anything is written; a failure while writing (StoreFullError) leaves the
+   * store as it was.
+   */
+  importRecords(records: ImportRecords): Promise<ImportOutcome>;
 }
 
 export interface RunLock {
   release(): Promise<void>;
+}
+
+/** What an import writes: sweeps, and runs with their metric rows. */
+export interface ImportRecords {
+  sweeps: readonly SweepRecord[];
+  runs: readonly { run: RunRecord; metrics: readonly MetricRecord[] }[];
+}
+
+/** The ids an import wrote, and those it skipped because the store already held them. */
+export interface ImportOutcome {
+  runs: { added: string[]; skipped: string[] };
+  sweeps: { added: string[]; skipped: string[] };
 }
 
 /** A write refused by the storage quota: nothing was lost, but nothing more can be saved until space is freed. */
@@ -132,6 +153,69 @@ export function checkStep(step: number, what: string): void {
   if (!Number.isSafeInteger(step) || step < 0) {
     throw new Error(`${what} has step ${step}: steps are whole numbers from 0 (optimizer steps).`);
   }
+}
+
+/**
+ * Ids of imported records must be usable as file names in either store (FileStore names files by
+ * them), so a file imports into the page exactly when it imports into a folder.
+ */
+export function checkId(id: string, what?: string): string {
+  if (!isStorableId(id)) {
+    throw new StoreInputError(
+      `${what === undefined ? '' : `${what} `}"${id}" cannot be stored as a file name: ids are letters, digits, '.', '_' and '-' (not ` +
+        "first), at most 200 characters, like the lab's own ids (crypto.randomUUID()).",
+    );
+  }
+  return id;
+}
+
+export function isStorableId(id: string): boolean {
+  return /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(id) && id.length <= 200;
+}
+
+/** One row per [kind, step], the last given winning (as a put replaces), in step order. */
+export function uniqueMetrics(rows: readonly MetricRecord[]): MetricRecord[] {
+  const byKey = new Map(rows.map((row) => [`${row.kind}:${row.step}`, row]));
+  return [...byKey.values()].sort(metricOrder);
+}
+
+/**
+ * The rules both stores apply to an import before writing anything: ids that can be file names and
+ * appear once, steps that are keys, rows filed under their own run. Returns the records to write,
+ * each run's rows made unique.
+ */
+export function checkImport(records: ImportRecords): ImportRecords {
+  const seen = new Set<string>();
+  for (const [kind, ids] of [
+    ['sweep', records.sweeps.map((sweep) => sweep.id)],
+    ['run', records.runs.map(({ run }) => run.id)],
+  ] as const) {
+    seen.clear();
+    for (const id of ids) {
+      checkId(id, `The ${kind} id`);
+      if (seen.has(id))
+        throw new StoreInputError(`The import holds ${kind} ${id} twice: give each ${kind} once.`);
+      seen.add(id);
+    }
+  }
+  const runs = records.runs.map(({ run, metrics }) => {
+    for (const row of metrics) {
+      checkStep(row.step, `A metric row of run ${row.runId}`);
+      if (row.runId !== run.id) {
+        throw new StoreInputError(
+          `A metric row of run ${row.runId} is filed under run ${run.id}: each run carries only its own rows.`,
+        );
+      }
+    }
+    return { run, metrics: uniqueMetrics(metrics) };
+  });
+  return { sweeps: records.sweeps, runs };
+}
+
+/** "2 runs and 1 sweep": what an import names when it cannot be saved. */
+export function importWhat(records: ImportRecords): string {
+  const rows = records.runs.reduce((sum, { metrics }) => sum + metrics.length, 0);
+  return `the import of ${plural(records.runs.length, 'run')} (${plural(rows, 'metric row')}) and ${plural(records.sweeps.length, 'sweep')}`;
 }
 
 /** Settings as they are stored: every field named apiKey blanked, at any depth. */

@@ -5,6 +5,7 @@ import { DexieStore } from '../../src/store/db.ts';
 import type { CheckpointRecord, MetricRecord, RunRecord } from '../../src/store/records.ts';
 import { RunConfigSchema } from '../../src/train/config.ts';
 import { initialRunState } from '../../src/train/state.ts';
+import { refuseWritesWhen } from '../fixtures/full-quota.ts';
 
 const names: string[] = [];
 const stores: DexieStore[] = [];
@@ -133,5 +134,23 @@ describe('DexieStore on the browser IndexedDB', () => {
     expect(await reopened.db.checkpointBuffers.where('runId').equals('gone').count()).toBe(0);
     expect(await reopened.metrics('kept')).toHaveLength(1);
     expect((await reopened.latestCheckpoint('kept'))?.weights.byteLength).toBe(4096);
+  });
+
+  it('undoes a whole import when the quota fills midway, in the real IndexedDB', async () => {
+    const store = openStore(freshName());
+    let writesLeft = Number.POSITIVE_INFINITY;
+    refuseWritesWhen(store, () => writesLeft-- <= 0);
+    const records = {
+      sweeps: [],
+      runs: ['a', 'b'].map((id, i) => ({ run: makeRun(id, i), metrics: [makeMetric(id, 'train', 1)] })),
+    };
+    // Sweeps, two deletes of stale rows and the metrics go through; the runs, its last write, are refused.
+    writesLeft = 4;
+    await expect(store.importRecords(records)).rejects.toThrow(/Storage is full: could not save the import/);
+    writesLeft = Number.POSITIVE_INFINITY;
+    expect(await store.listRuns()).toEqual([]);
+    expect(await store.metrics('a')).toEqual([]);
+    expect((await store.importRecords(records)).runs.added).toEqual(['a', 'b']);
+    expect(await store.metrics('b')).toEqual([makeMetric('b', 'train', 1)]);
   });
 });

@@ -38,7 +38,14 @@ function entry(id: string, strategy: 'sft' | 'sft+rl', discount: number | null, 
 }
 
 function resultsFile(runs: ResultsFile['runs']): ResultsFile {
-  return { schema: 'web-agent-lab/results', version: RESULTS_SCHEMA_VERSION, exportedAt: 'now', runs };
+  return {
+    schema: 'web-agent-lab/results',
+    version: RESULTS_SCHEMA_VERSION,
+    exportedAt: 'now',
+    environment: null,
+    sweeps: [],
+    runs,
+  };
 }
 
 function write(name: string, content: unknown): string {

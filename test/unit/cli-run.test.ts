@@ -10,6 +10,7 @@ import { runRunCommand, type RunOutput } from '../../src/cli/run.ts';
 import { duration, RunProgressLines } from '../../src/harness/api.ts';
 import type { MetricRecord } from '../../src/store/records.ts';
 import { parseRunConfig, type RunConfigInput } from '../../src/train/config.ts';
+import { parseResultsFile } from '../../src/train/results-file.ts';
 
 type RunCommand = Extract<Command, { kind: 'run' }>;
 
@@ -228,6 +229,14 @@ describe('a tiny run in Node on the CPU engine', () => {
     const results = JSON.parse(readFileSync(join(out, `${last.run_id}.results.json`), 'utf8'));
     expect(results.schema).toBe('web-agent-lab/results');
     expect(results.runs[0].run.summary.run_id).toBe(last.run_id);
+    expect(results.environment).toEqual({
+      labVersion: expect.any(String),
+      runtime: `Node.js ${process.version}`,
+      adapter: last.adapter,
+      engine: 'cpu',
+    });
+    // A real run's file passes the import's meaning checks (rates in [0, 1], FLOPs, its summary).
+    expect(parseResultsFile(results).runs[0]!.metrics.length).toBeGreaterThan(0);
     expect(existsSync(join(out, 'runs', `${last.run_id}.json`))).toBe(true);
     // Progress went to stderr: steps, losses and held-out success.
     const progress = resumed.err.join('\n');

@@ -6,14 +6,6 @@ import { join } from 'node:path';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DexieStore, isQuotaError } from '../../src/store/db.ts';
-import {
-  exportResults,
-  importResults,
-  metricsCsv,
-  parseResultsFile,
-  RESULTS_SCHEMA_VERSION,
-  type ResultsFile,
-} from '../../src/train/results-file.ts';
 import { FileStore } from '../../src/store/file-store.ts';
 import type {
   CheckpointRecord,
@@ -26,6 +18,8 @@ import type {
 import { type LabStore, RunLockedError, StoreFullError } from '../../src/store/store.ts';
 import { RunConfigSchema, TeacherSettingsSchema } from '../../src/train/config.ts';
 import { initialRunState } from '../../src/train/state.ts';
+import { makeMetric, makeRun, makeSweep, SECRET } from './store-fixtures.ts';
+import { refuseWritesWhen } from '../fixtures/full-quota.ts';
 
 /** Makes writes of node:fs/promises fail with ENOSPC while `fs.full` is set, to test a full disk. */
 const fs = vi.hoisted(() => ({ full: false }));
@@ -45,28 +39,6 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       fs.full ? Promise.reject(noSpace()) : real.writeFile(...args)) as typeof real.writeFile,
   };
 });
-
-const SECRET = 'sk-secret-key';
-
-function config(name: string) {
-  return RunConfigSchema.parse({ name, teacher: { kind: 'llm', llm: { apiKey: SECRET } } });
-}
-
-function makeRun(id: string, createdAt: number): RunRecord {
-  return {
-    id,
-    name: `run ${id}`,
-    createdAt,
-    updatedAt: createdAt,
-    config: config(`run ${id}`),
-    status: 'running',
-    error: null,
-    datasetId: null,
-    state: initialRunState(),
-    summary: null,
-    lineage: { sweepId: null, strategy: 'sft', parent: null, sftAmount: null, hyperparameters: {} },
-  };
-}
 
 function makeDataset(id: string, createdAt: number): DatasetRecord {
   return {
@@ -105,17 +77,6 @@ function makeTrace(datasetId: string, seed: number): TraceRecord {
     error: null,
   };
   return { datasetId, task: 'click-test', seed, success: true, reward: 1, steps: [step] };
-}
-
-function makeMetric(runId: string, kind: MetricRecord['kind'], step: number, loss: number): MetricRecord {
-  const compute = {
-    teacher: step * 4e5,
-    sftTraining: step * 6e5,
-    rollouts: 0,
-    rlTraining: 0,
-    evaluation: step * 1e5,
-  };
-  return { runId, kind, step, phase: 'sft', flops: step * 1e6, compute, wallMs: step * 10, values: { loss } };
 }
 
 function makeCheckpoint(
@@ -235,15 +196,7 @@ describe.each([
 
   it('keeps sweeps newest first, replaces by id, and deletes one without touching runs', async () => {
     const { store } = await open();
-    const sweep = (id: string, createdAt: number): SweepRecord => ({
-      id,
-      name: `sweep ${id}`,
-      createdAt,
-      updatedAt: createdAt,
-      spec: { seed: 1, space: { learningRate: [1e-4, 3e-4] } },
-      status: 'created',
-      error: null,
-    });
+    const sweep = makeSweep;
     await store.putSweep(sweep('s1', 1));
     await store.putSweep(sweep('s2', 2));
     await store.putSweep({ ...sweep('s1', 1), status: 'paused', error: 'storage full' });
@@ -379,21 +332,7 @@ describe('DexieStore', () => {
   it('turns a quota refusal into StoreFullError naming what was saved, keeping earlier records', async () => {
     const { store } = openDexie();
     let full = false;
-    (store as DexieStore).db.use({
-      stack: 'dbcore',
-      name: 'full-disk',
-      create: (down) => ({
-        ...down,
-        table: (name) => {
-          const table = down.table(name);
-          return {
-            ...table,
-            mutate: (request) =>
-              full ? Promise.reject(new DOMException('quota', 'QuotaExceededError')) : table.mutate(request),
-          };
-        },
-      }),
-    });
+    refuseWritesWhen(store as DexieStore, () => full);
     await store.putRun(makeRun('r', 1));
     await store.putCheckpoint(makeCheckpoint('r', 1));
     full = true;
@@ -528,96 +467,5 @@ describe('FileStore', () => {
     await expect(new FileStore(join(base, 'ok')).putRun(makeRun('../escape', 1))).rejects.toThrow(
       /cannot be stored as a file name/,
     );
-  });
-});
-
-describe('results export and import', () => {
-  async function storeWithRuns(): Promise<LabStore> {
-    const { store } = openDexie();
-    await store.putRun({ ...makeRun('a', 1), name: 'SFT, then RL' });
-    await store.putMetrics([
-      makeMetric('a', 'train', 1, 2.5),
-      {
-        ...makeMetric('a', 'eval', 1, 0),
-        values: { heldOutGoalSuccess: 0.25 },
-        perTask: { 'click-test': 0.25 },
-      },
-    ]);
-    await store.putRun(makeRun('b', 2));
-    await store.putMetrics([makeMetric('b', 'train', 5, 1.5)]);
-    return store;
-  }
-
-  it('round-trips runs and metrics through JSON without the LLM key', async () => {
-    const exported = await exportResults(await storeWithRuns(), ['a', 'b']);
-    const text = JSON.stringify(exported);
-    expect(text).not.toContain(SECRET);
-    const parsed = parseResultsFile(JSON.parse(text));
-    expect(parsed.version).toBe(RESULTS_SCHEMA_VERSION);
-    const { store } = openDexie();
-    expect(await importResults(store, parsed)).toEqual({ added: 2, skipped: 0 });
-    expect(await store.getRun('a')).toEqual(exported.runs[0]!.run);
-    expect(await store.metrics('a')).toEqual(exported.runs[0]!.metrics);
-    expect(exported.runs[0]!.metrics.map((m) => m.kind)).toEqual(['train', 'eval']);
-    await expect(exportResults(store, ['nope'])).rejects.toThrow(/Run nope is not in the store/);
-  });
-
-  it('skips runs already present, so importing twice adds nothing', async () => {
-    const file = await exportResults(await storeWithRuns(), ['a', 'b']);
-    const { store } = openDexie();
-    await importResults(store, { ...file, runs: [file.runs[0]!] });
-    expect(await importResults(store, file)).toEqual({ added: 1, skipped: 1 });
-    expect(await importResults(store, file)).toEqual({ added: 0, skipped: 2 });
-    expect((await store.listRuns()).map((r) => r.id)).toEqual(['b', 'a']);
-    expect(await store.metrics('a')).toHaveLength(2);
-  });
-
-  it('rejects a broken file, naming its problems, and stores nothing', async () => {
-    const good = await exportResults(await storeWithRuns(), ['a']);
-    const { store } = openDexie();
-    const broken: unknown[] = [
-      { ...good, schema: 'something-else' },
-      { ...good, version: RESULTS_SCHEMA_VERSION + 1 },
-      { ...good, runs: [{ run: { ...good.runs[0]!.run, state: undefined }, metrics: [] }] },
-      { ...good, runs: [{ ...good.runs[0]!, metrics: [{ ...good.runs[0]!.metrics[0]!, runId: 'b' }] }] },
-    ];
-    const expected = [
-      /schema: not a web-agent-lab results file/,
-      /version: this lab reads results version 2: update the lab for newer files; version 1 files put evaluation compute on the curves' axis/,
-      /runs\.0\.run\.state/,
-      /runs\.0\.metrics\.0\.runId/,
-    ];
-    for (const [i, file] of broken.entries()) {
-      expect(() => parseResultsFile(file)).toThrow(expected[i]!);
-      expect(() => parseResultsFile(file)).toThrow(/Nothing was imported/);
-      await expect(importResults(store, file as ResultsFile)).rejects.toThrow(/Nothing was imported/);
-    }
-    expect(() => parseResultsFile('{"schema":')).toThrow(/not JSON.*Nothing was imported/);
-    expect(await store.listRuns()).toEqual([]);
-    expect(await store.metrics('a')).toEqual([]);
-  });
-
-  it('reads NaN back from the null JSON writes for it', () => {
-    const file = {
-      schema: 'web-agent-lab/results',
-      version: RESULTS_SCHEMA_VERSION,
-      exportedAt: '2025-01-01T00:00:00.000Z',
-      runs: [{ run: makeRun('a', 1), metrics: [{ ...makeMetric('a', 'train', 1, Number.NaN) }] }],
-    };
-    const parsed = parseResultsFile(JSON.parse(JSON.stringify(file)));
-    expect(parsed.runs[0]!.metrics[0]!.values.loss).toBeNaN();
-  });
-
-  it('writes one CSV row per metric with the union of value names as columns', async () => {
-    const { runs } = await exportResults(await storeWithRuns(), ['a', 'b']);
-    const lines = metricsCsv(runs).split('\n');
-    expect(lines[0]).toBe(
-      'run_id,run_name,kind,step,phase,flops,flops_teacher,flops_sftTraining,flops_rollouts,flops_rlTraining,' +
-        'flops_evaluation,wall_ms,heldOutGoalSuccess,loss',
-    );
-    expect(lines[1]).toBe('a,"SFT, then RL",train,1,sft,1000000,400000,600000,0,0,100000,10,,2.5');
-    expect(lines[2]).toBe('a,"SFT, then RL",eval,1,sft,1000000,400000,600000,0,0,100000,10,0.25,');
-    expect(lines[3]).toBe('b,run b,train,5,sft,5000000,2000000,3000000,0,0,500000,50,,1.5');
-    expect(lines.slice(4)).toEqual(['']);
   });
 });
