@@ -15,9 +15,14 @@ export const METRIC = {
   heldOutTaskStderr: 'heldOutTaskStderr',
 } as const;
 
+/** What a curve runs along: training compute (the paper's axis), optimizer steps, or wall time. */
+export type CurveAxis = 'flops' | 'step' | 'wall';
+
 export interface CurvePoint {
   flops: number;
   step: number;
+  /** Wall time of the run when the row was recorded, in seconds. */
+  wall: number;
   phase: MetricRecord['phase'];
   value: number;
 }
@@ -27,6 +32,7 @@ export type HeldOutKind = 'held-out goals' | 'held-out tasks';
 export interface SuccessPoint {
   flops: number;
   step: number;
+  wall: number;
   kind: HeldOutKind;
   success: number;
   /** success -/+ one standard error, kept inside [0, 1]. */
@@ -41,9 +47,50 @@ export function trainingCurve(metrics: readonly MetricRecord[], name: string): C
   return metrics.flatMap((row) => {
     const value = row.values[name];
     return row.kind === 'train' && onLogAxis(row) && value !== undefined && Number.isFinite(value)
-      ? [{ flops: row.flops, step: row.step, phase: row.phase, value }]
+      ? [{ flops: row.flops, step: row.step, wall: row.wallMs / 1000, phase: row.phase, value }]
       : [];
   });
+}
+
+/**
+ * An exponential moving average of a training curve, as TensorBoard smooths (weight 0: the raw
+ * values; 0.9: heavy), restarted at each phase so SFT's loss does not leak into RL's.
+ */
+export function smoothed(points: readonly CurvePoint[], weight: number): CurvePoint[] {
+  if (weight <= 0) return [...points];
+  let last: CurvePoint | null = null;
+  return points.map((point) => {
+    const value: number =
+      last?.phase === point.phase ? weight * last.value + (1 - weight) * point.value : point.value;
+    last = { ...point, value };
+    return last;
+  });
+}
+
+/** One run's held-out success at one evaluation, for curves of several runs on one chart. */
+export interface OverlayPoint {
+  run: string;
+  flops: number;
+  step: number;
+  wall: number;
+  kind: HeldOutKind;
+  success: number;
+}
+
+/** The held-out curves of several runs, each labelled with its name. */
+export function overlayCurves(
+  runs: readonly { name: string; metrics: readonly MetricRecord[] }[],
+): OverlayPoint[] {
+  return runs.flatMap(({ name, metrics }) =>
+    heldOutCurves(metrics).map(({ flops, step, wall, kind, success }) => ({
+      run: name,
+      flops,
+      step,
+      wall,
+      kind,
+      success,
+    })),
+  );
 }
 
 /** Held-out-goal and held-out-task success of every evaluation, with their standard-error bands. */
@@ -62,6 +109,7 @@ export function heldOutCurves(metrics: readonly MetricRecord[]): SuccessPoint[] 
       points.push({
         flops: row.flops,
         step: row.step,
+        wall: row.wallMs / 1000,
         kind,
         success,
         low: Math.max(0, success - stderr),

@@ -1,5 +1,12 @@
 import * as Plot from '@observablehq/plot';
-import type { CurvePoint, HeatmapCell, SuccessPoint, TaskSuccess } from './chart-data.ts';
+import type {
+  CurveAxis,
+  CurvePoint,
+  HeatmapCell,
+  OverlayPoint,
+  SuccessPoint,
+  TaskSuccess,
+} from './chart-data.ts';
 import { formatFlops } from './lab-format.ts';
 
 /**
@@ -22,52 +29,64 @@ const flopsAxis = (points: readonly { flops: number }[]): Plot.ScaleOptions => (
   ticks: 4,
 });
 
-/** A training value (loss or reward) against FLOPs, coloured by phase. */
-export function trainingPlot(points: readonly CurvePoint[], label: string, width: number): Element {
+/** The x scale of a curve along `axis`: log FLOPs, steps or seconds of wall time. */
+function xScale(points: readonly { flops: number }[], axis: CurveAxis): Plot.ScaleOptions {
+  if (axis === 'flops') return flopsAxis(points);
+  return { label: axis === 'step' ? 'optimizer step' : 'wall time (s)', ticks: 5, nice: true };
+}
+
+/** A training value (loss or reward) against FLOPs (or steps, or wall time), coloured by phase. */
+export function trainingPlot(
+  points: readonly CurvePoint[],
+  label: string,
+  width: number,
+  axis: CurveAxis = 'flops',
+): Element {
   return Plot.plot({
     width,
     height: 190,
     marginLeft: 44,
     style: { font: FONT },
-    x: flopsAxis(points),
+    x: xScale(points, axis),
     y: { label, grid: true, nice: true, tickFormat: '.3~g' },
     color: { ...PHASE_COLORS, legend: new Set(points.map((p) => p.phase)).size > 1 },
     marks: [
-      Plot.line(points, { x: 'flops', y: 'value', z: 'phase', stroke: 'phase', strokeWidth: 1.5 }),
-      Plot.dot(points.length < 3 ? points : [], { x: 'flops', y: 'value', fill: 'phase', r: 2.5 }),
-      Plot.tip(
-        points,
-        Plot.pointerX({ x: 'flops', y: 'value', title: (p: CurvePoint) => tipText(p, label) }),
-      ),
+      Plot.line(points, { x: axis, y: 'value', z: 'phase', stroke: 'phase', strokeWidth: 1.5 }),
+      Plot.dot(points.length < 3 ? points : [], { x: axis, y: 'value', fill: 'phase', r: 2.5 }),
+      Plot.tip(points, Plot.pointerX({ x: axis, y: 'value', title: (p: CurvePoint) => tipText(p, label) })),
     ],
   });
 }
 
-/** Held-out-goal and held-out-task success against FLOPs, each with a one-standard-error band. */
-export function heldOutPlot(points: readonly SuccessPoint[], width: number): Element {
+/** Held-out-goal and held-out-task success against FLOPs (or steps, or wall time), each with a one-standard-error band. */
+export function heldOutPlot(
+  points: readonly SuccessPoint[],
+  width: number,
+  axis: CurveAxis = 'flops',
+): Element {
   return Plot.plot({
     width,
     height: 220,
     marginLeft: 44,
     style: { font: FONT },
-    x: flopsAxis(points),
+    x: xScale(points, axis),
     y: { label: 'success', domain: [0, 1], grid: true, tickFormat: '.0%' },
     color: { ...HELD_OUT_COLORS, legend: true },
     marks: [
       Plot.areaY(points, {
-        x: 'flops',
+        x: axis,
         y1: 'low',
         y2: 'high',
         z: 'kind',
         fill: 'kind',
         fillOpacity: 0.15,
       }),
-      Plot.line(points, { x: 'flops', y: 'success', z: 'kind', stroke: 'kind', strokeWidth: 1.75 }),
-      Plot.dot(points, { x: 'flops', y: 'success', fill: 'kind', r: 2.5 }),
+      Plot.line(points, { x: axis, y: 'success', z: 'kind', stroke: 'kind', strokeWidth: 1.75 }),
+      Plot.dot(points, { x: axis, y: 'success', fill: 'kind', r: 2.5 }),
       Plot.tip(
         points,
         Plot.pointerX({
-          x: 'flops',
+          x: axis,
           y: 'success',
           title: (p: SuccessPoint) =>
             `${p.kind}: ${(p.success * 100).toFixed(0)}% (±${(((p.high - p.low) / 2) * 100).toFixed(0)})\n` +
@@ -127,6 +146,42 @@ export function taskSuccessPlot(rows: readonly TaskSuccess[], width: number): El
         dx: 4,
       }),
       Plot.ruleX([0]),
+    ],
+  });
+}
+
+/** Held-out success of several runs on one chart: a colour per run, goals solid and tasks dashed. */
+export function overlayPlot(
+  points: readonly OverlayPoint[],
+  width: number,
+  axis: CurveAxis = 'flops',
+): Element {
+  const line = (kind: OverlayPoint['kind'], dash: string): Plot.Markish =>
+    Plot.line(
+      points.filter((p) => p.kind === kind),
+      { x: axis, y: 'success', z: 'run', stroke: 'run', strokeWidth: 1.75, strokeDasharray: dash },
+    );
+  return Plot.plot({
+    width,
+    height: 240,
+    marginLeft: 44,
+    style: { font: FONT },
+    x: xScale(points, axis),
+    y: { label: 'success (goals solid, tasks dashed)', domain: [0, 1], grid: true, tickFormat: '.0%' },
+    color: { legend: true, type: 'categorical' },
+    marks: [
+      line('held-out goals', 'none'),
+      line('held-out tasks', '4,3'),
+      Plot.dot(points, { x: axis, y: 'success', fill: 'run', r: 2.5 }),
+      Plot.tip(
+        points,
+        Plot.pointer({
+          x: axis,
+          y: 'success',
+          title: (p: OverlayPoint) =>
+            `${p.run}\n${p.kind}: ${(p.success * 100).toFixed(0)}% at step ${p.step}`,
+        }),
+      ),
     ],
   });
 }

@@ -46,6 +46,9 @@ export class RunSession {
   pausing = $state(false);
 
   readonly selected = $derived(this.runs.find((run) => run.id === this.selectedId) ?? null);
+  /** Runs whose held-out curves are drawn over the selected run's, with their stored rows. */
+  overlayIds = $state.raw<string[]>([]);
+  overlay = $state.raw<{ id: string; name: string; metrics: MetricRecord[] }[]>([]);
 
   private abort: AbortController | null = null;
   private pool: EnvPool | null = null;
@@ -152,6 +155,25 @@ export class RunSession {
       this.phase = null;
       await this.refresh();
       if (this.selectedId === runId) await this.select(runId);
+    }
+  }
+
+  /** Adds a run's held-out curves to the chart of the selected run, or takes them off. */
+  async toggleOverlay(id: string): Promise<void> {
+    if (this.overlayIds.includes(id)) {
+      this.overlayIds = this.overlayIds.filter((other) => other !== id);
+      this.overlay = this.overlay.filter((entry) => entry.id !== id);
+      return;
+    }
+    const run = this.runs.find((r) => r.id === id);
+    if (!run) return;
+    this.overlayIds = [...this.overlayIds, id];
+    try {
+      const metrics = await this.store.metrics(id, 'eval');
+      if (this.overlayIds.includes(id)) this.overlay = [...this.overlay, { id, name: run.name, metrics }];
+    } catch (error) {
+      this.error = `Could not read the curves of "${run.name}": ${errorMessage(error)}`;
+      this.overlayIds = this.overlayIds.filter((other) => other !== id);
     }
   }
 

@@ -181,6 +181,40 @@ describe('Train page', () => {
     }
   });
 
+  it('overlays a second run, draws along steps or wall time, smooths, and clones a run into the form', async () => {
+    const first = await createRun(store, { name: 'first run', sft: { steps: 3 } });
+    const second = await createRun(store, { name: 'second run', sft: { steps: 3, learningRate: 0.001 } });
+    for (const run of [first, second]) {
+      await store.putRun({ ...run, status: 'paused', state: { ...run.state, step: 3, sftSteps: 3 } });
+      await store.putMetrics(storedMetrics(run.id));
+    }
+    open();
+    const runs = page.getByRole('region', { name: 'Runs' });
+    await runs.getByRole('row', { name: /first run/ }).click();
+    await expect.element(page.getByRole('heading', { level: 1 })).toHaveTextContent('first run');
+    await runs.getByLabelText('Overlay second run').click();
+    const overlaid = page.getByRole('figure', { name: 'Held-out success of several runs against FLOPs' });
+    await expect.element(overlaid).toHaveTextContent('first run');
+    await expect.element(overlaid).toHaveTextContent('second run');
+    // Two runs x two held-out sets: four lines.
+    expect(overlaid.element().querySelectorAll('svg g[aria-label="line"] path').length).toBe(4);
+
+    await page.getByLabelText('Curves along').selectOptions('step');
+    const loss = page.getByRole('figure', { name: 'Training loss against steps' });
+    await expect.element(loss).toHaveTextContent('optimizer step');
+    await page.getByLabelText('Curves along').selectOptions('wall');
+    await expect
+      .element(page.getByRole('figure', { name: 'Held-out success against wall time' }))
+      .toHaveTextContent('wall time (s)');
+
+    await runs.getByLabelText('Overlay second run').click();
+    await expect.element(page.getByRole('region', { name: 'Runs overlaid' })).not.toBeInTheDocument();
+
+    await runs.getByRole('button', { name: 'Clone second run' }).click();
+    await expect.element(page.getByLabelText('Name')).toHaveValue('second run (copy)');
+    await expect.element(page.getByLabelText('Learning rate', { exact: true })).toHaveValue(0.001);
+  });
+
   it('offers Resume for a run cut off while running', async () => {
     const run = await createRun(store, { name: 'cut off' });
     await store.putRun({ ...run, status: 'running' });
