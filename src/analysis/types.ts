@@ -41,10 +41,13 @@ export interface AnalysedRun {
 export interface ValueStats {
   /** Share of resamples whose best run has this value; a hyperparameter's win rates sum to 1. */
   win_rate: number;
-  /** T_h: mean over resamples of the best score among resampled runs with this value, and its 95% interval. */
-  t_mean: number;
-  t_lo: number;
-  t_hi: number;
+  /**
+   * T_h: mean over resamples of the best score among resampled runs with this value, and its 95%
+   * percentile interval, over the resamples that drew the value; null when none did (bootstrap.ts).
+   */
+  t_mean: number | null;
+  t_lo: number | null;
+  t_hi: number | null;
   /** Runs with this value. */
   runs: number;
 }

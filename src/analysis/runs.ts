@@ -1,0 +1,48 @@
+import type { MetricRecord, RunRecord } from '../store/records.ts';
+import type { AnalysedRun, CurvePoint } from './types.ts';
+
+/**
+ * The runs the analysis reads: finished runs with a summary, each with its reported selection (RL's
+ * when the run made RL updates, SFT's otherwise) and its evaluation curve. Runs still going, failed
+ * or without a summary have no score to compare and are left out.
+ */
+export function analysedRunsOf(
+  runs: readonly RunRecord[],
+  metrics: ReadonlyMap<string, readonly MetricRecord[]>,
+): AnalysedRun[] {
+  const analysed: AnalysedRun[] = [];
+  for (const run of runs) {
+    const summary = run.summary;
+    if (run.status !== 'finished' || summary === null) continue;
+    // The summary's top-level flops is the whole run's; the selected checkpoint's is its phase's.
+    const reported = summary.rl ?? summary.sft;
+    const { strategy, sftAmount, sweepId, hyperparameters } = run.lineage;
+    analysed.push({
+      runId: run.id,
+      name: run.name,
+      sweepId,
+      strategy,
+      // RL from the base student belongs to amount 0 even when it was started by hand.
+      sftAmount: sftAmount ?? (strategy === 'rl' ? 0 : null),
+      hyperparameters: { ...hyperparameters },
+      flops: reported?.flops ?? summary.flops,
+      success: { goals: summary.heldout_goals_success, tasks: summary.heldout_tasks_success },
+      curve: curveOf(metrics.get(run.id) ?? []),
+      perTask: { ...summary.per_task },
+    });
+  }
+  return analysed;
+}
+
+/** Evaluation rows in step order; a row missing either held-out success (NaN included) is skipped. */
+function curveOf(rows: readonly MetricRecord[]): CurvePoint[] {
+  const curve: CurvePoint[] = [];
+  for (const row of rows) {
+    if (row.kind !== 'eval') continue;
+    const goals = row.values.heldOutGoalSuccess;
+    const tasks = row.values.heldOutTaskSuccess;
+    if (!Number.isFinite(goals) || !Number.isFinite(tasks)) continue;
+    curve.push({ step: row.step, flops: row.flops, goals: goals as number, tasks: tasks as number });
+  }
+  return curve.sort((a, b) => a.step - b.step);
+}

@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import { analysedRunsOf } from '../../src/analysis/runs.ts';
+import { analyzeRuns, DEFAULT_RESAMPLES } from '../../src/analysis/summary.ts';
+import type { AnalysedRun } from '../../src/analysis/types.ts';
+import type {
+  MetricRecord,
+  PhaseSelection,
+  RunLineage,
+  RunRecord,
+  RunSummary,
+} from '../../src/store/records.ts';
+import { analysedRun, syntheticSweep } from './analysis-fixtures.ts';
+
+const ledger = { teacher: 0, sftTraining: 0, rlTraining: 0, rollouts: 0, evaluation: 0 };
+
+const selection = (step: number, flops: number, goals: number, tasks: number): PhaseSelection => ({
+  selected_step: step,
+  heldout_goals_success: goals,
+  heldout_goals_stderr: 0,
+  heldout_tasks_success: tasks,
+  heldout_tasks_stderr: 0,
+  flops,
+  per_task: { 'click-test': goals },
+});
+
+function runRecord(
+  id: string,
+  fields: { status?: RunRecord['status']; summary?: RunSummary | null; lineage?: Partial<RunLineage> },
+): RunRecord {
+  return {
+    id,
+    name: id,
+    createdAt: 0,
+    updatedAt: 0,
+    config: {},
+    status: fields.status ?? 'finished',
+    error: null,
+    datasetId: null,
+    state: {
+      phase: 'done',
+      step: 0,
+      sftSteps: 0,
+      rlIterations: 0,
+      compute: ledger,
+      wallMs: 0,
+      heldOutGoalHistory: [],
+      teacherCost: null,
+      rowsRecorded: 0,
+      taskSuccess: {},
+      sftFlopsAtBranch: null,
+    },
+    summary: fields.summary ?? null,
+    lineage: {
+      sweepId: 'sweep-1',
+      strategy: 'sft+rl',
+      parent: null,
+      sftAmount: 100,
+      hyperparameters: {},
+      ...fields.lineage,
+    },
+  };
+}
+
+function summaryOf(id: string, sft: PhaseSelection | null, rl: PhaseSelection | null): RunSummary {
+  const reported = (rl ?? sft)!;
+  return {
+    ...reported,
+    run_id: id,
+    flops: 99, // the whole run's, beyond its selected checkpoint
+    compute: ledger,
+    teacher_flops_basis: null,
+    wall_s: 1,
+    steps: 10,
+    sft_flops_at_branch: null,
+    sft,
+    rl,
+  };
+}
+
+const evalRow = (runId: string, step: number, flops: number, goals: number, tasks: number): MetricRecord => ({
+  runId,
+  kind: 'eval',
+  step,
+  phase: 'rl',
+  flops,
+  wallMs: 0,
+  values: { heldOutGoalSuccess: goals, heldOutTaskSuccess: tasks, heldOutGoalStderr: 0.1 },
+});
+
+describe('the runs the analysis reads', () => {
+  it('are the finished runs with a summary, scored at their reported selection, with their eval curve', () => {
+    const branched = runRecord('branched', {
+      summary: summaryOf('branched', selection(4, 10, 0.3, 0.2), selection(8, 20, 0.6, 0.5)),
+      lineage: { hyperparameters: { discount: 0.9 } },
+    });
+    const rlAlone = runRecord('rl-alone', {
+      summary: summaryOf('rl-alone', null, selection(3, 7, 0.2, 0.1)),
+      lineage: { strategy: 'rl', sftAmount: null },
+    });
+    // A summary on a run that is not finished (resumed after it finished) is not its result yet.
+    const running = runRecord('running', {
+      status: 'running',
+      summary: summaryOf('running', selection(1, 1, 0.9, 0.9), null),
+    });
+    const noSummary = runRecord('no-summary', {});
+    const metrics = new Map<string, MetricRecord[]>([
+      [
+        'branched',
+        [
+          evalRow('branched', 8, 20, 0.6, 0.5),
+          { ...evalRow('branched', 6, 15, 0, 0), kind: 'train', values: { loss: 1 } },
+          evalRow('branched', 4, 10, 0.3, 0.2),
+          { ...evalRow('branched', 5, 12, 0, 0), values: { heldOutGoalSuccess: Number.NaN } },
+        ],
+      ],
+    ]);
+    const runs = analysedRunsOf([branched, rlAlone, running, noSummary], metrics);
+    expect(runs.map((run) => run.runId)).toEqual(['branched', 'rl-alone']);
+    expect(runs[0]).toEqual({
+      runId: 'branched',
+      name: 'branched',
+      sweepId: 'sweep-1',
+      strategy: 'sft+rl',
+      sftAmount: 100,
+      hyperparameters: { discount: 0.9 },
+      flops: 20,
+      success: { goals: 0.6, tasks: 0.5 },
+      curve: [
+        { step: 4, flops: 10, goals: 0.3, tasks: 0.2 },
+        { step: 8, flops: 20, goals: 0.6, tasks: 0.5 },
+      ],
+      perTask: { 'click-test': 0.6 },
+    });
+    expect(runs[1]).toMatchObject({ strategy: 'rl', sftAmount: 0, flops: 7, curve: [] });
+  });
+});
+
+/** Discount's best value is planted at 0.98 from the base student and at 0.5 after SFT (PAPER.md). */
+function diagnosis(): AnalysedRun[] {
+  const space = { discount: [0.5, 0.9, 0.98], groupedAdvantage: [true, false] };
+  const atBase = syntheticSweep({
+    runs: 30,
+    seed: 'base',
+    space,
+    noise: 0.02,
+    score: (config) => 0.2 + (config.discount === 0.98 ? 0.1 : 0),
+    sftAmount: 0,
+  }).map((run) => ({ ...run, runId: `base-${run.runId}`, strategy: 'rl' as const }));
+  const afterSft = syntheticSweep({
+    runs: 30,
+    seed: 'sft',
+    space,
+    noise: 0.02,
+    score: (config) => 0.5 + (config.discount === 0.5 ? 0.1 : 0),
+    sftAmount: 100,
+  }).map((run) => ({ ...run, runId: `sft-${run.runId}` }));
+  // An SFT-only continuation at the same amount: no RL hyperparameters, and far better than all.
+  const sftOnly = analysedRun('sft-only', { strategy: 'sft', sftAmount: 100, score: 0.95 });
+  return [...atBase, ...afterSft, sftOnly];
+}
+
+describe('the analysis of a sweep', () => {
+  it('bootstraps each SFT amount on its own RL runs, and pools them for the recommendation', () => {
+    const summary = analyzeRuns(diagnosis(), { resamples: 400 });
+    expect(summary.runs).toBe(61);
+    expect(summary.sft_amounts).toEqual([0, 100]);
+    expect(summary.by_sft_amount.map((a) => [a.sft_amount, a.held_out, a.runs])).toEqual([
+      [0, 'goals', 30],
+      [0, 'tasks', 30],
+      [100, 'goals', 30],
+      [100, 'tasks', 30],
+    ]);
+    const winRate = (amount: number, value: string): number =>
+      summary.by_sft_amount.find((a) => a.sft_amount === amount && a.held_out === 'goals')!.hyperparameters
+        .discount!.values[value]!.win_rate;
+    expect(winRate(0, '0.98')).toBeGreaterThan(0.9);
+    expect(winRate(100, '0.5')).toBeGreaterThan(0.9);
+    // Pooled, the runs after SFT score higher and so decide.
+    expect(summary.recommended.goals.discount).toBe('0.5');
+    expect(summary.hyperparameters.goals.discount!.values['0.5']!.runs).toBeGreaterThan(0);
+    const importance = summary.by_sft_amount[0]!.importance;
+    expect(importance.discount).toBeGreaterThan(importance.groupedAdvantage!);
+  });
+
+  it('reads each held-out set on its own', () => {
+    const runs = diagnosis().map((run) => ({
+      ...run,
+      success: { goals: run.success.goals, tasks: run.hyperparameters.groupedAdvantage === true ? 0.9 : 0.1 },
+    }));
+    const summary = analyzeRuns(runs, { resamples: 200 });
+    expect(summary.recommended.goals.discount).toBe('0.5');
+    expect(summary.recommended.tasks.groupedAdvantage).toBe('true');
+    expect(summary.hyperparameters.tasks.groupedAdvantage!.values['true']!.win_rate).toBeCloseTo(1, 12);
+  });
+
+  it('writes the same summary for the same seed, other resamples for another, and plain JSON', () => {
+    const runs = diagnosis();
+    const summary = analyzeRuns(runs, { resamples: 100, seed: 5 });
+    expect(analyzeRuns(runs, { resamples: 100, seed: 5 })).toEqual(summary);
+    expect(analyzeRuns(runs, { resamples: 100, seed: 6 }).hyperparameters).not.toEqual(
+      summary.hyperparameters,
+    );
+    expect(JSON.parse(JSON.stringify(summary))).toEqual(summary);
+    expect(summary.bootstrap).toEqual({ resamples: 100, seed: 5 });
+  });
+
+  it('resamples B = 1000 times by default and refuses a count that is not a whole number', () => {
+    expect(DEFAULT_RESAMPLES).toBe(1000);
+    expect(analyzeRuns([]).bootstrap.resamples).toBe(1000);
+    expect(() => analyzeRuns([], { resamples: 0 })).toThrow(/whole number of resamples/);
+    expect(() => analyzeRuns([], { resamples: 2.5 })).toThrow(/whole number of resamples/);
+  });
+});
