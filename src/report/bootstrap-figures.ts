@@ -93,6 +93,7 @@ export function bestScoreFigure(
     x,
     y: { label: 'best success T_h', domain: [0, 1], grid: true, tickFormat: '.0%' },
     marks: [
+      // A value no resample drew has no T_h (null): Plot leaves its place on the axis empty.
       Plot.ruleX(rows, {
         fx: 'amount',
         x: 'value',

@@ -20,9 +20,10 @@ export interface ValueRow {
   amount: number;
   value: string;
   winRate: number;
-  tMean: number;
-  tLow: number;
-  tHigh: number;
+  /** T_h and its interval; null where no resample drew the value. */
+  tMean: number | null;
+  tLow: number | null;
+  tHigh: number | null;
   runs: number;
 }
 

@@ -78,6 +78,16 @@ describe('the Results figures', () => {
     );
   });
 
+  it('leaves a value no resample drew without a T_h mark, its place on the axis kept', () => {
+    const summary = fixtureSummary();
+    const temperature = summary.by_sft_amount[0]!.hyperparameters.temperature!;
+    temperature.values['1'] = { win_rate: 0, t_mean: null, t_lo: null, t_hi: null, runs: 0 };
+    const svg = figure(resultsFigures(summary, [], 'goals', document), 't-h-goals-temperature');
+    expect(marks(svg, 'T_h means', 'circle')).toHaveLength(2 * 2 - 1);
+    expect(marks(svg, '95% intervals', 'line')).toHaveLength(2 * 2 - 1);
+    expect(texts(svg).filter((text) => text === '1')).toHaveLength(2);
+  });
+
   it("marks the frontier's points as given, on the same spots as the runs that make it", () => {
     const svg = figure(goals, 'pareto-goals');
     const frontier = marks(svg, 'frontier points', 'circle');
