@@ -10,7 +10,7 @@ import {
 } from './figure-rows.ts';
 import { formatFlops, formatPercent } from './format.ts';
 import { FONT, STRATEGY_COLORS, STRATEGY_SCALE } from './palette.ts';
-import { stackSvg, swatchLegend } from './svg.ts';
+import { stackSvg, swatchLegend, textLine } from './svg.ts';
 
 /**
  * Success against training compute (PAPER.md's first finding): each strategy's compute-performance
@@ -47,8 +47,10 @@ export function paretoFigure(
   frontier: readonly FrontierPoint[],
   width: number,
 ): SVGSVGElement {
+  // Where SFT+RL first reaches pure SFT's peak (the paper's first finding), drawn dashed and said below.
   const match = summary.compute_to_match_sft[heldOut];
   const annotations: Plot.Markish[] = [];
+  let caption: string | null = null;
   if (match) {
     annotations.push(
       Plot.ruleY([match.sft_peak], {
@@ -56,32 +58,19 @@ export function paretoFigure(
         strokeDasharray: '4 3',
         ariaDescription: 'SFT peak',
       }),
-      Plot.text([match.sft_peak], {
-        y: (peak: number) => peak,
-        frameAnchor: 'left',
-        dx: 4,
-        dy: -7,
-        textAnchor: 'start',
-        text: () => `SFT's peak ${formatPercent(match.sft_peak)}`,
-      }),
     );
+    const peak = `Dashed: pure SFT's peak, ${formatPercent(match.sft_peak)} at ${formatFlops(match.sft_peak_flops)} FLOPs`;
+    caption = `${peak}; no SFT+RL run reaches it.`;
     if (match.sft_rl_flops !== null) {
-      const share = match.fraction === null ? '' : ` (${formatPercent(match.fraction)} of SFT's)`;
       annotations.push(
         Plot.ruleX([match.sft_rl_flops], {
           stroke: STRATEGY_COLORS['sft+rl'],
           strokeDasharray: '4 3',
           ariaDescription: 'SFT+RL matches SFT',
         }),
-        Plot.text([match.sft_rl_flops], {
-          x: (flops: number) => flops,
-          frameAnchor: 'bottom',
-          dy: -6,
-          dx: 4,
-          textAnchor: 'start',
-          text: (flops: number) => `SFT+RL matches it at ${formatFlops(flops)}${share}`,
-        }),
       );
+      const share = match.fraction === null ? '' : ` (${formatPercent(match.fraction)} of SFT's)`;
+      caption = `${peak}; SFT+RL first reaches it at ${formatFlops(match.sft_rl_flops)} FLOPs${share}.`;
     }
   }
   const plot = Plot.plot({
@@ -100,7 +89,7 @@ export function paretoFigure(
         stroke: 'strategy',
         fill: 'white',
         r: 3,
-        ariaDescription: 'runs',
+        ariaDescription: 'evaluations',
         title: (p: RunPoint) =>
           `${p.name} (${STRATEGY_LABELS[p.strategy]}): ${formatPercent(p.success)} at ${formatFlops(p.flops)} FLOPs`,
       }),
@@ -129,7 +118,8 @@ export function paretoFigure(
     document,
     [...points, ...frontier].map((p) => p.strategy),
   );
-  return stackSvg(document, [legend, plot], `Pareto frontier, ${HELD_OUT_LABELS[heldOut]}`);
+  const parts = caption === null ? [legend, plot] : [legend, plot, textLine(document, caption)];
+  return stackSvg(document, parts, `Pareto frontier, ${HELD_OUT_LABELS[heldOut]}`);
 }
 
 export function learningCurvesFigure(

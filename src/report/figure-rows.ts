@@ -89,19 +89,6 @@ export interface FrontierPoint {
 const onLogAxis = (flops: number, success: number): boolean =>
   Number.isFinite(flops) && flops > 0 && Number.isFinite(success);
 
-/** Each run at its selected checkpoint: training compute and success on the held-out set. */
-export function runPoints(runs: readonly AnalysedRun[], heldOut: HeldOutSet): RunPoint[] {
-  return runs
-    .map((run) => ({
-      runId: run.runId,
-      name: run.name,
-      strategy: run.strategy,
-      flops: run.flops,
-      success: run.success[heldOut],
-    }))
-    .filter((point) => onLogAxis(point.flops, point.success));
-}
-
 /** The Pareto frontier of each strategy as the analysis found it, by rising compute. */
 export function frontierPoints(summary: AnalysisSummary, heldOut: HeldOutSet): FrontierPoint[] {
   return STRATEGIES.flatMap((strategy) =>

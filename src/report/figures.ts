@@ -8,7 +8,6 @@ import {
   curvePoints,
   frontierPoints,
   HELD_OUT_LABELS,
-  runPoints,
   taskCells,
   valueRows,
   type TaskCell,
@@ -63,16 +62,14 @@ export function resultsFigures(
       svg: bestScoreFigure(document, rows, amounts, hyperparameter, width),
     });
   }
-  const points = runPoints(runs, heldOut);
-  if (points.length > 0) {
+  // The frontier is drawn over every evaluation, as the analysis finds it, not only selected checkpoints.
+  const curves = curvePoints(runs, heldOut);
+  if (curves.length > 0) {
     figures.push({
       name: `pareto-${heldOut}`,
       title: `Compute-performance Pareto frontier per strategy, ${HELD_OUT_LABELS[heldOut]}`,
-      svg: paretoFigure(document, summary, heldOut, points, frontierPoints(summary, heldOut), width),
+      svg: paretoFigure(document, summary, heldOut, curves, frontierPoints(summary, heldOut), width),
     });
-  }
-  const curves = curvePoints(runs, heldOut);
-  if (curves.length > 0) {
     figures.push({
       name: `learning-curves-${heldOut}`,
       title: `Learning curves against training compute, ${HELD_OUT_LABELS[heldOut]}`,

@@ -50,6 +50,14 @@ export function swatchLegend(document: Document, swatches: readonly Swatch[], ti
   return root;
 }
 
+/** One line of text, for a sentence under a plot. */
+export function textLine(document: Document, text: string): SVGSVGElement {
+  // No layout in Node: the width is estimated from the length at 11px.
+  const root = svgElement(document, 'svg', { width: Math.ceil(12 + text.length * 6.2), height: 22 });
+  root.append(label(document, text, 6, 11));
+  return root;
+}
+
 /** A horizontal colour ramp from 0% to 100%, for a success scale running from `low` to `high`. */
 export function rampLegend(document: Document, low: string, high: string, title: string): SVGSVGElement {
   const width = 240;

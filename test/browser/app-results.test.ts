@@ -93,7 +93,8 @@ describe('Results page', () => {
       1 + 2 + 2,
     );
     const pareto = page.getByRole('figure', { name: /Pareto frontier per strategy, held-out goals/ });
-    expect(pareto.element().querySelectorAll('g[aria-description="runs"] circle')).toHaveLength(8);
+    // Two evaluations of each of the eight finished runs.
+    expect(pareto.element().querySelectorAll('g[aria-description="evaluations"] circle')).toHaveLength(16);
     await expect
       .element(page.getByRole('region', { name: 'Diagnosis' }))
       .toHaveTextContent(/learning_rate = 0.0003/);

@@ -88,7 +88,7 @@ describe('the Results figures', () => {
     expect(texts(svg).filter((text) => text === '1')).toHaveLength(2);
   });
 
-  it("marks the frontier's points as given, on the same spots as the runs that make it", () => {
+  it("marks the frontier's points as given, on the spots of the evaluations that make it", () => {
     const svg = figure(goals, 'pareto-goals');
     const frontier = marks(svg, 'frontier points', 'circle');
     expect(titles(frontier).sort()).toEqual(
@@ -101,18 +101,21 @@ describe('the Results figures', () => {
         'SFT+RL frontier: 70% at 8e9 FLOPs',
       ].sort(),
     );
-    const runs = marks(svg, 'runs', 'circle');
-    expect(runs).toHaveLength(8);
+    // Every evaluation of every run: two each.
+    const evaluations = marks(svg, 'evaluations', 'circle');
+    expect(evaluations).toHaveLength(8 * 2);
     const spot = (c: Element): string => `${c.getAttribute('cx')},${c.getAttribute('cy')}`;
-    const runSpots = new Set(runs.map(spot));
-    for (const point of frontier) expect(runSpots).toContain(spot(point));
+    const evaluationSpots = new Set(evaluations.map(spot));
+    for (const point of frontier) expect(evaluationSpots).toContain(spot(point));
     // One step line per strategy.
     expect(marks(svg, 'frontier steps', 'path')).toHaveLength(3);
     const labels = texts(svg);
     expect(labels).toEqual(expect.arrayContaining(['SFT', 'RL', 'SFT+RL']));
     expect(labels.some((text) => text.startsWith('training FLOPs'))).toBe(true);
-    expect(labels).toContain("SFT's peak 45%");
-    expect(labels).toContain("SFT+RL matches it at 3e9 (75% of SFT's)");
+    expect(labels).toContain(
+      "Dashed: pure SFT's peak, 45% at 4e9 FLOPs; SFT+RL first reaches it at 3e9 FLOPs (75% of SFT's).",
+    );
+    expect(marks(svg, 'SFT+RL matches SFT', 'line')).toHaveLength(1);
   });
 
   it('draws one learning curve per run, coloured by its strategy', () => {
