@@ -53,26 +53,41 @@ export function bootstrapHyperparameter(
 ): HyperparameterStats {
   const groups = groupByValue(runs);
   const n = runs.length;
+  const k = groups.length;
+  // The runs' scores laid out value by value: a run is its index in this array.
+  const scores = Float64Array.from(groups.flatMap((group) => group.runs.map((run) => run.score)));
+  const start = new Int32Array(k);
+  const size = new Int32Array(k);
+  groups.forEach((group, index) => {
+    size[index] = group.runs.length;
+    start[index] = index === 0 ? 0 : start[index - 1]! + size[index - 1]!;
+  });
+  const valueOf = new Int32Array(n);
+  groups.forEach((_, index) => valueOf.fill(index, start[index], start[index]! + size[index]!));
+
   const random = createRandom(seed);
-  const wins = new Array<number>(groups.length).fill(0);
+  const wins = new Float64Array(k);
   const t = groups.map((): number[] => []);
-  const bestOfValue = new Array<number>(groups.length);
+  const bestOfValue = new Float64Array(k);
+  const tied: number[] = [];
   for (let b = 0; b < resamples; b++) {
     bestOfValue.fill(-Infinity);
     let best = -Infinity;
-    const tied = new Map<string, number>(); // run id -> index of its value
+    tied.length = 0;
     for (let draw = 0; draw < n; draw++) {
-      const index = Math.floor(random.next() * groups.length);
-      const members = groups[index]!.runs;
-      const run = members[Math.floor(random.next() * members.length)]!;
-      if (run.score > bestOfValue[index]!) bestOfValue[index] = run.score;
-      if (run.score > best) {
-        best = run.score;
-        tied.clear();
+      // One uniform number picks the value (its whole part) and the run within it (its fraction).
+      const u = random.next() * k;
+      const index = Math.floor(u);
+      const run = start[index]! + Math.floor((u - index) * size[index]!);
+      const score = scores[run]!;
+      if (score > bestOfValue[index]!) bestOfValue[index] = score;
+      if (score > best) {
+        best = score;
+        tied.length = 0;
       }
-      if (run.score === best) tied.set(run.runId, index);
+      if (score === best && !tied.includes(run)) tied.push(run);
     }
-    for (const index of tied.values()) wins[index]! += 1 / tied.size;
+    for (const run of tied) wins[valueOf[run]!]! += 1 / tied.length;
     bestOfValue.forEach((score, index) => {
       if (score > -Infinity) t[index]!.push(score);
     });

@@ -21,9 +21,17 @@ export function paretoFrontier(points: readonly ComputePoint[]): ComputePoint[] 
   return frontier;
 }
 
-/** Every evaluation of the runs on one held-out set: each run's curve, not only its selected checkpoint. */
+/**
+ * The evaluations of the runs on one held-out set that show their strategy: every evaluation of an
+ * SFT run; an RL or SFT+RL run's only after its first RL update, since before it they score the
+ * model it started from (an SFT+RL run's own SFT phase would otherwise count as SFT+RL).
+ */
 export function curvePoints(runs: readonly AnalysedRun[], set: HeldOutSet): ComputePoint[] {
-  return runs.flatMap((run) => run.curve.map((point): ComputePoint => [point.flops, point[set]]));
+  return runs.flatMap((run) =>
+    run.curve
+      .filter((point) => run.strategy === 'sft' || point.phase === 'rl')
+      .map((point): ComputePoint => [point.flops, point[set]]),
+  );
 }
 
 /** Each strategy's frontier over all its runs' evaluations; a strategy without evaluations is absent. */

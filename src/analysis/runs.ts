@@ -27,7 +27,7 @@ export function analysedRunsOf(
       hyperparameters: { ...hyperparameters },
       flops: reported?.flops ?? summary.flops,
       success: { goals: summary.heldout_goals_success, tasks: summary.heldout_tasks_success },
-      curve: curveOf(metrics.get(run.id) ?? []),
+      curve: curveOf(metrics.get(run.id) ?? [], run),
       perTask: { ...summary.per_task },
     });
   }
@@ -35,14 +35,25 @@ export function analysedRunsOf(
 }
 
 /** Evaluation rows in step order; a row missing either held-out success (NaN included) is skipped. */
-function curveOf(rows: readonly MetricRecord[]): CurvePoint[] {
+function curveOf(rows: readonly MetricRecord[], run: RunRecord): CurvePoint[] {
+  // The run's own record of which evaluations came after an RL update (checkpoint selection reads it):
+  // a row's phase says 'rl' already for the evaluation at the switch, made before any RL update.
+  const afterRlUpdate = new Set(
+    run.state.heldOutGoalHistory.filter((entry) => entry.phase === 'rl').map((entry) => entry.step),
+  );
   const curve: CurvePoint[] = [];
   for (const row of rows) {
     if (row.kind !== 'eval') continue;
     const goals = row.values.heldOutGoalSuccess;
     const tasks = row.values.heldOutTaskSuccess;
     if (!Number.isFinite(goals) || !Number.isFinite(tasks)) continue;
-    curve.push({ step: row.step, flops: row.flops, goals: goals as number, tasks: tasks as number });
+    curve.push({
+      step: row.step,
+      phase: afterRlUpdate.has(row.step) ? 'rl' : 'sft',
+      flops: row.flops,
+      goals: goals as number,
+      tasks: tasks as number,
+    });
   }
   return curve.sort((a, b) => a.step - b.step);
 }

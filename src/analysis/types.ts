@@ -13,6 +13,11 @@ export const HELD_OUT_SETS: readonly HeldOutSet[] = ['goals', 'tasks'];
 /** One evaluation of a run: training compute (evaluation excluded) and success on each held-out set. */
 export interface CurvePoint {
   step: number;
+  /**
+   * 'rl' once the run has made an RL update (RunState.heldOutGoalHistory's phase): an RL run's
+   * evaluations before that score the model it started from, the SFT checkpoint or the base student.
+   */
+  phase: 'sft' | 'rl';
   flops: number;
   goals: number;
   tasks: number;
@@ -59,6 +64,7 @@ export interface HyperparameterStats {
 
 /** Where random search sampled too thinly to trust a comparison. */
 export interface CoverageFlag {
+  /** The name, or for a pair "a x b". */
   hyperparameter: string;
   /** The value, or for a pair "a=x, b=y". */
   value: string;
@@ -78,7 +84,9 @@ export interface AmountAnalysis {
 }
 
 export interface AnalysisSummary {
+  /** The finished runs analysed, every strategy. */
   runs: number;
+  /** The SFT amounts of the RL runs (0: RL from the base student), rising: by_sft_amount's. */
   sft_amounts: number[];
   bootstrap: { resamples: number; seed: number };
   /** The pooled analysis (every SFT amount together), per held-out set: the recommended values. */

@@ -37,7 +37,17 @@ export type Command =
       k: number | null;
     }
   /** Handed whole to the pretrain command, which reads its own options. */
-  | { kind: 'pretrain'; argv: string[] };
+  | { kind: 'pretrain'; argv: string[] }
+  | {
+      kind: 'analyze';
+      /** Results files, merged by run id. */
+      files: string[];
+      outDir: string;
+      json: boolean;
+      /** The bootstrap's B and seed; null keeps the analysis's defaults. */
+      resamples: number | null;
+      seed: number | null;
+    };
 
 /** A mistake in the command line: the message says what is wrong, the usage follows it. */
 export class UsageError extends Error {
@@ -90,6 +100,16 @@ export const BENCH_CPU_USAGE = `npm run lab -- bench cpu [options]
   --no-pytorch        compare with the reference engine even where PyTorch is installed
   --json              print the report as one JSON line`;
 
+export const ANALYZE_USAGE = `npm run lab -- analyze FILE... --out DIR [options]
+  Merges results files (runs with the same id are read once) and writes DIR/summary.json: the
+  bootstrap's win rates and T_h per hyperparameter at each SFT amount and pooled, on held-out goals
+  and held-out tasks, the recommended values, the Pareto frontier per strategy, the compute SFT+RL
+  needs to match pure SFT, coverage flags and importance. A short summary goes to stdout.
+  --out DIR           the folder to write summary.json in (made if missing)
+  --resamples N       the bootstrap's B (default 1000)
+  --seed N            the bootstrap's seed (default: a fixed one, so every machine agrees)
+  --json              print summary.json on stdout as one line instead of the short summary`;
+
 /** Node mode keeps its runs here unless --out names another folder. */
 export const DEFAULT_RUNS_DIR = 'runs';
 
@@ -121,6 +141,7 @@ export const USAGE = `Usage: npm run lab -- <command> [options]
 Commands:
   run         one training run (SFT, RL) from a configuration file
   pretrain    pretrain the base student on generated pages
+  analyze     the statistical diagnosis of results files (summary.json)
   experts     run the scripted experts on a split's tasks
   bench env   measure the environment's speed against a Playwright driver
   bench engine  measure the WebGPU engine against TF.js
@@ -133,6 +154,8 @@ any command adds the stack of an error, for reporting a bug.
 ${RUN_USAGE}
 
 ${PRETRAIN_USAGE}
+
+${ANALYZE_USAGE}
 
 ${EXPERTS_USAGE}
 
@@ -232,6 +255,11 @@ export function parseArgs(argv: readonly string[]): Command {
   if (command === 'run') {
     if (wantsHelp) return { kind: 'help', text: RUN_USAGE };
     return parseRun(rest);
+  }
+
+  if (command === 'analyze') {
+    if (wantsHelp) return { kind: 'help', text: ANALYZE_USAGE };
+    return parseAnalyze(rest);
   }
 
   // The pretrain command reads its own options, --help included.
@@ -370,5 +398,51 @@ function parseRun(args: string[]): Extract<Command, { kind: 'run' }> {
           usage,
         )
       : null,
+  };
+}
+
+function parseAnalyze(args: string[]): Extract<Command, { kind: 'analyze' }> {
+  const usage = ANALYZE_USAGE;
+  const valued = ['out', 'resamples', 'seed'];
+  // Files are the arguments that are neither an option nor an option's value.
+  const files: string[] = [];
+  const optionArgs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (!arg.startsWith('--')) {
+      files.push(arg);
+      continue;
+    }
+    optionArgs.push(arg);
+    if (!arg.includes('=') && valued.includes(arg.slice(2)) && args[i + 1] !== undefined)
+      optionArgs.push(args[++i] as string);
+  }
+  const options = readOptions(optionArgs, ['json'], valued, usage);
+  if (files.length === 0)
+    throw new UsageError(
+      'Name at least one results file (exported from the lab or written by a sweep).',
+      usage,
+    );
+  const outDir = options.get('out');
+  if (outDir === undefined)
+    throw new UsageError('Name the folder to write summary.json in with --out DIR.', usage);
+  const whole = (name: string, min: number): number | null =>
+    options.has(name)
+      ? numberOption(
+          options,
+          name,
+          0,
+          (n) => Number.isInteger(n) && n >= min,
+          `a whole number of at least ${min}`,
+          usage,
+        )
+      : null;
+  return {
+    kind: 'analyze',
+    files,
+    outDir,
+    json: options.has('json'),
+    resamples: whole('resamples', 1),
+    seed: whole('seed', 0),
   };
 }

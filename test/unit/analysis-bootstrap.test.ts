@@ -58,6 +58,20 @@ describe('the bootstrap over runs', () => {
     expect(sumOfWinRates(untied.values)).toBeCloseTo(1, 12);
   });
 
+  it('shares a tie between distinct runs, however often each was drawn', () => {
+    // a has one run, b two, all tied. Three draws, each value drawn with probability 1/2: by the
+    // number of a's draws j (j = 3, 2, 1: 1/8, 3/8, 3/8), a's share is 1, 1/2, and 1/2 or 1/3 as b's
+    // two draws are the same run or not, so a wins 1/8 + 3/16 + (3/8)(5/12) = 0.46875. Shared by
+    // draws instead, a would win 1/2.
+    const runs = scored([
+      ['a', 1],
+      ['b', 1],
+      ['b', 1],
+    ]);
+    const { values } = bootstrapHyperparameter(runs, { resamples: 20_000, seed: 9 });
+    expect(values['a']!.win_rate).toBeCloseTo(0.46875, 2);
+  });
+
   it('gives the same figures for the same seed and other resamples for another', () => {
     const runs = plantedSweep(3, 0.02);
     const first = bootstrapHyperparameter(runs, { resamples: 300, seed: 'a' });

@@ -1,6 +1,14 @@
 import { createRandom, type Random } from '../../src/core/random.ts';
+import { emptyLedger, initialRunState } from '../../src/train/state.ts';
 import type { AnalysedRun } from '../../src/analysis/types.ts';
-import type { HyperparameterValue } from '../../src/store/records.ts';
+import type {
+  HyperparameterValue,
+  MetricRecord,
+  PhaseSelection,
+  RunLineage,
+  RunRecord,
+  RunSummary,
+} from '../../src/store/records.ts';
 
 /** A standard normal draw (Box-Muller) from the seeded stream. */
 export function normal(random: Random): number {
@@ -49,3 +57,84 @@ export function syntheticSweep(options: {
     return analysedRun(`run-${i}`, { hyperparameters, score, sftAmount: options.sftAmount ?? 100 });
   });
 }
+
+const ledger = emptyLedger();
+
+export const selection = (step: number, flops: number, goals: number, tasks: number): PhaseSelection => ({
+  selected_step: step,
+  heldout_goals_success: goals,
+  heldout_goals_stderr: 0,
+  heldout_tasks_success: tasks,
+  heldout_tasks_stderr: 0,
+  flops,
+  per_task: { 'click-test': goals },
+});
+
+/** A stored run record with what the analysis reads; its state is a blank one. */
+export function runRecord(
+  id: string,
+  fields: {
+    status?: RunRecord['status'];
+    summary?: RunSummary | null;
+    lineage?: Partial<RunLineage>;
+    /** The steps of its evaluations after an RL update (RunState.heldOutGoalHistory). */
+    rlEvaluations?: number[];
+  },
+): RunRecord {
+  return {
+    id,
+    name: id,
+    createdAt: 0,
+    updatedAt: 0,
+    config: {},
+    status: fields.status ?? 'finished',
+    error: null,
+    datasetId: null,
+    state: {
+      ...initialRunState(),
+      phase: 'done',
+      heldOutGoalHistory: (fields.rlEvaluations ?? []).map((step) => ({ step, success: 0, phase: 'rl' })),
+    },
+    summary: fields.summary ?? null,
+    lineage: {
+      sweepId: 'sweep-1',
+      strategy: 'sft+rl',
+      parent: null,
+      sftAmount: 100,
+      hyperparameters: {},
+      ...fields.lineage,
+    },
+  };
+}
+
+export function summaryOf(id: string, sft: PhaseSelection | null, rl: PhaseSelection | null): RunSummary {
+  const reported = (rl ?? sft)!;
+  return {
+    ...reported,
+    run_id: id,
+    flops: 99, // the whole run's, beyond its selected checkpoint
+    compute: ledger,
+    teacher_flops_basis: null,
+    wall_s: 1,
+    steps: 10,
+    sft_flops_at_branch: null,
+    sft,
+    rl,
+  };
+}
+
+export const evalRow = (
+  runId: string,
+  step: number,
+  flops: number,
+  goals: number,
+  tasks: number,
+): MetricRecord => ({
+  runId,
+  kind: 'eval',
+  step,
+  phase: 'rl',
+  flops,
+  wallMs: 0,
+  values: { heldOutGoalSuccess: goals, heldOutTaskSuccess: tasks, heldOutGoalStderr: 0.1 },
+});

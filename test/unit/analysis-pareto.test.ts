@@ -3,9 +3,9 @@ import { computeToMatchSft, paretoByStrategy, paretoFrontier } from '../../src/a
 import type { CurvePoint } from '../../src/analysis/types.ts';
 import { analysedRun } from './analysis-fixtures.ts';
 
-/** A curve whose held-out-task success is half its held-out-goal success. */
-const curve = (points: [number, number][]): CurvePoint[] =>
-  points.map(([flops, goals], step) => ({ step, flops, goals, tasks: goals / 2 }));
+/** A curve whose held-out-task success is half its held-out-goal success, all after an RL update unless said. */
+const curve = (points: [number, number][], phase: CurvePoint['phase'] = 'rl'): CurvePoint[] =>
+  points.map(([flops, goals], step) => ({ step, phase, flops, goals, tasks: goals / 2 }));
 
 describe('the compute-performance Pareto frontier', () => {
   it('keeps the points nothing beats on both axes, by rising FLOPs', () => {
@@ -38,15 +38,21 @@ describe('the compute-performance Pareto frontier', () => {
       }),
       analysedRun('sft-b', { strategy: 'sft', curve: curve([[1.5, 0.4]]) }),
       analysedRun('rl', { strategy: 'rl', curve: curve([[1, 0.1]]) }),
+      // Before its first RL update, an RL run scores the model it started from.
+      analysedRun('rl-start', { strategy: 'rl', curve: curve([[0, 0.05]], 'sft') }),
+      // An SFT run's evaluations are all SFT's.
+      analysedRun('sft-c', { strategy: 'sft', curve: curve([[0.5, 0.15]], 'sft') }),
     ];
     expect(paretoByStrategy(runs, 'goals')).toEqual({
       sft: [
+        [0.5, 0.15],
         [1, 0.2],
         [1.5, 0.4],
       ],
       rl: [[1, 0.1]],
     });
     expect(paretoByStrategy(runs, 'tasks').sft).toEqual([
+      [0.5, 0.075],
       [1, 0.1],
       [1.5, 0.2],
     ]);
@@ -81,6 +87,8 @@ describe('the compute SFT+RL needs to match the peak of pure SFT', () => {
           [7, 0.61],
         ]),
       }),
+      // Its own SFT phase reaches the peak sooner, but that is SFT.
+      analysedRun('sft+rl-3', { strategy: 'sft+rl', curve: curve([[5, 0.6]], 'sft') }),
       // RL alone reaches the peak sooner, but it is not SFT+RL.
       analysedRun('rl', { strategy: 'rl', curve: curve([[1, 0.9]]) }),
     ];

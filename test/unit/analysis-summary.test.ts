@@ -2,96 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { analysedRunsOf } from '../../src/analysis/runs.ts';
 import { analyzeRuns, DEFAULT_RESAMPLES } from '../../src/analysis/summary.ts';
 import type { AnalysedRun } from '../../src/analysis/types.ts';
-import type {
-  MetricRecord,
-  PhaseSelection,
-  RunLineage,
-  RunRecord,
-  RunSummary,
-} from '../../src/store/records.ts';
-import { analysedRun, syntheticSweep } from './analysis-fixtures.ts';
-
-const ledger = { teacher: 0, sftTraining: 0, rlTraining: 0, rollouts: 0, evaluation: 0 };
-
-const selection = (step: number, flops: number, goals: number, tasks: number): PhaseSelection => ({
-  selected_step: step,
-  heldout_goals_success: goals,
-  heldout_goals_stderr: 0,
-  heldout_tasks_success: tasks,
-  heldout_tasks_stderr: 0,
-  flops,
-  per_task: { 'click-test': goals },
-});
-
-function runRecord(
-  id: string,
-  fields: { status?: RunRecord['status']; summary?: RunSummary | null; lineage?: Partial<RunLineage> },
-): RunRecord {
-  return {
-    id,
-    name: id,
-    createdAt: 0,
-    updatedAt: 0,
-    config: {},
-    status: fields.status ?? 'finished',
-    error: null,
-    datasetId: null,
-    state: {
-      phase: 'done',
-      step: 0,
-      sftSteps: 0,
-      rlIterations: 0,
-      compute: ledger,
-      wallMs: 0,
-      heldOutGoalHistory: [],
-      teacherCost: null,
-      rowsRecorded: 0,
-      taskSuccess: {},
-      sftFlopsAtBranch: null,
-    },
-    summary: fields.summary ?? null,
-    lineage: {
-      sweepId: 'sweep-1',
-      strategy: 'sft+rl',
-      parent: null,
-      sftAmount: 100,
-      hyperparameters: {},
-      ...fields.lineage,
-    },
-  };
-}
-
-function summaryOf(id: string, sft: PhaseSelection | null, rl: PhaseSelection | null): RunSummary {
-  const reported = (rl ?? sft)!;
-  return {
-    ...reported,
-    run_id: id,
-    flops: 99, // the whole run's, beyond its selected checkpoint
-    compute: ledger,
-    teacher_flops_basis: null,
-    wall_s: 1,
-    steps: 10,
-    sft_flops_at_branch: null,
-    sft,
-    rl,
-  };
-}
-
-const evalRow = (runId: string, step: number, flops: number, goals: number, tasks: number): MetricRecord => ({
-  runId,
-  kind: 'eval',
-  step,
-  phase: 'rl',
-  flops,
-  wallMs: 0,
-  values: { heldOutGoalSuccess: goals, heldOutTaskSuccess: tasks, heldOutGoalStderr: 0.1 },
-});
+import type { MetricRecord } from '../../src/store/records.ts';
+import {
+  analysedRun,
+  evalRow,
+  runRecord,
+  selection,
+  summaryOf,
+  syntheticSweep,
+} from './analysis-fixtures.ts';
 
 describe('the runs the analysis reads', () => {
   it('are the finished runs with a summary, scored at their reported selection, with their eval curve', () => {
     const branched = runRecord('branched', {
       summary: summaryOf('branched', selection(4, 10, 0.3, 0.2), selection(8, 20, 0.6, 0.5)),
       lineage: { hyperparameters: { discount: 0.9 } },
+      rlEvaluations: [8],
     });
     const rlAlone = runRecord('rl-alone', {
       summary: summaryOf('rl-alone', null, selection(3, 7, 0.2, 0.1)),
@@ -126,8 +52,8 @@ describe('the runs the analysis reads', () => {
       flops: 20,
       success: { goals: 0.6, tasks: 0.5 },
       curve: [
-        { step: 4, flops: 10, goals: 0.3, tasks: 0.2 },
-        { step: 8, flops: 20, goals: 0.6, tasks: 0.5 },
+        { step: 4, phase: 'sft', flops: 10, goals: 0.3, tasks: 0.2 },
+        { step: 8, phase: 'rl', flops: 20, goals: 0.6, tasks: 0.5 },
       ],
       perTask: { 'click-test': 0.6 },
     });
@@ -180,6 +106,14 @@ describe('the analysis of a sweep', () => {
     expect(summary.hyperparameters.goals.discount!.values['0.5']!.runs).toBeGreaterThan(0);
     const importance = summary.by_sft_amount[0]!.importance;
     expect(importance.discount).toBeGreaterThan(importance.groupedAdvantage!);
+  });
+
+  it('pools an SFT+RL run of unknown amount without giving it an amount of its own', () => {
+    const byHand = analysedRun('by-hand', { sftAmount: null, hyperparameters: { discount: 0.8 } });
+    const summary = analyzeRuns([...diagnosis(), byHand], { resamples: 50 });
+    expect(summary.sft_amounts).toEqual([0, 100]);
+    expect(summary.by_sft_amount.every((amount) => amount.runs === 30)).toBe(true);
+    expect(summary.hyperparameters.goals.discount!.values['0.8']!.runs).toBe(1);
   });
 
   it('reads each held-out set on its own', () => {
