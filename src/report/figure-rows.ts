@@ -1,3 +1,4 @@
+import { curvePoints as evaluationsShowingStrategy } from '../analysis/pareto.ts';
 import type { AnalysedRun, AnalysisSummary, HeldOutSet } from '../analysis/types.ts';
 import type { Strategy } from '../store/records.ts';
 
@@ -109,6 +110,24 @@ export function curvePoints(runs: readonly AnalysedRun[], heldOut: HeldOutSet): 
         strategy: run.strategy,
         flops: point.flops,
         success: point[heldOut],
+      }))
+      .filter((point) => onLogAxis(point.flops, point.success)),
+  );
+}
+
+/**
+ * The evaluations the Pareto frontier is built from, by the analysis's own rule (an RL run's count
+ * once it has made an RL update), with the run each one belongs to.
+ */
+export function frontierCandidates(runs: readonly AnalysedRun[], heldOut: HeldOutSet): RunPoint[] {
+  return runs.flatMap((run) =>
+    evaluationsShowingStrategy([run], heldOut)
+      .map(([flops, success]) => ({
+        runId: run.runId,
+        name: run.name,
+        strategy: run.strategy,
+        flops,
+        success,
       }))
       .filter((point) => onLogAxis(point.flops, point.success)),
   );

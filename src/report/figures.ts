@@ -6,6 +6,7 @@ import {
   analysedAmounts,
   analysedHyperparameters,
   curvePoints,
+  frontierCandidates,
   frontierPoints,
   HELD_OUT_LABELS,
   taskCells,
@@ -62,14 +63,17 @@ export function resultsFigures(
       svg: bestScoreFigure(document, rows, amounts, hyperparameter, width),
     });
   }
-  // The frontier is drawn over every evaluation, as the analysis finds it, not only selected checkpoints.
-  const curves = curvePoints(runs, heldOut);
-  if (curves.length > 0) {
+  // Drawn over the evaluations the analysis builds the frontier from, not only selected checkpoints.
+  const candidates = frontierCandidates(runs, heldOut);
+  if (candidates.length > 0) {
     figures.push({
       name: `pareto-${heldOut}`,
       title: `Compute-performance Pareto frontier per strategy, ${HELD_OUT_LABELS[heldOut]}`,
-      svg: paretoFigure(document, summary, heldOut, curves, frontierPoints(summary, heldOut), width),
+      svg: paretoFigure(document, summary, heldOut, candidates, frontierPoints(summary, heldOut), width),
     });
+  }
+  const curves = curvePoints(runs, heldOut);
+  if (curves.length > 0) {
     figures.push({
       name: `learning-curves-${heldOut}`,
       title: `Learning curves against training compute, ${HELD_OUT_LABELS[heldOut]}`,

@@ -131,7 +131,18 @@ export async function storeStudy(store: LabStore): Promise<RunRecord[]> {
         hyperparameters: fixture.hyperparameters,
       },
     });
-    const finished: RunRecord = { ...run, status: 'finished', summary: summaryOf(run.id, fixture) };
+    // Both evaluations of an RL or SFT+RL run come after an RL update: they show its strategy.
+    const history = evaluations(run.id, fixture).map((row) => ({
+      step: row.step,
+      success: row.values.heldOutGoalSuccess!,
+      phase: fixture.strategy === 'sft' ? ('sft' as const) : ('rl' as const),
+    }));
+    const finished: RunRecord = {
+      ...run,
+      status: 'finished',
+      state: { ...run.state, heldOutGoalHistory: history },
+      summary: summaryOf(run.id, fixture),
+    };
     await store.putMetrics(evaluations(run.id, fixture));
     await store.putRun(finished);
     stored.push(finished);

@@ -101,9 +101,10 @@ describe('the Results figures', () => {
         'SFT+RL frontier: 70% at 8e9 FLOPs',
       ].sort(),
     );
-    // Every evaluation of every run: two each.
+    // Every evaluation the frontier is built from: both of each SFT and RL run, an SFT+RL run's
+    // only after its first RL update.
     const evaluations = marks(svg, 'evaluations', 'circle');
-    expect(evaluations).toHaveLength(8 * 2);
+    expect(evaluations).toHaveLength(3 * 2 + 1 * 2 + 4 * 1);
     const spot = (c: Element): string => `${c.getAttribute('cx')},${c.getAttribute('cy')}`;
     const evaluationSpots = new Set(evaluations.map(spot));
     for (const point of frontier) expect(evaluationSpots).toContain(spot(point));

@@ -70,6 +70,8 @@ export function fixtureSummary(): AnalysisSummary {
   };
 }
 
+const phaseOf = (strategy: Strategy): 'sft' | 'rl' => (strategy === 'sft' ? 'sft' : 'rl');
+
 function run(id: string, strategy: Strategy, flops: number, goals: number, tasks: number): AnalysedRun {
   return {
     runId: id,
@@ -81,8 +83,15 @@ function run(id: string, strategy: Strategy, flops: number, goals: number, tasks
     flops,
     success: { goals, tasks },
     curve: [
-      { step: 10, flops: flops / 2, goals: goals / 2, tasks: tasks / 2 },
-      { step: 20, flops, goals, tasks },
+      // An SFT+RL run's first evaluation is of its SFT checkpoint, before any RL update.
+      {
+        step: 10,
+        phase: strategy === 'sft+rl' ? 'sft' : phaseOf(strategy),
+        flops: flops / 2,
+        goals: goals / 2,
+        tasks: tasks / 2,
+      },
+      { step: 20, phase: phaseOf(strategy), flops, goals, tasks },
     ],
     perTask: { 'click-test': goals, 'focus-text': tasks, 'enter-text': (goals + tasks) / 2 },
   };
