@@ -2,9 +2,10 @@ import type { AnalysedRun, AnalysisSummary, HeldOutSet } from '../analysis/types
 import { resultsFigures, type ResultsFigure } from '../report/figures.ts';
 import type { RunRecord } from '../store/records.ts';
 import { plural, type LabStore } from '../store/store.ts';
-import { exportResults, importResults, metricsCsv, parseResultsFile } from '../train/results-file.ts';
+import { exportResults, importResults, parseResultsFile } from '../train/results-file.ts';
 import { downloadBlob, pngBlob, svgBlob } from './figure-download.ts';
-import { downloadText, errorMessage, fileStamp } from './lab-format.ts';
+import { errorMessage } from './lab-format.ts';
+import { downloadResults } from './results-export.ts';
 import { readStudy } from './results-data.ts';
 import { nextSort, runRow, sortRows, type RunColumn, type RunSort } from './results-table.ts';
 
@@ -76,18 +77,13 @@ export class ResultsSession {
   }
 
   /** Every stored run with its metric rows: the results file JSON, or the metric rows as CSV. */
-  async exportRuns(format: 'json' | 'metrics-csv'): Promise<void> {
+  async exportRuns(format: 'json' | 'csv'): Promise<void> {
     try {
       const results = await exportResults(
         this.store,
         this.runs.map((run) => run.id),
       );
-      const stamp = fileStamp();
-      if (format === 'json') {
-        downloadText(`lab-results-${stamp}.json`, JSON.stringify(results, null, 2), 'application/json');
-      } else {
-        downloadText(`lab-metrics-${stamp}.csv`, metricsCsv(results.runs), 'text/csv');
-      }
+      downloadResults(results, format);
     } catch (error) {
       this.error = `The export failed: ${errorMessage(error)}`;
     }

@@ -30,6 +30,27 @@ function flopsAxis(points: readonly { flops: number }[]): Plot.ScaleOptions {
   };
 }
 
+/** Success on the held-out set against training compute (log), coloured by strategy. */
+function successPlot(
+  document: Document,
+  heldOut: HeldOutSet,
+  points: readonly { flops: number }[],
+  width: number,
+  marks: Plot.Markish[],
+): SVGSVGElement {
+  return Plot.plot({
+    document,
+    width,
+    height: 300,
+    marginLeft: 46,
+    style: { font: FONT },
+    x: flopsAxis(points),
+    y: { label: `success on ${HELD_OUT_LABELS[heldOut]}`, domain: [0, 1], grid: true, tickFormat: '.0%' },
+    color: STRATEGY_SCALE,
+    marks,
+  }) as SVGSVGElement;
+}
+
 function strategyLegend(document: Document, strategies: Iterable<Strategy>): SVGSVGElement {
   const present = new Set(strategies);
   const swatches = STRATEGIES.filter((s) => present.has(s)).map((s) => ({
@@ -73,47 +94,37 @@ export function paretoFigure(
       caption = `${peak}; SFT+RL first reaches it at ${formatFlops(match.sft_rl_flops)} FLOPs${share}.`;
     }
   }
-  const plot = Plot.plot({
-    document,
-    width,
-    height: 300,
-    marginLeft: 46,
-    style: { font: FONT },
-    x: flopsAxis([...points, ...frontier]),
-    y: { label: `success on ${HELD_OUT_LABELS[heldOut]}`, domain: [0, 1], grid: true, tickFormat: '.0%' },
-    color: STRATEGY_SCALE,
-    marks: [
-      Plot.dot(points, {
-        x: 'flops',
-        y: 'success',
-        stroke: 'strategy',
-        fill: 'white',
-        r: 3,
-        ariaDescription: 'evaluations',
-        title: (p: RunPoint) =>
-          `${p.name} (${STRATEGY_LABELS[p.strategy]}): ${formatPercent(p.success)} at ${formatFlops(p.flops)} FLOPs`,
-      }),
-      Plot.line(frontier, {
-        x: 'flops',
-        y: 'success',
-        z: 'strategy',
-        stroke: 'strategy',
-        curve: 'step-after',
-        strokeWidth: 1.75,
-        ariaDescription: 'frontier steps',
-      }),
-      Plot.dot(frontier, {
-        x: 'flops',
-        y: 'success',
-        fill: 'strategy',
-        r: 3.5,
-        ariaDescription: 'frontier points',
-        title: (p: FrontierPoint) =>
-          `${STRATEGY_LABELS[p.strategy]} frontier: ${formatPercent(p.success)} at ${formatFlops(p.flops)} FLOPs`,
-      }),
-      ...annotations,
-    ],
-  }) as SVGSVGElement;
+  const plot = successPlot(document, heldOut, [...points, ...frontier], width, [
+    Plot.dot(points, {
+      x: 'flops',
+      y: 'success',
+      stroke: 'strategy',
+      fill: 'white',
+      r: 3,
+      ariaDescription: 'evaluations',
+      title: (p: RunPoint) =>
+        `${p.name} (${STRATEGY_LABELS[p.strategy]}): ${formatPercent(p.success)} at ${formatFlops(p.flops)} FLOPs`,
+    }),
+    Plot.line(frontier, {
+      x: 'flops',
+      y: 'success',
+      z: 'strategy',
+      stroke: 'strategy',
+      curve: 'step-after',
+      strokeWidth: 1.75,
+      ariaDescription: 'frontier steps',
+    }),
+    Plot.dot(frontier, {
+      x: 'flops',
+      y: 'success',
+      fill: 'strategy',
+      r: 3.5,
+      ariaDescription: 'frontier points',
+      title: (p: FrontierPoint) =>
+        `${STRATEGY_LABELS[p.strategy]} frontier: ${formatPercent(p.success)} at ${formatFlops(p.flops)} FLOPs`,
+    }),
+    ...annotations,
+  ]);
   const legend = strategyLegend(
     document,
     [...points, ...frontier].map((p) => p.strategy),
@@ -128,35 +139,25 @@ export function learningCurvesFigure(
   heldOut: HeldOutSet,
   width: number,
 ): SVGSVGElement {
-  const plot = Plot.plot({
-    document,
-    width,
-    height: 300,
-    marginLeft: 46,
-    style: { font: FONT },
-    x: flopsAxis(curves),
-    y: { label: `success on ${HELD_OUT_LABELS[heldOut]}`, domain: [0, 1], grid: true, tickFormat: '.0%' },
-    color: STRATEGY_SCALE,
-    marks: [
-      Plot.line(curves, {
-        x: 'flops',
-        y: 'success',
-        z: 'runId',
-        stroke: 'strategy',
-        strokeOpacity: 0.75,
-        strokeWidth: 1.4,
-        ariaDescription: 'learning curves',
-      }),
-      Plot.dot(curves, {
-        x: 'flops',
-        y: 'success',
-        fill: 'strategy',
-        r: 1.8,
-        ariaDescription: 'evaluations',
-        title: (p: RunPoint) => `${p.name}: ${formatPercent(p.success)} at ${formatFlops(p.flops)} FLOPs`,
-      }),
-    ],
-  }) as SVGSVGElement;
+  const plot = successPlot(document, heldOut, curves, width, [
+    Plot.line(curves, {
+      x: 'flops',
+      y: 'success',
+      z: 'runId',
+      stroke: 'strategy',
+      strokeOpacity: 0.75,
+      strokeWidth: 1.4,
+      ariaDescription: 'learning curves',
+    }),
+    Plot.dot(curves, {
+      x: 'flops',
+      y: 'success',
+      fill: 'strategy',
+      r: 1.8,
+      ariaDescription: 'evaluations',
+      title: (p: RunPoint) => `${p.name}: ${formatPercent(p.success)} at ${formatFlops(p.flops)} FLOPs`,
+    }),
+  ]);
   const legend = strategyLegend(
     document,
     curves.map((p) => p.strategy),

@@ -144,6 +144,29 @@ describe('Results page', () => {
     }
   });
 
+  it('exports every stored run as a results file and their metric rows as CSV', async () => {
+    await storeStudy(store);
+    const downloads = captureDownloads();
+    try {
+      open();
+      await expect
+        .element(page.getByRole('table', { name: 'Runs' }).getByRole('row', { name: /rl-1/ }))
+        .toBeInTheDocument();
+      await page.getByRole('button', { name: 'Export JSON' }).click();
+      await page.getByRole('button', { name: 'Export metrics CSV' }).click();
+      await expect.poll(() => downloads.files.length).toBe(2);
+      const [json, csv] = downloads.files;
+      expect(json!.name).toMatch(/^lab-results-.*\.json$/);
+      const exported = JSON.parse(await json!.blob.text()) as { runs: { run: { name: string } }[] };
+      expect(exported.runs.map((entry) => entry.run.name).sort()).toEqual([...tableOrder()].sort());
+      expect(csv!.name).toMatch(/^lab-metrics-.*\.csv$/);
+      // A header and two evaluations of each of the eight finished runs.
+      expect((await csv!.blob.text()).trim().split('\n')).toHaveLength(1 + 8 * 2);
+    } finally {
+      downloads.restore();
+    }
+  });
+
   it('refuses a malformed file with its message and changes nothing', async () => {
     await storeStudy(store);
     open();
