@@ -17,7 +17,7 @@ export const LAB_PAGES: readonly LabPage[] = [
   { id: 'data', label: 'Data', purpose: 'Collect teacher traces.', ready: true },
   { id: 'train', label: 'Train', purpose: 'One SFT + RL run with live curves.', ready: true },
   { id: 'sweeps', label: 'Sweeps', purpose: 'Define, run and resume sweeps.', ready: false },
-  { id: 'results', label: 'Results', purpose: 'Bootstrap plots, Pareto frontier, export.', ready: false },
+  { id: 'results', label: 'Results', purpose: 'Bootstrap plots, Pareto frontier, export.', ready: true },
 ];
 
 export type LabPageId = LabPage['id'];

@@ -1,6 +1,6 @@
 import { EnvPool } from '../env/pool.ts';
 import type { EpisodeResult } from '../env/episode.ts';
-import { exportResults, metricsCsv } from '../train/results-file.ts';
+import { exportResults } from '../train/results-file.ts';
 import type { MetricRecord, RunRecord } from '../store/records.ts';
 import type { LabStore } from '../store/store.ts';
 import { runConfigOf, type RunConfig } from '../train/config.ts';
@@ -10,7 +10,8 @@ import { type RunEvent } from '../train/run-book.ts';
 import { RunPace, type PhaseProgress } from '../train/run-pace.ts';
 import { loadApiKey } from './data-settings.ts';
 import type { EngineSession } from './engine-session.svelte.ts';
-import { downloadText, errorMessage, fileStamp, formatDuration, loadAsset } from './lab-format.ts';
+import { errorMessage, formatDuration, loadAsset } from './lab-format.ts';
+import { downloadResults } from './results-export.ts';
 
 export interface RunProgress {
   what: string;
@@ -217,12 +218,7 @@ export class RunSession {
             : entry,
         ),
       };
-      const stamp = fileStamp();
-      if (format === 'json') {
-        downloadText(`lab-results-${stamp}.json`, JSON.stringify(results, null, 2), 'application/json');
-      } else {
-        downloadText(`lab-metrics-${stamp}.csv`, metricsCsv(results.runs), 'text/csv');
-      }
+      downloadResults(results, format);
     } catch (error) {
       this.error = `The export failed: ${errorMessage(error)}`;
     }

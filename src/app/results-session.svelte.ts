@@ -1,0 +1,116 @@
+import type { AnalysedRun, AnalysisSummary, HeldOutSet } from '../analysis/types.ts';
+import { resultsFigures, type ResultsFigure } from '../report/figures.ts';
+import type { RunRecord } from '../store/records.ts';
+import { plural, type LabStore } from '../store/store.ts';
+import { exportResults, importResults, parseResultsFile } from '../train/results-file.ts';
+import { downloadBlob, pngBlob, svgBlob } from './figure-download.ts';
+import { errorMessage } from './lab-format.ts';
+import { downloadResults } from './results-export.ts';
+import { readStudy } from './results-data.ts';
+import { nextSort, runRow, sortRows, type RunColumn, type RunSort } from './results-table.ts';
+
+export interface ImportOutcome {
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * The Results page's work: every run in the store and the analysis of the finished ones
+ * (readStudy), the figures drawn from it, and results files in and out. The analysis is recomputed from the store after each import, so
+ * what the page shows is always what the store holds.
+ */
+export class ResultsSession {
+  runs = $state.raw<RunRecord[]>([]);
+  analysed = $state.raw<AnalysedRun[]>([]);
+  summary = $state.raw<AnalysisSummary | null>(null);
+  heldOut = $state<HeldOutSet>('goals');
+  /** null: the store's order, newest first. */
+  sort = $state<RunSort | null>(null);
+  loading = $state(true);
+  error = $state<string | null>(null);
+  importOutcome = $state<ImportOutcome | null>(null);
+  importing = $state(false);
+
+  readonly rows = $derived.by(() => {
+    const rows = this.runs.map(runRow);
+    return this.sort ? sortRows(rows, this.sort) : rows;
+  });
+
+  private disposed = false;
+
+  constructor(readonly store: LabStore) {}
+
+  /** Reads the store again and analyses what it holds. */
+  async load(): Promise<void> {
+    this.loading = true;
+    try {
+      const study = await readStudy(this.store);
+      if (this.disposed) return;
+      this.runs = study.runs;
+      this.analysed = study.analysed;
+      this.summary = study.summary;
+      this.error = null;
+    } catch (error) {
+      this.error = `Could not read and analyse the stored runs: ${errorMessage(error)}`;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  sortBy(column: RunColumn): void {
+    this.sort = nextSort(this.sort, column);
+  }
+
+  /** The figures on the held-out set shown, drawn into this page at the given width. */
+  figuresFor(width: number): ResultsFigure[] {
+    if (!this.summary) return [];
+    return resultsFigures(this.summary, this.analysed, this.heldOut, document, { width });
+  }
+
+  async downloadFigure(figure: ResultsFigure, format: 'svg' | 'png'): Promise<void> {
+    try {
+      const blob = format === 'svg' ? svgBlob(figure.svg) : await pngBlob(figure.svg);
+      downloadBlob(`${figure.name}.${format}`, blob);
+    } catch (error) {
+      this.error = `Could not save ${figure.name}.${format}: ${errorMessage(error)}`;
+    }
+  }
+
+  /** Every stored run with its metric rows: the results file JSON, or the metric rows as CSV. */
+  async exportRuns(format: 'json' | 'csv'): Promise<void> {
+    try {
+      const results = await exportResults(
+        this.store,
+        this.runs.map((run) => run.id),
+      );
+      downloadResults(results, format);
+    } catch (error) {
+      this.error = `The export failed: ${errorMessage(error)}`;
+    }
+  }
+
+  /** Checks the whole file before anything is written: a bad file changes nothing and says why. */
+  async importFile(file: File): Promise<void> {
+    this.importing = true;
+    this.importOutcome = null;
+    try {
+      const parsed = parseResultsFile(await file.text());
+      const { added, skipped } = await importResults(this.store, parsed);
+      const already = skipped > 0 ? `; ${plural(skipped, 'run')} already here, skipped` : '';
+      // Said once the page shows what was imported.
+      await this.load();
+      this.importOutcome = {
+        ok: true,
+        message: `Imported ${file.name}: ${plural(added, 'new run')}${already}.`,
+      };
+    } catch (error) {
+      this.importOutcome = { ok: false, message: `Could not import ${file.name}: ${errorMessage(error)}` };
+    } finally {
+      this.importing = false;
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+}
