@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { analysedRunsOf } from '../analysis/runs.ts';
 import { orderedJson } from '../analysis/json.ts';
 import { analyzeRuns } from '../analysis/summary.ts';
-import { HELD_OUT_SETS, type AnalysisSummary } from '../analysis/types.ts';
+import { HELD_OUT_SETS, type AnalysedRun, type AnalysisSummary } from '../analysis/types.ts';
 import type { MetricRecord, RunRecord } from '../store/records.ts';
 import { parseResultsFile, type ResultsFile } from '../train/results-file.ts';
 import type { Command } from './args.ts';
 import type { CliIo } from './io.ts';
+import { writeFigures } from './figures.ts';
 
 type AnalyzeCommand = Extract<Command, { kind: 'analyze' }>;
 
@@ -27,13 +28,14 @@ export async function runAnalyzeCommand(command: AnalyzeCommand, io: CliIo): Pro
     files.push(file);
   }
   const { runs, metrics } = mergeResults(files);
-  const summary = analyzeRuns(analysedRunsOf(runs, metrics), {
+  const analysed = analysedRunsOf(runs, metrics);
+  const summary = analyzeRuns(analysed, {
     ...(command.resamples !== null && { resamples: command.resamples }),
     ...(command.seed !== null && { seed: command.seed }),
   });
   let written: string[];
   try {
-    written = await writeAnalysis(command.outDir, summary);
+    written = await writeAnalysis(command.outDir, summary, analysed);
   } catch (error) {
     io.err(
       `lab: Cannot write the analysis to ${command.outDir}: ${(error as Error).message}. Name a folder with --out.`,
@@ -45,12 +47,16 @@ export async function runAnalyzeCommand(command: AnalyzeCommand, io: CliIo): Pro
   return 0;
 }
 
-/** Everything the command writes in the folder; the paths written. */
-export async function writeAnalysis(outDir: string, summary: AnalysisSummary): Promise<string[]> {
+/** Everything the command writes in the folder (summary.json and the Results page's figures as SVG); the paths written. */
+export async function writeAnalysis(
+  outDir: string,
+  summary: AnalysisSummary,
+  runs: readonly AnalysedRun[],
+): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const path = join(outDir, 'summary.json');
   await writeFile(path, `${orderedJson(summary, 2)}\n`);
-  return [path];
+  return [path, ...(await writeFigures(summary, runs, outDir))];
 }
 
 /** The file checked whole, or the message that says what is wrong with it. */
@@ -133,5 +139,6 @@ function printAnalysis(
         `Coverage at SFT amount ${amount.sft_amount}: ${amount.coverage.length} thin spot${amount.coverage.length === 1 ? '' : 's'} (see coverage in summary.json).`,
       );
   }
-  for (const path of written) io.out(`Wrote ${path}`);
+  const [summaryPath, ...figures] = written;
+  io.out(`Wrote ${summaryPath} and ${figures.length} figures (SVG) beside it.`);
 }

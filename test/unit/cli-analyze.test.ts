@@ -99,7 +99,13 @@ describe('npm run lab -- analyze', () => {
     expect(fromShards.out.join('\n')).toMatch(
       /Recommended on held-out goals \(pooled win rate\): discount=0\.5 \(\d/,
     );
-    expect(fromShards.out.at(-1)).toBe(`Wrote ${join(dir, 'shards', 'summary.json')}`);
+    // Per held-out set: discount's win rates and T_h, the Pareto frontier, the curves; one heat map.
+    expect(fromShards.out.at(-1)).toBe(
+      `Wrote ${join(dir, 'shards', 'summary.json')} and 9 figures (SVG) beside it.`,
+    );
+    const pareto = readFileSync(join(dir, 'shards', 'pareto-goals.svg'), 'utf8');
+    expect(pareto).toMatch(/^<\?xml [^>]*>\s*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(pareto).toContain('training FLOPs');
   });
 
   it.each([
