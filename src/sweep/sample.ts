@@ -1,0 +1,77 @@
+import { createRandom } from '../core/random.ts';
+import type { HyperparameterValue } from '../store/records.ts';
+import type { RlSettings, RunConfigInput } from '../train/config.ts';
+import { KNOBS, type Knob, type SweepSpec } from './spec.ts';
+
+/**
+ * Random search over a spec's space, seeded: the same spec gives the same configurations on every
+ * machine (core/random.ts is integer arithmetic on a hash of the seed's text, nothing platform-bound).
+ *
+ * Each SFT amount is its own random search, seeded by the spec's seed and the amount, so adding or
+ * removing an amount leaves the other amounts' configurations as they were.
+ *
+ * Conditional knobs: curriculumMean and curriculumTemperature act only with curriculum on,
+ * clipEpsilon only with importanceRatio on. Every knob is still drawn, in the fixed order of KNOBS,
+ * so a conditional knob's draw never shifts the draws after it; an inactive knob is then dropped
+ * from the configuration (its run keeps the config's default, which it does not read) and from the
+ * recorded values, so the analysis compares, say, curriculumMean only among runs that used it.
+ */
+
+/** A knob and the knob whose value `true` makes it act. */
+export const CONDITIONS: Partial<Record<Knob, Knob>> = {
+  curriculumMean: 'curriculum',
+  curriculumTemperature: 'curriculum',
+  clipEpsilon: 'importanceRatio',
+};
+
+/** Where each knob lives in the run configuration (train/config.ts): every one is an RL setting. */
+export const KNOB_PATHS: Record<Knob, `rl.${keyof RlSettings}`> = {
+  temperature: 'rl.temperature',
+  curriculum: 'rl.curriculum',
+  curriculumMean: 'rl.curriculumMean',
+  curriculumTemperature: 'rl.curriculumTemperature',
+  discount: 'rl.discount',
+  groupedAdvantage: 'rl.groupedAdvantage',
+  zeroAdvantageFiltering: 'rl.zeroAdvantageFiltering',
+  stdNormalizedAdvantage: 'rl.stdNormalizedAdvantage',
+  effectiveBatchSize: 'rl.effectiveBatchSize',
+  learningRate: 'rl.learningRate',
+  errorLogFeedback: 'rl.errorLogFeedback',
+  importanceRatio: 'rl.importanceRatio',
+  clipEpsilon: 'rl.clipEpsilon',
+  constrainedDecoding: 'rl.constrainedDecoding',
+};
+
+/** One sampled configuration: the active knobs' values under the paper's names. */
+export type Sample = Partial<Record<Knob, HyperparameterValue>>;
+
+/** Whether a knob acts given the other values drawn. */
+export function isActive(knob: Knob, drawn: Sample): boolean {
+  const condition = CONDITIONS[knob];
+  return condition === undefined || drawn[condition] === true;
+}
+
+/** `count` configurations for one SFT amount, in order. */
+export function sampleConfigurations(spec: SweepSpec, sftAmount: number, count: number): Sample[] {
+  const random = createRandom(`${spec.seed}/sft-amount/${sftAmount}`);
+  const samples: Sample[] = [];
+  for (let i = 0; i < count; i++) {
+    const drawn: Sample = {};
+    for (const knob of KNOBS) drawn[knob] = random.pick<HyperparameterValue>(spec.space[knob]);
+    const active: Sample = {};
+    for (const knob of KNOBS) if (isActive(knob, drawn)) active[knob] = drawn[knob];
+    samples.push(active);
+  }
+  return samples;
+}
+
+/** The run configuration fields a sample sets (paper name -> config path). */
+export function configOfSample(sample: Sample): RunConfigInput {
+  const rl: Record<string, HyperparameterValue> = {};
+  for (const knob of KNOBS) {
+    const value = sample[knob];
+    if (value === undefined) continue;
+    rl[KNOB_PATHS[knob].slice('rl.'.length)] = value;
+  }
+  return { rl } as RunConfigInput;
+}
