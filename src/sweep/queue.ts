@@ -69,7 +69,9 @@ export async function runSweepPlan(
   const record = await store.getSweep(plan.sweepId);
   if (!record) throw new Error(`No sweep ${plan.sweepId} in the store: create it first (createSweep).`);
   if (record.status === 'cancelled') {
-    throw new Error(`Sweep ${record.name} was cancelled; its runs are kept. Start a new sweep to go on.`);
+    throw new Error(
+      `Sweep ${record.name} was cancelled; its runs are kept. Start a new one (another name or seed) to go on.`,
+    );
   }
   const parallel = options.parallel ?? 1;
   if (!Number.isSafeInteger(parallel) || parallel < 1) {
