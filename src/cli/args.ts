@@ -37,7 +37,18 @@ export type Command =
       k: number | null;
     }
   /** Handed whole to the pretrain command, which reads its own options. */
-  | { kind: 'pretrain'; argv: string[] };
+  | { kind: 'pretrain'; argv: string[] }
+  | SweepCommand;
+
+/** `sweep`: what to do with a sweep spec (mode), and how. */
+export interface SweepCommand {
+  kind: 'sweep';
+  mode: 'plan';
+  specPath: string;
+  json: boolean;
+  /** Overrides the id the spec implies (its name and a hash of it). */
+  sweepId: string | null;
+}
 
 /** A mistake in the command line: the message says what is wrong, the usage follows it. */
 export class UsageError extends Error {
@@ -113,6 +124,14 @@ export const RUN_USAGE = `npm run lab -- run --config FILE [options]
   --k N               episodes side by side (iframes or DOM pages), 1-${MAX_K}; overrides env.poolSize
   --json              print only the JSON line on stdout (without it, a short table comes first)`;
 
+export const SWEEP_USAGE = `npm run lab -- sweep --spec FILE --plan [options]
+  Plans a sweep: the SFT run, the RL runs sampled at each SFT amount, the baselines, with their
+  keys, strategies and estimated training FLOPs. The same spec gives the same plan on every machine.
+  --spec FILE         the sweep spec (JSON; see configs/sweep-*.json and src/sweep/spec.ts)
+  --plan              print the plan
+  --sweep-id ID       the sweep's id (default: the spec's name and a hash of the spec)
+  --json              print the plan as one JSON line`;
+
 export const PRETRAIN_USAGE = `npm run lab -- pretrain [options]
   Pretrains the base student on generated pages (npm run lab -- pretrain --help for its options).`;
 
@@ -121,6 +140,7 @@ export const USAGE = `Usage: npm run lab -- <command> [options]
 Commands:
   run         one training run (SFT, RL) from a configuration file
   pretrain    pretrain the base student on generated pages
+  sweep       plan a sweep of runs from a sweep spec
   experts     run the scripted experts on a split's tasks
   bench env   measure the environment's speed against a Playwright driver
   bench engine  measure the WebGPU engine against TF.js
@@ -133,6 +153,8 @@ any command adds the stack of an error, for reporting a bug.
 ${RUN_USAGE}
 
 ${PRETRAIN_USAGE}
+
+${SWEEP_USAGE}
 
 ${EXPERTS_USAGE}
 
@@ -232,6 +254,11 @@ export function parseArgs(argv: readonly string[]): Command {
   if (command === 'run') {
     if (wantsHelp) return { kind: 'help', text: RUN_USAGE };
     return parseRun(rest);
+  }
+
+  if (command === 'sweep') {
+    if (wantsHelp) return { kind: 'help', text: SWEEP_USAGE };
+    return parseSweep(rest);
   }
 
   // The pretrain command reads its own options, --help included.
@@ -371,4 +398,21 @@ function parseRun(args: string[]): Extract<Command, { kind: 'run' }> {
         )
       : null,
   };
+}
+
+function parseSweep(args: string[]): SweepCommand {
+  const usage = SWEEP_USAGE;
+  const options = readOptions(args, ['plan', 'json'], ['spec', 'sweep-id'], usage);
+  const specPath = options.get('spec');
+  if (specPath === undefined)
+    throw new UsageError('Name the sweep spec with --spec FILE (examples: configs/sweep-*.json).', usage);
+  if (!options.has('plan'))
+    throw new UsageError('Say what to do with the spec: --plan prints its planned runs.', usage);
+  const sweepId = options.get('sweep-id') ?? null;
+  if (sweepId !== null && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(sweepId))
+    throw new UsageError(
+      `--sweep-id "${sweepId}": use up to 100 letters, digits, ".", "_" or "-", starting with a letter or digit (run ids are made from it).`,
+      usage,
+    );
+  return { kind: 'sweep', mode: 'plan', specPath, json: options.has('json'), sweepId };
 }

@@ -29,6 +29,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         return await (await import('./bench-cpu.ts')).runBenchCpuCommand(command, commandIo);
       case 'run':
         return await (await import('./run.ts')).runRunCommand(command, commandIo);
+      case 'sweep':
+        return await (await import('./sweep.ts')).runSweepCommand(command, commandIo);
       case 'pretrain':
         return await (await import('./pretrain.ts')).runPretrainCommand(command.argv, commandIo);
     }

@@ -3,7 +3,7 @@ import type { Strategy } from '../store/records.ts';
 import { parseRunConfig, type RunConfig, type RunConfigInput } from '../train/config.ts';
 import { checkRunConfig } from '../train/run-checks.ts';
 import { rlIterationFlops, sftFlopsAt, sftStepsFor } from './estimate.ts';
-import { configOfSample, sampleConfigurations, type Sample } from './sample.ts';
+import { configOfSample, recommendedSample, sampleConfigurations, type Sample } from './sample.ts';
 import { baseConfigOf, type SweepSpec } from './spec.ts';
 import type { PlannedRun, SweepPlan } from './types.ts';
 
@@ -20,15 +20,16 @@ import type { PlannedRun, SweepPlan } from './types.ts';
  * frontier per strategy and the compute SFT+RL needs to reach pure SFT's peak. A comparison at
  * compute C needs every strategy's curve to reach C. So the baselines train to the largest training
  * compute M any RL run of the sweep is estimated to spend (estimate.ts), times MATCH_MARGIN so that
- * an estimate that is somewhat low still leaves them reaching it:
+ * an estimate somewhat low still leaves them reaching it:
  * - SFT alone is the SFT run itself, continued past its last branch point to that compute: one run
- *   whose checkpoints are the SFT-only continuation of every branch point at once (its sftAmount is
- *   the amount it ends at);
- * - RL alone is the RL from the base student (amount 0, added when the spec leaves it out), whose RL
- *   phase runs to that compute (rl.flopsBudget) instead of budgets.rl*: all runs at amount 0 share
- *   the budget, so the bootstrap there still compares like with like.
- * Without baselines the SFT run stops at the last branch point (or budgets.sft*), and every RL run
- * gets budgets.rl*.
+ *   whose checkpoints are the SFT-only continuation of every branch point at once; its sftAmount is
+ *   the amount it ends at (RunLineage);
+ * - RL alone is spec.baselineRlRuns runs from the base student ("rl-baseline-i") with the paper's
+ *   recommended values (sample.ts recommendedSample), their RL phase running to that compute
+ *   (rl.flopsBudget). They belong to no SFT amount (sftAmount null): the bootstrap at amount 0
+ *   compares the sampled RL runs, all with budgets.rl*, and a run trained several times longer
+ *   would not be like with like there.
+ * Without baselines the SFT run stops at the last branch point (or budgets.sft*).
  *
  * SFT amounts in FLOPs become branch steps through the estimate, rounded to a multiple of
  * spec.checkpointEvery; the runs record the FLOPs they really branched at (sftFlopsAtBranch).
@@ -75,7 +76,7 @@ const amountLabel = (amount: number): string => String(amount).replace('+', '');
 interface Draft {
   key: string;
   strategy: Strategy;
-  sftAmount: number;
+  sftAmount: number | null;
   parentStep: number | null;
   sample: Sample;
   config: RunConfigInput;
@@ -88,7 +89,7 @@ export function planSweep(spec: SweepSpec, sweepId: string): SweepPlan {
   });
   // The settings every run shares, parsed once for the estimates.
   const shared = parseRunConfig(mergeConfig(common, { sft: { steps: 1 }, rl: { iterations: 1 } }));
-  const amounts = [...new Set([...(spec.baselines ? [0] : []), ...spec.sftAmounts])].sort((a, b) => a - b);
+  const amounts = [...spec.sftAmounts].sort((a, b) => a - b);
   const branchSteps = new Map<number, number>();
   for (const amount of amounts.filter((a) => a > 0)) {
     const step = spec.sftAmountUnit === 'steps' ? amount : branchStepOfFlops(spec, shared, amount);
@@ -101,8 +102,8 @@ export function planSweep(spec: SweepSpec, sweepId: string): SweepPlan {
     }
     branchSteps.set(amount, step);
   }
-  const sftStart = (amount: number): number =>
-    amount > 0 ? sftFlopsAt(shared, branchSteps.get(amount)!) : 0;
+  const sftStart = (amount: number | null): number =>
+    amount !== null && amount > 0 ? sftFlopsAt(shared, branchSteps.get(amount)!) : 0;
 
   // The RL runs at the spec's budget.
   const drafts: Draft[] = [];
@@ -125,6 +126,18 @@ export function planSweep(spec: SweepSpec, sweepId: string): SweepPlan {
   }
   const budgeted = drafts.map((draft) => withRlBudget(spec, draft, sftStart(draft.sftAmount)));
   const matched = MATCH_MARGIN * Math.max(0, ...budgeted.map((b) => b.flops));
+  if (spec.baselines) {
+    for (let i = 0; i < spec.baselineRlRuns; i++) {
+      const key = `rl-baseline-${i}`;
+      const sample = recommendedSample(spec);
+      const config = mergeConfig(common, configOfSample(sample), {
+        seed: runSeed(spec, key),
+        sft: { steps: 0 },
+      });
+      const draft: Draft = { key, strategy: 'rl', sftAmount: null, parentStep: null, sample, config };
+      budgeted.push({ draft, config: withFlopsBudget(config, matched, 0), flops: matched });
+    }
+  }
 
   // The SFT run: to its last branch point, its own budget, and with baselines the matched compute.
   const lastBranch = Math.max(0, ...branchSteps.values());
@@ -158,7 +171,6 @@ export function planSweep(spec: SweepSpec, sweepId: string): SweepPlan {
     });
   }
   budgeted.forEach(({ draft, config, flops }) => {
-    const baseline = spec.baselines && draft.sftAmount === 0;
     const name = `${spec.name} ${draft.key}`;
     runs.push({
       key: draft.key,
@@ -166,14 +178,14 @@ export function planSweep(spec: SweepSpec, sweepId: string): SweepPlan {
       name,
       strategy: draft.strategy,
       config: mergeConfig(
-        baseline ? withFlopsBudget(draft.config, matched, 0) : config,
+        config,
         { name },
         draft.parentStep === null ? {} : { branch: { runId: parentId, step: draft.parentStep } },
       ),
       parent: draft.parentStep === null ? null : { key: SFT_KEY, step: draft.parentStep },
       sftAmount: draft.sftAmount,
       hyperparameters: { ...draft.sample },
-      estimatedFlops: baseline ? matched : flops,
+      estimatedFlops: flops,
     });
   });
 

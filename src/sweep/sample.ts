@@ -1,7 +1,7 @@
 import { createRandom } from '../core/random.ts';
 import type { HyperparameterValue } from '../store/records.ts';
 import type { RlSettings, RunConfigInput } from '../train/config.ts';
-import { KNOBS, type Knob, type SweepSpec } from './spec.ts';
+import { KNOBS, PAPER_RECOMMENDED, type Knob, type SweepSpec } from './spec.ts';
 
 /**
  * Random search over a spec's space, seeded: the same spec gives the same configurations on every
@@ -51,6 +51,12 @@ export function isActive(knob: Knob, drawn: Sample): boolean {
   return condition === undefined || drawn[condition] === true;
 }
 
+function activeOnly(drawn: Sample): Sample {
+  const active: Sample = {};
+  for (const knob of KNOBS) if (isActive(knob, drawn)) active[knob] = drawn[knob];
+  return active;
+}
+
 /** `count` configurations for one SFT amount, in order. */
 export function sampleConfigurations(spec: SweepSpec, sftAmount: number, count: number): Sample[] {
   const random = createRandom(`${spec.seed}/sft-amount/${sftAmount}`);
@@ -58,11 +64,23 @@ export function sampleConfigurations(spec: SweepSpec, sftAmount: number, count: 
   for (let i = 0; i < count; i++) {
     const drawn: Sample = {};
     for (const knob of KNOBS) drawn[knob] = random.pick<HyperparameterValue>(spec.space[knob]);
-    const active: Sample = {};
-    for (const knob of KNOBS) if (isActive(knob, drawn)) active[knob] = drawn[knob];
-    samples.push(active);
+    samples.push(activeOnly(drawn));
   }
   return samples;
+}
+
+/**
+ * The paper's recommended values where the spec's space holds them, else the space's first value
+ * (a spec that fixes a knob keeps it fixed in its baselines too); inactive knobs dropped.
+ */
+export function recommendedSample(spec: SweepSpec): Sample {
+  const drawn: Sample = {};
+  for (const knob of KNOBS) {
+    const space: readonly HyperparameterValue[] = spec.space[knob];
+    const recommended = PAPER_RECOMMENDED[knob];
+    drawn[knob] = recommended !== undefined && space.includes(recommended) ? recommended : space[0];
+  }
+  return activeOnly(drawn);
 }
 
 /** The run configuration fields a sample sets (paper name -> config path). */

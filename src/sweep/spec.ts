@@ -60,6 +60,26 @@ export const PAPER_SPACE = {
   constrainedDecoding: both,
 } satisfies Record<Knob, readonly (number | boolean)[]>;
 
+/**
+ * The paper's recommended values (PAPER.md), scaled as PAPER_SPACE is (512 of 64-1024 -> 32 of 4-64;
+ * 1e-6 -> 3e-4); the RL-alone baselines use them. The paper recommends no curriculum, so no mean or
+ * temperature for it, and has no constrained decoding.
+ */
+export const PAPER_RECOMMENDED: Partial<Record<Knob, number | boolean>> = {
+  temperature: 0.25,
+  curriculum: false,
+  discount: 0.9,
+  groupedAdvantage: true,
+  zeroAdvantageFiltering: true,
+  stdNormalizedAdvantage: true,
+  effectiveBatchSize: 32,
+  learningRate: 3e-4,
+  errorLogFeedback: true,
+  importanceRatio: false,
+  clipEpsilon: 0.2,
+  constrainedDecoding: false,
+};
+
 /** A list of distinct values, at least one: one value fixes the knob. */
 function values<T extends z.ZodType<number | boolean>>(item: T, fallback: z.output<T>[]) {
   return z
@@ -158,6 +178,10 @@ export const SweepSpecSchema = z
       .default({}),
     /** SFT alone and RL alone at matched training compute (plan.ts says what matched means). */
     baselines: z.boolean().default(true),
+    /** RL-alone baseline runs (each its own seed), with baselines. */
+    baselineRlRuns: z.number().int().positive().max(100).default(2),
+    /** What this sweep is for, and what it costs where (the shipped specs state their wall time). */
+    description: z.string().default(''),
     /** The SFT run saves a checkpoint at least this often (and at every branch point). */
     checkpointEvery: stepCount.default(50),
     /** Any run configuration fields (train/config.ts), applied to every run of the sweep. */
