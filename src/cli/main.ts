@@ -30,7 +30,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       case 'run':
         return await (await import('./run.ts')).runRunCommand(command, commandIo);
       case 'sweep':
-        return await (await import('./sweep.ts')).runSweepCommand(command, commandIo);
+        return command.mode === 'plan'
+          ? await (await import('./sweep.ts')).runSweepCommand(command, commandIo)
+          : await (await import('./sweep-run.ts')).runSweepShard(command, commandIo);
       case 'pretrain':
         return await (await import('./pretrain.ts')).runPretrainCommand(command.argv, commandIo);
     }

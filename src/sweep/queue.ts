@@ -25,10 +25,11 @@ import type { PlannedRun, SweepPlan } from './types.ts';
 export interface SweepEnvironment {
   readonly store: LabStore;
   /**
-   * The engine and episode runner of slot `index` (0 to parallel - 1): each run in flight needs a
-   * model of its own. Asked for when a slot takes a run; the caller owns and closes what it gives.
+   * The engine and episode runner of slot `index` (0 to parallel - 1) for `run`: each run in flight
+   * needs a model of its own, and a runner built with its env settings (envOptionsOf). Asked for when
+   * a slot takes a run; the caller owns and closes what it gives.
    */
-  slot(index: number): Promise<RunEnvironment>;
+  slot(index: number, run: RunRecord): Promise<RunEnvironment>;
 }
 
 /** One slot that every run takes in turn. */
@@ -215,7 +216,9 @@ class SweepQueue {
     const { runId } = planned;
     let run: RunRecord;
     try {
-      const env = await this.env.slot(slot);
+      const stored = await this.env.store.getRun(runId);
+      if (!stored) throw new Error(`Run ${runId} has gone from the store while the sweep ran.`);
+      const env = await this.env.slot(slot, stored);
       this.tracker.status(runId, 'running');
       this.report();
       run = await executeRun(runId, env, {
@@ -272,7 +275,9 @@ class SweepQueue {
       await this.setStatus('failed', messageOf(this.fatal)).catch(() => undefined);
       throw this.fatal;
     }
-    const stoppedEarly = this.stopping.signal.aborted;
+    // A pause asked for as the last run finished leaves nothing to resume.
+    const stoppedEarly =
+      this.stopping.signal.aborted && progress.runs.some((run) => run.status !== 'finished');
     let status: SweepStatus;
     let message: string;
     if (this.storeFull) {
