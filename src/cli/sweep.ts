@@ -70,7 +70,7 @@ function planTable(plan: SweepPlan): string[] {
   const rows = plan.runs.map((run) => [
     run.key,
     run.strategy,
-    String(run.sftAmount),
+    run.sftAmount === null ? '-' : String(run.sftAmount),
     run.parent ? `${run.parent.key}@${run.parent.step}` : '-',
     run.estimatedFlops.toExponential(2),
   ]);

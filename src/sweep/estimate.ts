@@ -81,3 +81,20 @@ export function rlIterationFlops(config: RunConfig): number {
     rl.updatesPerRollout * rl.effectiveBatchSize * tokens * flopsPerToken(shape, tokens, 'training');
   return rollouts + training;
 }
+
+/**
+ * The two runs measured on 2 CPU cores (Node, the fast CPU engine, evaluations and start-up
+ * included): configs/cpu-demo.json, 200 SFT steps in 66.3 s, and configs/cpu-rl-demo.json, 40 RL
+ * iterations in 96.8 s. Rates are in this file's estimated FLOPs per second, so the estimate's own
+ * bias cancels when a plan's estimate is turned into wall time.
+ */
+export const CPU_2_CORES = {
+  sft: { estimatedFlops: 2.2444646e12, seconds: 66.3 },
+  rl: { estimatedFlops: 8.705802e11, seconds: 96.8 },
+} as const;
+
+/** Seconds a phase of `estimatedFlops` takes on 2 CPU cores at the measured rate (nano-sized work; a bigger preset or longer pages run slower). */
+export function cpuSeconds(phase: 'sft' | 'rl', estimatedFlops: number): number {
+  const rate = CPU_2_CORES[phase].estimatedFlops / CPU_2_CORES[phase].seconds;
+  return estimatedFlops / rate;
+}

@@ -2,7 +2,7 @@ import { createRandom } from '../core/random.ts';
 import type { Strategy } from '../store/records.ts';
 import { parseRunConfig, type RunConfig, type RunConfigInput } from '../train/config.ts';
 import { checkRunConfig } from '../train/run-checks.ts';
-import { rlIterationFlops, sftFlopsAt, sftStepsFor } from './estimate.ts';
+import { cpuSeconds, rlIterationFlops, sftFlopsAt, sftStepsFor } from './estimate.ts';
 import { configOfSample, recommendedSample, sampleConfigurations, type Sample } from './sample.ts';
 import { baseConfigOf, type SweepSpec } from './spec.ts';
 import type { PlannedRun, SweepPlan } from './types.ts';
@@ -10,7 +10,8 @@ import type { PlannedRun, SweepPlan } from './types.ts';
 /**
  * A sweep's plan, a pure function of the spec and the sweep id (every machine and shard computes
  * the same one):
- * - one SFT run (key "sft"), checkpointed at every branch point;
+ * - one SFT run (key "sft"), checkpointed at every branch point; as in the paper, every branch
+ *   starts from a checkpoint along this one run's learning-rate schedule, not from a run of its own;
  * - at each SFT amount a > 0, spec.rlRunsPerAmount RL runs branched from its checkpoint at the step
  *   of amount a ("sft+rl-i@a"); at amount 0, as many RL runs from the base student ("rl-i");
  * - with spec.baselines, SFT alone and RL alone at matched compute.
@@ -88,7 +89,7 @@ export function planSweep(spec: SweepSpec, sweepId: string): SweepPlan {
     env: { split: spec.split },
   });
   // The settings every run shares, parsed once for the estimates.
-  const shared = parseRunConfig(mergeConfig(common, { sft: { steps: 1 }, rl: { iterations: 1 } }));
+  const shared = sharedConfig(spec, common);
   const amounts = [...spec.sftAmounts].sort((a, b) => a - b);
   const branchSteps = new Map<number, number>();
   for (const amount of amounts.filter((a) => a > 0)) {
@@ -193,6 +194,21 @@ export function planSweep(spec: SweepSpec, sweepId: string): SweepPlan {
   return { sweepId, runs, sftAmounts: amounts, sftAmountUnit: spec.sftAmountUnit };
 }
 
+/** What every run shares, checked first: the estimates read its tasks and seeds. */
+function sharedConfig(spec: SweepSpec, common: RunConfigInput): RunConfig {
+  const config = parseRunConfig(mergeConfig(common, { sft: { steps: 1 }, rl: { iterations: 1 } }));
+  try {
+    checkRunConfig(config);
+  } catch (error) {
+    const message = (error as Error).message.replace(/^The run configuration cannot run: /, '');
+    throw new Error(
+      `Every run the sweep "${spec.name}" plans shares settings that cannot run: ${message} Change the spec's base.`,
+      { cause: error },
+    );
+  }
+  return config;
+}
+
 /** The first multiple of checkpointEvery whose estimated SFT FLOPs reach the amount. */
 function branchStepOfFlops(spec: SweepSpec, shared: RunConfig, amount: number): number {
   const every = spec.checkpointEvery;
@@ -258,4 +274,21 @@ function checkPlan(spec: SweepSpec, runs: PlannedRun[]): void {
       );
     }
   }
+}
+
+/**
+ * The plan's wall time on 2 CPU cores, one run after another, at the rates measured there
+ * (estimate.ts CPU_2_CORES): each run's SFT FLOPs at the SFT rate, its RL FLOPs (beyond its branch
+ * point) at the RL rate.
+ */
+export function cpuSecondsOf(plan: SweepPlan): number {
+  const configs = new Map(plan.runs.map((run) => [run.key, parseRunConfig(run.config)]));
+  let seconds = 0;
+  for (const run of plan.runs) {
+    const config = configs.get(run.key)!;
+    const start = run.parent ? sftFlopsAt(configs.get(run.parent.key)!, run.parent.step) : 0;
+    const sft = run.parent === null && config.sft.steps > 0 ? sftFlopsAt(config, config.sft.steps) : 0;
+    seconds += cpuSeconds('sft', sft) + cpuSeconds('rl', run.estimatedFlops - start - sft);
+  }
+  return seconds;
 }

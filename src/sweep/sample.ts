@@ -10,9 +10,15 @@ import { KNOBS, PAPER_RECOMMENDED, type Knob, type SweepSpec } from './spec.ts';
  * Each SFT amount is its own random search, seeded by the spec's seed and the amount, so adding or
  * removing an amount leaves the other amounts' configurations as they were.
  *
+ * Stratified: at one amount, each knob's values come up equally often (to within one), in an order
+ * shuffled per knob, so the configurations are random combinations but no value is left with one
+ * run by chance. The paper's bootstrap weights runs by 1 / (runs sharing the value) to correct
+ * uneven coverage; no weight rescues a value a small sweep sampled once or never.
+ *
  * Conditional knobs: curriculumMean and curriculumTemperature act only with curriculum on,
- * clipEpsilon only with importanceRatio on. Every knob is still drawn, in the fixed order of KNOBS,
- * so a conditional knob's draw never shifts the draws after it; an inactive knob is then dropped
+ * clipEpsilon only with importanceRatio on. Every knob is still drawn, in the fixed order of KNOBS
+ * and with the same number of draws whatever its values, so a conditional knob's draw never shifts
+ * the draws after it; an inactive knob is then dropped
  * from the configuration (its run keeps the config's default, which it does not read) and from the
  * recorded values, so the analysis compares, say, curriculumMean only among runs that used it.
  */
@@ -60,13 +66,16 @@ function activeOnly(drawn: Sample): Sample {
 /** `count` configurations for one SFT amount, in order. */
 export function sampleConfigurations(spec: SweepSpec, sftAmount: number, count: number): Sample[] {
   const random = createRandom(`${spec.seed}/sft-amount/${sftAmount}`);
-  const samples: Sample[] = [];
-  for (let i = 0; i < count; i++) {
+  // One column per knob: its values repeated to `count` and shuffled (count - 1 draws, whatever the values).
+  const columns = KNOBS.map((knob) => {
+    const values: readonly HyperparameterValue[] = spec.space[knob];
+    return random.shuffle(Array.from({ length: count }, (_, i) => values[i % values.length]!));
+  });
+  return Array.from({ length: count }, (_, i) => {
     const drawn: Sample = {};
-    for (const knob of KNOBS) drawn[knob] = random.pick<HyperparameterValue>(spec.space[knob]);
-    samples.push(activeOnly(drawn));
-  }
-  return samples;
+    KNOBS.forEach((knob, k) => (drawn[knob] = columns[k]![i]));
+    return activeOnly(drawn);
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createRandom } from '../core/random.ts';
 import { PRESET_NAMES } from '../model/config.ts';
-import { MAX_STEPS, RunConfigSchema, type RunConfigInput } from '../train/config.ts';
+import { issueList, MAX_STEPS, RunConfigSchema, type RunConfigInput } from '../train/config.ts';
 
 /**
  * A sweep spec: random search over the paper's hyperparameters (PAPER.md table, under the same
@@ -86,7 +86,7 @@ function values<T extends z.ZodType<number | boolean>>(item: T, fallback: z.outp
     .array(item)
     .min(1, 'give at least one value (one value fixes the knob)')
     .refine((list) => new Set(list).size === list.length, 'list each value once')
-    .default(fallback as never);
+    .default(fallback);
 }
 const positive = z.number().positive();
 const probability = z.number().min(0).max(1);
@@ -244,13 +244,10 @@ function valueAt(object: unknown, path: readonly string[]): unknown {
  */
 export function parseSweepSpec(json: unknown, source = 'the sweep spec'): SweepSpec {
   const parsed = SweepSpecSchema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    return `${path}: ${issue.message}`;
-  });
+  // A copy: the defaults are shared lists (PAPER_SPACE), which no caller may change by accident.
+  if (parsed.success) return structuredClone(parsed.data);
   throw new Error(
-    `${source} is not valid: ${problems.join('; ')}. Fix these fields (see configs/sweep-*.json for examples).`,
+    `${source} is not valid: ${issueList(parsed.error.issues)}. Fix these fields (see configs/sweep-*.json for examples).`,
   );
 }
 

@@ -256,13 +256,16 @@ export type RunConfigInput = z.input<typeof RunConfigSchema>;
 export function parseRunConfig(input: unknown, source = 'the run configuration'): RunConfig {
   const parsed = RunConfigSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    return `${path}: ${issue.message}`;
-  });
   throw new Error(
-    `${source} is not valid: ${problems.join('; ')}. Fix these fields (see configs/ for examples).`,
+    `${source} is not valid: ${issueList(parsed.error.issues)}. Fix these fields (see configs/ for examples).`,
   );
+}
+
+/** Schema problems as `path: message` ("(top level)" without a path), joined by "; ". */
+export function issueList(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`)
+    .join('; ');
 }
 
 /**

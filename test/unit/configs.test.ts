@@ -10,8 +10,10 @@ import { checkRunConfig } from '../../src/train/run-checks.ts';
 const CONFIGS_DIR = join(import.meta.dirname, '../../configs');
 /** Recipes of `npm run lab -- pretrain`, not run configurations. */
 const PRETRAIN_RECIPES = ['base-student.json'];
+/** Sweep specs (sweep-*.json), not run configurations: test/unit/sweep-specs.test.ts checks them. */
+const isSweepSpec = (name: string): boolean => name.startsWith('sweep-');
 const files = readdirSync(CONFIGS_DIR).filter(
-  (name) => name.endsWith('.json') && !PRETRAIN_RECIPES.includes(name),
+  (name) => name.endsWith('.json') && !PRETRAIN_RECIPES.includes(name) && !isSweepSpec(name),
 );
 
 function load(name: string): RunConfig {
