@@ -1,4 +1,6 @@
-/** A sweep spec small enough for unit tests on the CPU engine (a few seconds a run). */
+import { tiny } from './train-fixtures.ts';
+
+/** A sweep spec small enough for unit tests on the CPU engine (a few seconds a run): tiny's settings. */
 
 /** Three runs: the SFT run, one RL run branched at SFT step 2, one RL run from scratch. */
 export const TINY_SPEC = {
@@ -12,16 +14,10 @@ export const TINY_SPEC = {
   space: { effectiveBatchSize: [2], temperature: [0.5, 1], constrainedDecoding: [false] },
   base: {
     model: { maxNewTokens: 8 },
-    env: {
-      tasks: ['click-test'],
-      testTasks: ['focus-text'],
-      maxSteps: 2,
-      poolSize: 2,
-      observationFormat: 'axtree',
-    },
-    teacher: { seeds: '3-5' },
+    env: { ...tiny.env, split: undefined },
+    teacher: tiny.teacher,
     sft: { batchSize: 2, warmupSteps: 0, learningRate: 1e-3 },
     rl: { goalsPerIteration: 1, groupSize: 2, updatesPerRollout: 1, maxRolloutRounds: 2, seeds: '3-50' },
-    eval: { every: 2, heldOutGoalSeeds: '0', heldOutTaskSeeds: '0' },
+    eval: tiny.eval,
   },
 };

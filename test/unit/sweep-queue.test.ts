@@ -7,7 +7,7 @@ import { shardRuns } from '../../src/sweep/shards.ts';
 import type { PlannedRun, SweepPlan } from '../../src/sweep/types.ts';
 import type { RunConfigInput } from '../../src/train/config.ts';
 import type { RunEnvironment } from '../../src/train/run-environment.ts';
-import { cleanup, cpuEngine, environment, tiny } from './train-fixtures.ts';
+import { cleanup, cpuEngine, crashingAt, environment, tiny } from './train-fixtures.ts';
 
 /** The sweep's queue on a tiny plan: an SFT run, two RL runs branched from it, and RL alone. */
 
@@ -117,21 +117,8 @@ describe('running a sweep', () => {
   });
 
   it('goes on after a crash and after a pause, with every run and metric row once', async () => {
-    const engine = await cpuEngine();
-    let trainSteps = 0;
     // The engine dies in the sweep's second training step: the SFT run's second step.
-    const crashing = new Proxy(engine, {
-      get(target, key, receiver) {
-        if (key === 'trainStep') {
-          return (...args: Parameters<Engine['trainStep']>) => {
-            if (++trainSteps === 2) throw new Error('The engine crashed.');
-            return target.trainStep(...args);
-          };
-        }
-        const value = Reflect.get(target, key, receiver) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const crashing = crashingAt(await cpuEngine(), 2, new Error('The engine crashed.'));
     const env = await sweepEnvironment(crashing);
     const crashed = await runSweepPlan(PLAN, oneSlot(env));
     expect(crashed.status).toBe('failed');
