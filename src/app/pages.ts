@@ -16,7 +16,7 @@ export const LAB_PAGES: readonly LabPage[] = [
   },
   { id: 'data', label: 'Data', purpose: 'Collect teacher traces.', ready: true },
   { id: 'train', label: 'Train', purpose: 'One SFT + RL run with live curves.', ready: true },
-  { id: 'sweeps', label: 'Sweeps', purpose: 'Define, run and resume sweeps.', ready: false },
+  { id: 'sweeps', label: 'Sweeps', purpose: 'Define, run and resume sweeps.', ready: true },
   { id: 'results', label: 'Results', purpose: 'Bootstrap plots, Pareto frontier, export.', ready: true },
 ];
 

@@ -5,6 +5,7 @@ import {
 } from '../harness/bench-engine-plan.ts';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/engine.ts';
 import { findTask } from '../tasks/registry.ts';
+import { parseShard, type Shard } from '../sweep/shards.ts';
 import { SPLITS } from '../tasks/splits.ts';
 
 /** The commands of `npm run lab`, parsed and checked before anything starts. */
@@ -56,11 +57,21 @@ export type Command =
 /** `sweep`: what to do with a sweep spec (mode), and how. */
 export interface SweepCommand {
   kind: 'sweep';
-  mode: 'plan';
+  /** plan: print the plan; run: run the sweep (or --shard's share) into --out. */
+  mode: 'plan' | 'run';
   specPath: string;
   json: boolean;
   /** Overrides the id the spec implies (its name and a hash of it). */
   sweepId: string | null;
+  /** run: this machine's share; null runs the whole sweep. */
+  shard: Shard | null;
+  /** run: where the results file goes (required then). */
+  outDir: string | null;
+  /** run: the folder store that keeps the runs between calls; null: DIR/store under --out. */
+  storeDir: string | null;
+  engine: BackendChoice;
+  /** run: runs at once, each on an engine of its own. */
+  parallel: number;
 }
 
 /** A mistake in the command line: the message says what is wrong, the usage follows it. */
@@ -76,6 +87,7 @@ export class UsageError extends Error {
 
 const SPLIT_NAMES = SPLITS.map((s) => s.name).join(', ');
 const MAX_K = 64;
+const MAX_PARALLEL = 16;
 const MAX_SEEDS = 1_000_000;
 
 export const EXPERTS_USAGE = `npm run lab -- experts [options]
@@ -148,13 +160,22 @@ export const RUN_USAGE = `npm run lab -- run --config FILE [options]
   --k N               episodes side by side (iframes or DOM pages), 1-${MAX_K}; overrides env.poolSize
   --json              print only the JSON line on stdout (without it, a short table comes first)`;
 
-export const SWEEP_USAGE = `npm run lab -- sweep --spec FILE --plan [options]
-  Plans a sweep: the SFT run, the RL runs sampled at each SFT amount, the baselines, with their
+export const SWEEP_USAGE = `npm run lab -- sweep --spec FILE (--plan | --out DIR) [options]
+  --plan plans a sweep: the SFT run, the RL runs sampled at each SFT amount, the baselines, with their
   keys, strategies and estimated training FLOPs. The same spec gives the same plan on every machine.
+  --out DIR runs it headless in Node (tasks on happy-dom), parents before the runs that branch from
+  them, and writes DIR/results-shard-i-of-N.json after every finished run. Its runs are kept in a
+  folder store: the same command again goes on after a crash or Ctrl-C (which pauses at a checkpoint).
   --spec FILE         the sweep spec (JSON; see configs/sweep-*.json and src/sweep/spec.ts)
   --plan              print the plan
+  --out DIR           run the sweep; its results file goes here
+  --shard i/N         run only shard i of N (0 <= i < N): N machines, one shard each, run the sweep
+                      between them; a shard trains a parent it needs but does not own, without exporting it
+  --store DIR         the folder that keeps the runs (default: DIR/store under --out)
+  --engine E          auto, webgpu (Dawn), cpu or reference (default auto)
+  --parallel N        runs at once, each on an engine of its own, 1-${MAX_PARALLEL} (default 1)
   --sweep-id ID       the sweep's id (default: the spec's name and a hash of the spec)
-  --json              print the plan as one JSON line`;
+  --json              print the plan, or the sweep's outcome, as one JSON line`;
 
 export const PRETRAIN_USAGE = `npm run lab -- pretrain [options]
   Pretrains the base student on generated pages (npm run lab -- pretrain --help for its options).`;
@@ -164,8 +185,8 @@ export const USAGE = `Usage: npm run lab -- <command> [options]
 Commands:
   run         one training run (SFT, RL) from a configuration file
   pretrain    pretrain the base student on generated pages
-  analyze     the statistical diagnosis of results files (summary.json)
-  sweep       plan a sweep of runs from a sweep spec
+  analyze     the statistical diagnosis of results files (summary.json and figures)
+  sweep       plan a sweep of runs from a sweep spec, or run it (or one shard of it)
   import      merge results files into a folder store (import --help for its options)
   export      write a folder store's runs as a results file or CSV (export --help)
   experts     run the scripted experts on a split's tasks
@@ -499,17 +520,56 @@ function parseAnalyze(args: string[]): Extract<Command, { kind: 'analyze' }> {
 
 function parseSweep(args: string[]): SweepCommand {
   const usage = SWEEP_USAGE;
-  const options = readOptions(args, ['plan', 'json'], ['spec', 'sweep-id'], usage);
+  const options = readOptions(
+    args,
+    ['plan', 'json'],
+    ['spec', 'sweep-id', 'out', 'shard', 'store', 'engine', 'parallel'],
+    usage,
+  );
   const specPath = options.get('spec');
   if (specPath === undefined)
     throw new UsageError('Name the sweep spec with --spec FILE (examples: configs/sweep-*.json).', usage);
-  if (!options.has('plan'))
-    throw new UsageError('Say what to do with the spec: --plan prints its planned runs.', usage);
+  const plan = options.has('plan');
+  const outDir = options.get('out') ?? null;
+  if (plan === (outDir !== null))
+    throw new UsageError(
+      'Say what to do with the spec: --plan prints its planned runs, --out DIR runs them.',
+      usage,
+    );
   const sweepId = options.get('sweep-id') ?? null;
   if (sweepId !== null && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(sweepId))
     throw new UsageError(
       `--sweep-id "${sweepId}": use up to 100 letters, digits, ".", "_" or "-", starting with a letter or digit (run ids are made from it).`,
       usage,
     );
-  return { kind: 'sweep', mode: 'plan', specPath, json: options.has('json'), sweepId };
+  let shard: Shard | null = null;
+  if (options.has('shard')) {
+    try {
+      shard = parseShard(options.get('shard')!);
+    } catch (error) {
+      throw new UsageError((error as Error).message, usage);
+    }
+  }
+  const engine = (options.get('engine') ?? 'auto') as BackendChoice;
+  if (!BACKEND_CHOICES.includes(engine))
+    throw new UsageError(`--engine must be auto, webgpu, cpu or reference, not "${engine}".`, usage);
+  return {
+    kind: 'sweep',
+    mode: plan ? 'plan' : 'run',
+    specPath,
+    json: options.has('json'),
+    sweepId,
+    shard,
+    outDir,
+    storeDir: options.get('store') ?? null,
+    engine,
+    parallel: numberOption(
+      options,
+      'parallel',
+      1,
+      (n) => Number.isInteger(n) && n >= 1 && n <= MAX_PARALLEL,
+      `a whole number from 1 to ${MAX_PARALLEL}`,
+      usage,
+    ),
+  };
 }

@@ -32,7 +32,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       case 'analyze':
         return await (await import('./analyze.ts')).runAnalyzeCommand(command, commandIo);
       case 'sweep':
-        return await (await import('./sweep.ts')).runSweepCommand(command, commandIo);
+        return command.mode === 'plan'
+          ? await (await import('./sweep.ts')).runSweepCommand(command, commandIo)
+          : await (await import('./sweep-run.ts')).runSweepShard(command, commandIo);
       case 'pretrain':
         return await (await import('./pretrain.ts')).runPretrainCommand(command.argv, commandIo);
       case 'import':

@@ -213,7 +213,7 @@ async function runInNode(
 }
 
 /** The LLM teacher's key is never stored: the CLI takes it, for new and resumed runs, from the environment. */
-function llmApiKeyFromEnvironment(): { llmApiKey?: string } {
+export function llmApiKeyFromEnvironment(): { llmApiKey?: string } {
   const key = process.env[LLM_API_KEY_VARIABLE];
   return key ? { llmApiKey: key } : {};
 }

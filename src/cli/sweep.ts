@@ -25,7 +25,7 @@ export async function runSweepCommand(command: SweepCommand, io: CliIo): Promise
   return 0;
 }
 
-async function readJson(path: string): Promise<unknown> {
+export async function readJson(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -82,3 +82,20 @@ export function environment(
     loadAsset: () => Promise.reject(new Error('no assets in this test')),
   };
 }
+
+/** The engine, whose `call`-th training step throws `error` (a crash mid-run); the other steps train. */
+export function crashingAt(engine: Engine, call: number, error: Error): Engine {
+  let trainSteps = 0;
+  return new Proxy(engine, {
+    get(target, key, receiver) {
+      if (key === 'trainStep') {
+        return (...args: Parameters<Engine['trainStep']>) => {
+          if (++trainSteps === call) throw error;
+          return target.trainStep(...args);
+        };
+      }
+      const value = Reflect.get(target, key, receiver) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}

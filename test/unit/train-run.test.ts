@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/engine/engine.ts';
 import { DomEnvPool } from '../../src/env/dom-pool.ts';
 import type { EpisodeResult } from '../../src/env/episode.ts';
 import type { MetricRecord } from '../../src/store/records.ts';
@@ -14,7 +13,7 @@ import { createRun, executeRun } from '../../src/train/run.ts';
 import { selectCheckpoint } from '../../src/train/evaluate.ts';
 import { type RunEnvironment } from '../../src/train/run-environment.ts';
 import { type RunEvent } from '../../src/train/run-book.ts';
-import { cleanup, cpuEngine, environment, onCleanup, tiny } from './train-fixtures.ts';
+import { cleanup, cpuEngine, crashingAt, environment, onCleanup, tiny } from './train-fixtures.ts';
 
 afterEach(cleanup);
 
@@ -200,21 +199,12 @@ describe('a run', () => {
   });
 
   it('resumes after a crash from its last checkpoint, with every metric once', async () => {
-    const engine = await cpuEngine();
-    let trainSteps = 0;
     // The engine dies in the second SFT step, after the first step's metric and checkpoint.
-    const crashing = new Proxy(engine, {
-      get(target, key, receiver) {
-        if (key === 'trainStep') {
-          return (...args: Parameters<Engine['trainStep']>) => {
-            if (++trainSteps === 2) throw new Error('The GPU device was lost (unknown). Rebuild the engine.');
-            return target.trainStep(...args);
-          };
-        }
-        const value = Reflect.get(target, key, receiver) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const crashing = crashingAt(
+      await cpuEngine(),
+      2,
+      new Error('The GPU device was lost (unknown). Rebuild the engine.'),
+    );
     const env = environment(crashing);
     const run = await createRun(env.store, tiny);
     await expect(executeRun(run.id, env)).rejects.toThrow(

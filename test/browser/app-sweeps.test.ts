@@ -1,0 +1,99 @@
+import { mount, unmount } from 'svelte';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import '../../src/app/app.css';
+import SweepsPage from '../../src/app/SweepsPage.svelte';
+import { DexieStore } from '../../src/store/db.ts';
+import { TINY_SPEC } from '../unit/sweep-fixtures.ts';
+
+let target: HTMLElement;
+let store: DexieStore;
+let app: ReturnType<typeof mount> | null = null;
+
+beforeEach(() => {
+  localStorage.clear();
+  store = new DexieStore(`test-app-sweeps-${crypto.randomUUID()}`);
+  target = document.createElement('div');
+  document.body.append(target);
+});
+
+afterEach(async () => {
+  if (app) await unmount(app);
+  app = null;
+  target.remove();
+  await store.db.delete();
+});
+
+const open = (): void => {
+  app = mount(SweepsPage, { target, props: { store } });
+};
+const close = async (): Promise<void> => {
+  if (app) await unmount(app);
+  app = null;
+};
+
+const specBox = () => page.getByLabelText(/Sweep spec \(JSON/);
+const startButton = () => page.getByRole('button', { name: 'Start', exact: true });
+const sweepRow = () => page.getByRole('region', { name: 'Sweeps' }).getByRole('row').first();
+
+describe('Sweeps page', () => {
+  it('names the field of a malformed spec as it is typed, and Start stores nothing', async () => {
+    open();
+    await userEvent.fill(specBox(), '{ "sftAmounts": [-1], "rlRunsPerAmount": 2 }');
+    await expect
+      .element(page.getByRole('alert', { name: 'Spec problem' }))
+      .toHaveTextContent(/sftAmounts\.0: /);
+    await expect.element(startButton()).toBeDisabled();
+    await userEvent.fill(specBox(), '{ "name": ');
+    await expect.element(page.getByRole('alert', { name: 'Spec problem' })).toHaveTextContent(/not JSON/);
+    await expect.element(startButton()).toBeDisabled();
+    expect(await store.listSweeps()).toEqual([]);
+    expect(await store.listRuns()).toEqual([]);
+
+    await userEvent.fill(specBox(), JSON.stringify(TINY_SPEC));
+    await expect.element(startButton()).toBeEnabled();
+    const planned = page.getByRole('region', { name: 'Planned runs' });
+    await expect.element(planned).toHaveTextContent(/sft\+rl-0@2/);
+    await expect.element(planned).toHaveTextContent(/rl-0/);
+  });
+
+  it('runs a tiny sweep, is reloaded mid-run, resumes and finishes every run once', async () => {
+    open();
+    await userEvent.fill(specBox(), JSON.stringify(TINY_SPEC));
+    await startButton().click();
+    await expect.poll(async () => (await store.listSweeps()).length, { timeout: 30_000 }).toBe(1);
+    const [sweep] = await store.listSweeps();
+    const sftId = `${sweep!.id}--sft`;
+    // Mid-run: the SFT run has saved a checkpoint.
+    await expect
+      .poll(async () => (await store.listCheckpoints(sftId)).length, { timeout: 120_000, interval: 200 })
+      .toBeGreaterThan(0);
+    await expect.element(page.getByRole('progressbar', { name: 'Sweep' })).toBeInTheDocument();
+    const planned = page.getByRole('region', { name: 'Planned runs' });
+    await expect.element(planned.getByRole('progressbar', { name: 'sft', exact: true })).toBeInTheDocument();
+
+    // The reload: the old page stops at its step's end; a page killed there leaves its sweep 'running'.
+    await close();
+    await expect
+      .poll(async () => (await store.getSweep(sweep!.id))?.status, { timeout: 60_000 })
+      .toBe('paused');
+    await store.putSweep({ ...(await store.getSweep(sweep!.id))!, status: 'running' });
+    open();
+    await expect.element(sweepRow()).toHaveTextContent('interrupted');
+    const resume = page.getByRole('button', { name: 'Resume' });
+    await resume.click();
+    await expect.element(sweepRow(), { timeout: 240_000 }).toHaveTextContent('finished');
+    await expect
+      .element(page.getByRole('progressbar', { name: 'Sweep' }))
+      .toHaveAttribute('aria-valuenow', '1000');
+
+    const runs = await store.listRuns();
+    expect(runs.map((run) => run.status)).toEqual(['finished', 'finished', 'finished']);
+    for (const run of runs) {
+      const keys = (await store.metrics(run.id)).map((row) => `${row.kind}@${row.step}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys.filter((key) => key.startsWith('eval@')).length).toBeGreaterThanOrEqual(2);
+    }
+    expect(await store.metrics(sftId)).toHaveLength(4);
+  });
+});
