@@ -7,16 +7,9 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DexieStore, isQuotaError } from '../../src/store/db.ts';
 import { FileStore } from '../../src/store/file-store.ts';
-import type {
-  CheckpointRecord,
-  DatasetRecord,
-  MetricRecord,
-  RunRecord,
-  SweepRecord,
-  TraceRecord,
-} from '../../src/store/records.ts';
+import type { CheckpointRecord, DatasetRecord, RunRecord, TraceRecord } from '../../src/store/records.ts';
 import { type LabStore, RunLockedError, StoreFullError } from '../../src/store/store.ts';
-import { RunConfigSchema, TeacherSettingsSchema } from '../../src/train/config.ts';
+import { TeacherSettingsSchema } from '../../src/train/config.ts';
 import { initialRunState } from '../../src/train/state.ts';
 import { makeMetric, makeRun, makeSweep, SECRET } from './store-fixtures.ts';
 import { refuseWritesWhen } from '../fixtures/full-quota.ts';
