@@ -67,6 +67,38 @@ describe('Data page', () => {
     await expect.element(datasets().getByRole('row', { name: /seeds 3-5/ })).toHaveTextContent('100%');
   });
 
+  it('shows a stored episode step by step and rebuilds the page as it was before a step', async () => {
+    app = mount(DataPage, { target, props: { store } });
+    for (const other of ['focus-text', 'click-test', 'click-button']) {
+      await page.getByRole('group', { name: 'Training tasks' }).getByLabelText(other).click();
+    }
+    await userEvent.fill(page.getByLabelText('Seeds'), '3-4');
+    await page.getByRole('button', { name: 'Collect', exact: true }).click();
+    const viewer = page.getByRole('region', { name: 'Episode viewer' });
+    await expect.element(viewer, { timeout: 30_000 }).toHaveTextContent('2 stored');
+
+    const [dataset] = await store.listDatasets();
+    const [first] = await store.traces(dataset!.id);
+    expect(first!.steps.length).toBeGreaterThan(1);
+    const shown = viewer.getByRole('definition');
+    await expect.element(viewer.getByText(`step 1 of ${first!.steps.length}`)).toBeInTheDocument();
+    await expect.element(shown.nth(0)).toHaveTextContent(first!.steps[0]!.utterance);
+    await expect
+      .element(viewer.getByLabelText('Observation'))
+      .toHaveTextContent(first!.steps[0]!.observation.slice(0, 40));
+    await viewer.getByRole('button', { name: 'Next' }).click();
+    await expect.element(viewer.getByText(`step 2 of ${first!.steps.length}`)).toBeInTheDocument();
+    await expect.element(viewer.getByText(first!.steps[1]!.action)).toBeInTheDocument();
+
+    // The page before step 2: the first action (typing the asked text) replayed on the episode's seed.
+    await viewer.getByRole('button', { name: 'Show the page before this step' }).click();
+    await expect.element(viewer.getByText('The page before step 2, rebuilt from seed 3')).toBeInTheDocument();
+    const frame = viewer.element().querySelector('iframe')!;
+    const typed = /"([^"]*)"\)$/.exec(first!.steps[0]!.action)?.[1];
+    expect(typed).toBeTruthy();
+    await expect.poll(() => frame.contentDocument?.querySelector('input')?.value).toBe(typed);
+  });
+
   it('stops at once on Stop, keeping the episodes collected, counted and usable', async () => {
     app = mount(DataPage, { target, props: { store } });
     for (const other of ['focus-text', 'enter-text', 'click-button']) {
