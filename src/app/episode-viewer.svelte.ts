@@ -27,7 +27,12 @@ export class EpisodeViewer {
   readonly filtered = $derived(this.task ? this.traces.filter((t) => t.task === this.task) : this.traces);
   readonly trace = $derived(this.filtered[this.index] ?? null);
   readonly current = $derived(this.trace?.steps[this.step] ?? null);
-  readonly tasks = $derived([...new Set(this.traces.map((t) => t.task))].sort());
+  readonly tasks = $derived(
+    this.traces
+      .map((t) => t.task)
+      .filter((task, i, all) => all.indexOf(task) === i)
+      .sort(),
+  );
 
   private page: TaskSession | null = null;
   private container: HTMLElement | null = null;
