@@ -94,10 +94,14 @@ function bootstrapAll(
   return stats;
 }
 
-/** Per hyperparameter, the value with the highest win rate; a tie goes to the higher T_h mean. */
+/**
+ * Per hyperparameter the sweep varied, the value with the highest win rate; a tie goes to the higher
+ * T_h mean. A knob held at one value wins every resample by construction: it recommends nothing.
+ */
 function recommendedValues(stats: Record<string, HyperparameterStats>): Record<string, string> {
   const recommended: Record<string, string> = {};
   for (const [name, { values }] of Object.entries(stats)) {
+    if (Object.keys(values).length < 2) continue;
     const ranked = Object.entries(values).sort(
       ([, a], [, b]) => b.win_rate - a.win_rate || (b.t_mean ?? -Infinity) - (a.t_mean ?? -Infinity),
     );

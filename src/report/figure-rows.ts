@@ -28,12 +28,17 @@ export interface ValueRow {
   runs: number;
 }
 
-/** The hyperparameters analysed on a held-out set, at any SFT amount, in first-seen order. */
+/**
+ * The hyperparameters analysed on a held-out set, in first-seen order: those the sweep varied (two
+ * values or more at some SFT amount). A knob held fixed "wins" every resample and says nothing.
+ */
 export function analysedHyperparameters(summary: AnalysisSummary, heldOut: HeldOutSet): string[] {
   const names = new Set<string>();
   for (const analysis of summary.by_sft_amount) {
     if (analysis.held_out !== heldOut) continue;
-    for (const name of Object.keys(analysis.hyperparameters)) names.add(name);
+    for (const [name, stats] of Object.entries(analysis.hyperparameters)) {
+      if (Object.keys(stats.values).length > 1) names.add(name);
+    }
   }
   return [...names];
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analysedRunsOf } from '../../src/analysis/runs.ts';
 import { analyzeRuns, DEFAULT_RESAMPLES } from '../../src/analysis/summary.ts';
 import type { AnalysedRun } from '../../src/analysis/types.ts';
+import { analysedHyperparameters } from '../../src/report/figure-rows.ts';
 import type { MetricRecord } from '../../src/store/records.ts';
 import {
   analysedRun,
@@ -106,6 +107,20 @@ describe('the analysis of a sweep', () => {
     expect(summary.hyperparameters.goals.discount!.values['0.5']!.runs).toBeGreaterThan(0);
     const importance = summary.by_sft_amount[0]!.importance;
     expect(importance.discount).toBeGreaterThan(importance.groupedAdvantage!);
+  });
+
+  it('recommends nothing for a knob the sweep held at one value, and draws no figure of it', () => {
+    const runs = diagnosis().map((run) =>
+      run.strategy === 'sft'
+        ? run
+        : { ...run, hyperparameters: { ...run.hyperparameters, curriculum: false } },
+    );
+    const summary = analyzeRuns(runs, { resamples: 200 });
+    // The bootstrap still reports it (its one value wins every resample), but that is no finding.
+    expect(summary.hyperparameters.goals.curriculum!.values['false']!.win_rate).toBe(1);
+    expect(summary.recommended.goals).not.toHaveProperty('curriculum');
+    expect(summary.recommended.goals.discount).toBe('0.5');
+    expect(analysedHyperparameters(summary, 'goals').sort()).toEqual(['discount', 'groupedAdvantage']);
   });
 
   it('pools an SFT+RL run of unknown amount without giving it an amount of its own', () => {
