@@ -81,7 +81,16 @@ describe('the Results figures', () => {
   it('leaves a value no resample drew without a T_h mark, its place on the axis kept', () => {
     const summary = fixtureSummary();
     const temperature = summary.by_sft_amount[0]!.hyperparameters.temperature!;
-    temperature.values['1'] = { win_rate: 0, t_mean: null, t_lo: null, t_hi: null, runs: 0 };
+    temperature.values['1'] = {
+      win_rate: 0,
+      t_mean: null,
+      t_lo: null,
+      t_hi: null,
+      expected_best: null,
+      expected_best_lo: null,
+      expected_best_hi: null,
+      runs: 0,
+    };
     const svg = figure(resultsFigures(summary, [], 'goals', document), 't-h-goals-temperature');
     expect(marks(svg, 'T_h means', 'circle')).toHaveLength(2 * 2 - 1);
     expect(marks(svg, '95% intervals', 'line')).toHaveLength(2 * 2 - 1);
