@@ -1,5 +1,6 @@
 import { createRandom } from '../core/random.ts';
 import type { HyperparameterValue } from '../store/records.ts';
+import { expectedBestInterval } from './expected-best.ts';
 import type { HyperparameterStats, ValueStats } from './types.ts';
 
 /**
@@ -19,6 +20,9 @@ import type { HyperparameterStats, ValueStats } from './types.ts';
  * resamples that drew it (all but a share (1 - 1/K)^n of them), and are null if none did. Counting
  * an absent value as a score of 0 instead would drag T_h towards 0 by how rare the value is, which
  * the 1 / n_h weights exist to undo.
+ *
+ * Beside T_h, and not part of the paper: the expected best score with h and its 95% interval under
+ * normal scores (expected-best.ts), read from the value's runs alone, with no resampling.
  */
 
 export interface ScoredRun {
@@ -96,11 +100,15 @@ export function bootstrapHyperparameter(
   groups.forEach((group, index) => {
     const samples = t[index]!.sort((a, b) => a - b);
     const drawn = samples.length > 0;
+    const expectedBest = expectedBestInterval(group.runs.map((run) => run.score));
     values[valueKey(group.value)] = {
       win_rate: resamples > 0 ? wins[index]! / resamples : 0,
       t_mean: drawn ? samples.reduce((sum, x) => sum + x, 0) / samples.length : null,
       t_lo: drawn ? quantile(samples, 0.025) : null,
       t_hi: drawn ? quantile(samples, 0.975) : null,
+      expected_best: expectedBest?.estimate ?? null,
+      expected_best_lo: expectedBest?.lo ?? null,
+      expected_best_hi: expectedBest?.hi ?? null,
       runs: group.runs.length,
     };
   });

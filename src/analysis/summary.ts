@@ -1,5 +1,6 @@
 import { bootstrapHyperparameter, type ScoredRun } from './bootstrap.ts';
 import { coverageFlags } from './coverage.ts';
+import { EXPECTED_BEST_METHOD } from './expected-best.ts';
 import { mainEffectImportance } from './importance.ts';
 import { computeToMatchSft, paretoByStrategy } from './pareto.ts';
 import {
@@ -64,6 +65,7 @@ export function analyzeRuns(
     runs: runs.length,
     sft_amounts: amounts,
     bootstrap: { resamples, seed },
+    expected_best: { ...EXPECTED_BEST_METHOD },
     hyperparameters,
     recommended: perHeldOutSet((set) => recommendedValues(hyperparameters[set])),
     by_sft_amount,

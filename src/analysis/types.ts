@@ -58,11 +58,23 @@ export interface ValueStats {
    * Reverse-percentile, bias-corrected, subsampling and pooled-residual intervals were measured too
    * and none held near 95% across score distributions at ten or so runs per value: reaching the
    * expected best of ~10 runs means reading the score distribution's tail beyond the runs seen, which
-   * only an assumed shape of that tail (normal scores, say) can do. So no calibrated interval is given.
+   * only an assumed shape of that tail can do. expected_best below is that, with the shape named.
    */
   t_mean: number | null;
   t_lo: number | null;
   t_hi: number | null;
+  /**
+   * Not the paper's: the expected best score with this value, E[max of n_h scores] = mu + c(n_h)
+   * sigma, and its 95% interval, ASSUMING the scores of the n_h runs with the value are independent
+   * and normal (expected-best.ts). The truth it is calibrated for is conditional on n_h: the expected
+   * best among n_h fresh runs of the value. Exact under the assumption (over synthetic sweeps with
+   * normal scores it covers at 95%); with skewed scores it is not (analysis-expected-best.test.ts
+   * pins how far). Not clipped to the score's range. Null when fewer than 3 runs have the value: one
+   * run has no spread, two give an interval too wide to say anything.
+   */
+  expected_best: number | null;
+  expected_best_lo: number | null;
+  expected_best_hi: number | null;
   /** Runs with this value. */
   runs: number;
 }
@@ -104,6 +116,15 @@ export interface AnalysisSummary {
   /** The SFT amounts of the RL runs (0: RL from the base student), rising: by_sft_amount's. */
   sft_amounts: number[];
   bootstrap: { resamples: number; seed: number };
+  /** How expected_best and its interval are read (EXPECTED_BEST_METHOD): the assumption, stated. */
+  expected_best: {
+    assumption: string;
+    truth: string;
+    interval: string;
+    estimate: string;
+    min_runs: number;
+    null_when: string;
+  };
   /** The pooled analysis (every SFT amount together), per held-out set: the recommended values. */
   hyperparameters: Record<HeldOutSet, Record<string, HyperparameterStats>>;
   recommended: Record<HeldOutSet, Record<string, string>>;

@@ -130,7 +130,8 @@ export const BENCH_CPU_USAGE = `npm run lab -- bench cpu [options]
 export const ANALYZE_USAGE = `npm run lab -- analyze FILE... --out DIR [options]
   Merges results files (runs with the same id are read once) and writes DIR/summary.json: the
   bootstrap's win rates and T_h per hyperparameter at each SFT amount and pooled, on held-out goals
-  and held-out tasks, the recommended values, the Pareto frontier per strategy, the compute SFT+RL
+  and held-out tasks, beside T_h the expected best score per value with a 95% interval that assumes
+  normal scores (expected_best in summary.json says how it is read), the recommended values, the Pareto frontier per strategy, the compute SFT+RL
   needs to match pure SFT, coverage flags and importance. A short summary goes to stdout.
   --out DIR           the folder to write summary.json in (made if missing)
   --resamples N       the bootstrap's B (default 1000)

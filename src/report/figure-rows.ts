@@ -25,6 +25,10 @@ export interface ValueRow {
   tMean: number | null;
   tLow: number | null;
   tHigh: number | null;
+  /** The expected best and its 95% interval under normal scores; null below 3 runs. */
+  expectedBest: number | null;
+  expectedBestLow: number | null;
+  expectedBestHigh: number | null;
   runs: number;
 }
 
@@ -63,6 +67,9 @@ export function valueRows(summary: AnalysisSummary, heldOut: HeldOutSet, hyperpa
         tMean: figures.t_mean,
         tLow: figures.t_lo,
         tHigh: figures.t_hi,
+        expectedBest: figures.expected_best,
+        expectedBestLow: figures.expected_best_lo,
+        expectedBestHigh: figures.expected_best_hi,
         runs: figures.runs,
       });
     }

@@ -14,3 +14,5 @@ export const STRATEGY_SCALE = {
   range: STRATEGIES.map((strategy) => STRATEGY_COLORS[strategy]),
 };
 export const BAR_COLOR = '#3b5bdb';
+/** The expected best under normal scores, beside T_h: a colour no strategy has. */
+export const EXPECTED_BEST_COLOR = '#ae3ec9';

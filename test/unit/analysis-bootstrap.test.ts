@@ -117,6 +117,8 @@ describe('the bootstrap over runs', () => {
  * whenever that run fell short of the expected best, which is about half the sweeps. This is the
  * paper's method (a percentile interval of a maximum) read faithfully; the test pins the rate so a
  * change to it is seen, the misses' side and the cap at the best run so the reason stays the one above.
+ * The interval that is calibrated for this truth, under normal scores, is expected_best's
+ * (analysis-expected-best.test.ts).
  */
 describe('the T_h intervals over many synthetic sweeps', () => {
   const MEANS = [0.4, 0.5, 0.45];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { orderedJson } from '../../src/analysis/json.ts';
 import { analyzeRuns } from '../../src/analysis/summary.ts';
+import type { AnalysisSummary } from '../../src/analysis/types.ts';
 import { syntheticSweep } from './analysis-fixtures.ts';
 
 describe('summary.json as text', () => {
@@ -32,6 +33,31 @@ describe('summary.json as text', () => {
       expect(keysOf(text, 'groupedAdvantage')).toEqual(['false', 'true']);
       expect(JSON.parse(text)).toEqual(summary);
     }
+  });
+
+  it("writes a value's paper figures first, then the normal-theory expected best, and states its assumption", () => {
+    const runs = syntheticSweep({
+      runs: 12,
+      seed: 'fields',
+      space: { discount: [0.5, 1] },
+      noise: 0.05,
+      score: () => 0.5,
+    });
+    const text = orderedJson(analyzeRuns(runs, { resamples: 20 }), 2);
+    const written = JSON.parse(text) as AnalysisSummary;
+    expect(Object.keys(written.hyperparameters.goals.discount!.values['0.5']!)).toEqual([
+      'win_rate',
+      't_mean',
+      't_lo',
+      't_hi',
+      'expected_best',
+      'expected_best_lo',
+      'expected_best_hi',
+      'runs',
+    ]);
+    expect(Object.keys(written).slice(2, 4)).toEqual(['bootstrap', 'expected_best']);
+    expect(written.expected_best.assumption).toMatch(/independent and normal/);
+    expect(written.expected_best.null_when).toBe('fewer than 3 runs have the value');
   });
 
   it('writes what JSON.stringify writes, but for the order of numeric keys', () => {

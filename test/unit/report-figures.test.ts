@@ -81,11 +81,62 @@ describe('the Results figures', () => {
   it('leaves a value no resample drew without a T_h mark, its place on the axis kept', () => {
     const summary = fixtureSummary();
     const temperature = summary.by_sft_amount[0]!.hyperparameters.temperature!;
-    temperature.values['1'] = { win_rate: 0, t_mean: null, t_lo: null, t_hi: null, runs: 0 };
+    temperature.values['1'] = {
+      win_rate: 0,
+      t_mean: null,
+      t_lo: null,
+      t_hi: null,
+      expected_best: null,
+      expected_best_lo: null,
+      expected_best_hi: null,
+      runs: 0,
+    };
     const svg = figure(resultsFigures(summary, [], 'goals', document), 't-h-goals-temperature');
     expect(marks(svg, 'T_h means', 'circle')).toHaveLength(2 * 2 - 1);
     expect(marks(svg, '95% intervals', 'line')).toHaveLength(2 * 2 - 1);
     expect(texts(svg).filter((text) => text === '1')).toHaveLength(2);
+  });
+
+  it('draws beside T_h the expected best under normal scores, the assumption named in legend and caption', () => {
+    const svg = figure(goals, 't-h-goals-temperature');
+    const expected = marks(svg, 'expected best', 'circle');
+    expect(expected).toHaveLength(2 * 2);
+    expect(titles(expected)).toContain(
+      'temperature = 0.7 at SFT amount 100: expected best of 3 runs 65.0% ' +
+        '(95% interval 55.0% to 80.0%, assuming normal scores)',
+    );
+    expect(marks(svg, 'expected-best intervals', 'line')).toHaveLength(2 * 2);
+    const labels = texts(svg);
+    expect(labels).toContain('T_h, 95% percentile interval (paper)');
+    expect(labels).toContain('expected best, 95% interval assuming normal scores');
+    expect(labels.some((text) => /exact only if its scores are normal; none below 3 runs/.test(text))).toBe(
+      true,
+    );
+  });
+
+  it('leaves a value with too few runs without an expected best, and draws one past 100% to the axis end', () => {
+    const summary = fixtureSummary();
+    const values = summary.by_sft_amount[1]!.hyperparameters.temperature!.values;
+    values['0.7'] = { ...values['0.7']!, expected_best_hi: 1.3 };
+    values['1'] = { ...values['1']!, expected_best_hi: 1 };
+    summary.by_sft_amount[0]!.hyperparameters.temperature!.values['1'] = {
+      ...values['1']!,
+      expected_best: null,
+      expected_best_lo: null,
+      expected_best_hi: null,
+    };
+    const svg = figure(resultsFigures(summary, [], 'goals', document), 't-h-goals-temperature');
+    expect(marks(svg, 'expected best', 'circle')).toHaveLength(2 * 2 - 1);
+    expect(marks(svg, 'T_h means', 'circle')).toHaveLength(2 * 2);
+    // SFT amount 100's panel comes first: its two values reach 130% and 100%, both drawn to the top.
+    const [over, full] = marks(svg, 'expected-best intervals', 'line').map((line) =>
+      Math.min(Number(line.getAttribute('y1')), Number(line.getAttribute('y2'))),
+    );
+    expect(over).toBe(full);
+    expect(titles(marks(svg, 'expected best', 'circle'))).toContain(
+      'temperature = 0.7 at SFT amount 100: expected best of 3 runs 65.0% ' +
+        '(95% interval 55.0% to 130.0%, assuming normal scores)',
+    );
   });
 
   it("marks the frontier's points as given, on the spots of the evaluations that make it", () => {

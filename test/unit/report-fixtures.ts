@@ -1,4 +1,5 @@
 import type { AmountAnalysis, AnalysedRun, AnalysisSummary, HeldOutSet } from '../../src/analysis/types.ts';
+import { EXPECTED_BEST_METHOD } from '../../src/analysis/expected-best.ts';
 import type { Strategy } from '../../src/store/records.ts';
 
 /**
@@ -12,6 +13,9 @@ const stats = (win_rate: number, t_mean: number, runs: number) => ({
   t_mean,
   t_lo: t_mean - 0.1,
   t_hi: t_mean + 0.05,
+  expected_best: t_mean + 0.05,
+  expected_best_lo: t_mean - 0.05,
+  expected_best_hi: t_mean + 0.2,
   runs,
 });
 
@@ -37,6 +41,7 @@ export function fixtureSummary(): AnalysisSummary {
     runs: 8,
     sft_amounts: [100, 300],
     bootstrap: { resamples: 1000, seed: 1 },
+    expected_best: { ...EXPECTED_BEST_METHOD },
     hyperparameters: { goals: pooled, tasks: pooled },
     recommended: {
       goals: { learning_rate: '0.0003', temperature: '0.7' },
