@@ -2,9 +2,10 @@ import { dispatch, focusFromPress } from './dom-events.ts';
 
 /**
  * `select_text(bid, text)`: selects the first place the element shows `text`, where a person would
- * drag over it. The text is matched as the observation shows it, runs of white space read as one
- * space, so what the model copies from the page is found. In a text field the field's own
- * selection is set; elsewhere the document's, across whatever inline elements the text spans.
+ * drag over it. An element's text is matched as the observation shows it, runs of white space read
+ * as one space, so what the model copies from the page is found; a text field's value is matched as
+ * written. In a text field the field's own selection is set; elsewhere the document's, across
+ * whatever inline elements the text spans.
  */
 export function selectText(win: Window, element: HTMLElement, bid: string, text: string): string | null {
   const wanted = text.replace(/\s+/g, ' ');
