@@ -7,12 +7,12 @@ import { textOf, type ObsElement, type ObsNode } from '../env/observation.ts';
  *
  * A candidate is either a complete action (`click("7")`, `select_option("4", "Red")`), scored and
  * sampled whole, or an open head whose end the model chooses after the head was chosen: a text
- * head (`fill("5", "`, the model writes the text, closed by `")`) or a key head (`press("5", "`,
+ * head (`fill("5", "` or `select_text("5", "`, the model writes the text, closed by `")`) or a key head (`press("5", "`,
  * closed by one of a finite list of keys). Coordinate actions (mouse_*) name no bid and are left out.
  */
 
 export type ElementVerb = 'click' | 'hover' | 'press' | 'scroll';
-export type TextVerb = 'fill' | 'type';
+export type TextVerb = 'fill' | 'type' | 'select_text';
 
 export interface CandidateOptions {
   /** Verbs offered on every element (click is left out on disabled ones: it would only fail). */
@@ -34,7 +34,7 @@ export interface CandidateOptions {
  */
 export const DEFAULT_CANDIDATE_OPTIONS: CandidateOptions = {
   verbs: ['click', 'hover', 'press'],
-  textVerbs: ['fill', 'type'],
+  textVerbs: ['fill', 'type', 'select_text'],
   keys: [
     'Enter',
     'Tab',

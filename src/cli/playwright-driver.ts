@@ -60,9 +60,15 @@ export async function runThroughPlaywright(
           why = error.message;
           break;
         }
-        const error = await perform(page, frame, action);
+        let error: string | null;
+        if (needsLabEnv(action)) {
+          state = await callHarness(page, 'stepDriven', action);
+          error = state.observation?.lastError ?? null;
+        } else {
+          error = await perform(page, frame, action);
+          state = await callHarness(page, 'recordDriven', error);
+        }
         history.push(action);
-        state = await callHarness(page, 'recordDriven', error);
         why = state.pageError ?? (error && `${action}: ${error}`);
         run.steps++;
       }
@@ -83,12 +89,22 @@ export async function runThroughPlaywright(
   return run;
 }
 
+/**
+ * select_text has no Playwright call (nor a BrowserGym one): selecting part of an element's text
+ * takes a DOM range, so the lab's env carries that action out inside the page.
+ */
+function needsLabEnv(action: string): boolean {
+  const parsed = parseAction(action);
+  return parsed.ok && parsed.action.kind === 'select_text';
+}
+
 /** Carries out one action with Playwright; returns its error message, or null. */
 async function perform(page: Page, frame: FrameLocator, text: string): Promise<string | null> {
   const parsed = parseAction(text);
   if (!parsed.ok) return parsed.error;
   const action = parsed.action;
   try {
+    if (action.kind === 'select_text') return 'select_text is carried out by the lab env, not Playwright.';
     if ('bid' in action) await performOnElement(frame.locator(`[bid="${action.bid}"]`), action);
     else await performWithoutElement(page, action);
     return null;
@@ -97,7 +113,7 @@ async function perform(page: Page, frame: FrameLocator, text: string): Promise<s
   }
 }
 
-type ElementAction = Extract<Action, { bid: string }>;
+type ElementAction = Exclude<Extract<Action, { bid: string }>, { kind: 'select_text' }>;
 
 function performOnElement(element: Locator, action: ElementAction): Promise<unknown> {
   const timeout = ACTION_TIMEOUT_MS;

@@ -4,6 +4,9 @@
  * Bids may be quoted or bare; strings take single or double quotes with backslash escapes.
  * The mouse_* actions take CSS pixels of the task page's viewport, (0, 0) at its top-left corner:
  * the same numbers as the `box=(x,y,w,h)` the observation gives on coordinate tasks.
+ * `select_text(bid, text)` selects the first place the element shows `text`, as a person's drag over
+ * it would: a text model sees words, not their pixels, and a rich-text editor (text-editor) or a
+ * copy from a field needs a selection. It needs no layout, so it works in Node as in a browser.
  */
 export type Action =
   | { kind: 'click'; bid: string }
@@ -11,6 +14,7 @@ export type Action =
   | { kind: 'fill'; bid: string; text: string }
   | { kind: 'type'; bid: string; text: string }
   | { kind: 'select_option'; bid: string; option: string }
+  | { kind: 'select_text'; bid: string; text: string }
   | { kind: 'press'; bid: string; key: string }
   | { kind: 'keyboard_press'; key: string }
   | { kind: 'scroll_element'; bid: string }
@@ -63,6 +67,13 @@ const SIGNATURES = new Map<string, Signature[]>(
         args: ['bid', 'text'],
         names: ['bid', 'option'],
         build: ([b, o]) => ({ kind: 'select_option', bid: str(b), option: str(o) }),
+      },
+    ],
+    select_text: [
+      {
+        args: ['bid', 'text'],
+        names: ['bid', 'text'],
+        build: ([b, t]) => ({ kind: 'select_text', bid: str(b), text: str(t) }),
       },
     ],
     press: [
@@ -242,6 +253,7 @@ export function formatAction(action: Action): string {
       return `scroll(${q(action.bid)})`;
     case 'fill':
     case 'type':
+    case 'select_text':
       return `${action.kind}(${q(action.bid)}, ${q(action.text)})`;
     case 'select_option':
       return `select_option(${q(action.bid)}, ${q(action.option)})`;

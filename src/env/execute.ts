@@ -1,6 +1,7 @@
 import type { Action } from './actions.ts';
 import { findByBid } from './bids.ts';
 import { dispatch, focus, pointerTarget } from './dom-events.ts';
+import { selectText } from './select-text.ts';
 import { isVisible } from './observation.ts';
 import { clickPoint, pointerAction } from './pointer.ts';
 
@@ -59,6 +60,8 @@ export async function executeAction(
       return enterText(win, element, action.bid, action.text, action.kind === 'fill');
     case 'select_option':
       return selectOption(win, element, action.bid, action.option);
+    case 'select_text':
+      return selectText(win, element, action.bid, action.text);
     case 'press':
       focus(element);
       return pressKey(win, element, action.key);

@@ -26,6 +26,8 @@ export interface LabHarness {
   resetDriven(seed: number): Promise<DrivenState>;
   /** Records one step whose action the outside driver carried out; `error` is its error, if any. */
   recordDriven(error: string | null): Promise<DrivenState>;
+  /** Carries out one action with the lab's own env, for an action Playwright has no call for. */
+  stepDriven(action: string): Promise<DrivenState>;
   closeDriven(): void;
   /** The engine benchmark on this page's WebGPU, with the TF.js comparison (bench-engine.ts). */
   benchEngine(request: BenchEngineRequest): Promise<BenchEngineReport>;

@@ -95,6 +95,10 @@ const lab: LabHarness = {
     return drivenState(await needDriven().recordStep(error));
   },
 
+  async stepDriven(action) {
+    return drivenState(await needDriven().step(action));
+  },
+
   closeDriven() {
     driven?.dispose();
     driven = null;

@@ -7,9 +7,10 @@ import { getExpert } from '../../src/experts/registry.ts';
 import { getTask } from '../../src/tasks/registry.ts';
 
 /**
- * Pages in the official layout for the mouse tasks (test/fixtures/official/miniwob: written here,
- * shaped as the official pages are: SVG drawings, marks placed from pageX/pageY, shapes dragged
- * by listeners on the window) are solved by the same experts as the lab's own pages.
+ * Pages in the official layout for the mouse and selection tasks (test/fixtures/official/miniwob:
+ * written here, shaped as the official pages are: SVG drawings, marks placed from pageX/pageY,
+ * shapes dragged by listeners on the window, a Quill-shaped editor whose colours are swatches) are
+ * solved by the same experts as the lab's own pages.
  */
 const envs: TaskEnv[] = [];
 afterEach(() => envs.splice(0).forEach((env) => env.dispose()));
@@ -21,7 +22,7 @@ function officialEnv(task: string): TaskEnv {
   return env;
 }
 
-describe.each(['find-midpoint', 'drag-single-shape'])(
+describe.each(['find-midpoint', 'drag-single-shape', 'text-editor'])(
   'the official-shaped %s',
   { timeout: 30_000 },
   (task) => {

@@ -174,6 +174,7 @@ describe('action candidates', () => {
     'click-collapsible',
     'sign-agreement',
     'social-media',
+    'text-editor',
   ];
 
   it('parse and name shown bids on task pages, and include every action the experts take', async () => {

@@ -333,6 +333,7 @@ describe('llmPolicy against a local server', () => {
       max_tokens: 128,
     });
     expect(LLM_SYSTEM_PROMPT).toContain('select_option(bid, option)');
+    expect(LLM_SYSTEM_PROMPT).toContain('select_text(bid, text)');
     expect(LLM_SYSTEM_PROMPT).toContain('Action: click("12")');
 
     received.length = 0;

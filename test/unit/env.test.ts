@@ -168,6 +168,49 @@ describe('actions', () => {
     expect(getTask('click-checkboxes-large').maxSteps).toBe(13);
   });
 
+  it('select the first place an element shows a text, across inline elements and in fields', async () => {
+    let win: Window | undefined;
+    const page = defineTask({
+      name: 'selection-probe',
+      description: 'An editable box with styled words, and a field.',
+      generate(ctx) {
+        win = ctx.win;
+        ctx.setUtterance('Select');
+        const editor = h(ctx.doc, 'div', { id: 'editor', contenteditable: 'true' }, 'lorem\n   ');
+        editor.append(h(ctx.doc, 'strong', {}, 'ipsum'), ' dolor ipsum');
+        const field = h(ctx.doc, 'input', { id: 'field' });
+        field.value = 'alpha beta';
+        ctx.area.append(editor, field);
+      },
+    });
+    const env = envFor(page);
+    const { observation } = await env.reset(0);
+    const bid = (id: string): string => new RegExp(`bid="(\\d+)" id="${id}"`).exec(observation!.text)![1]!;
+    const doc = win!.document;
+
+    expect((await env.step(`select_text("${bid('editor')}", "lorem ipsum dolor")`)).error).toBeNull();
+    expect(win!.getSelection()!.toString().replace(/\s+/g, ' ')).toBe('lorem ipsum dolor');
+    expect(doc.activeElement?.id).toBe('editor');
+    // The first of two places that show the text.
+    expect((await env.step(`select_text("${bid('editor')}", "ipsum")`)).error).toBeNull();
+    expect(win!.getSelection()!.getRangeAt(0).startContainer.parentElement?.tagName).toBe('STRONG');
+
+    expect((await env.step(`select_text("${bid('field')}", "beta")`)).error).toBeNull();
+    const field = doc.getElementById('field') as HTMLInputElement;
+    expect([field.selectionStart, field.selectionEnd, doc.activeElement?.id]).toEqual([6, 10, 'field']);
+
+    expect((await env.step(`select_text("${bid('editor')}", "amet")`)).error).toBe(
+      `Element [${bid('editor')}] does not show the text "amet"; its text is "lorem ipsum dolor ipsum". Give a piece of that text, exactly as written.`,
+    );
+    expect((await env.step(`select_text("${bid('field')}", "gamma")`)).error).toMatch(
+      /does not show the text "gamma"; its text is "alpha beta"/,
+    );
+    expect((await env.step(`select_text("${bid('editor')}", " ")`)).error).toMatch(
+      /select_text needs the text to select; got " "/,
+    );
+    env.dispose();
+  });
+
   it('answer mouse actions with an error as data where the DOM has no layout', async () => {
     const env = envFor(probe);
     await env.reset(0);

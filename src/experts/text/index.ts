@@ -10,6 +10,7 @@ import { focusTextExpert } from './focus-text.ts';
 import { loginUserPopupExpert } from './login-user-popup.ts';
 import { loginUserExpert } from './login-user.ts';
 import { textTransformExpert } from './text-transform.ts';
+import { textEditorExpert } from './text-editor.ts';
 import { unicodeTestExpert } from './unicode-test.ts';
 
 export const textExperts: Expert[] = [
@@ -26,4 +27,5 @@ export const textExperts: Expert[] = [
   textTransformExpert,
   unicodeTestExpert,
   findWordExpert,
+  textEditorExpert,
 ];

@@ -10,6 +10,7 @@ import { focusText } from './focus-text.ts';
 import { loginUserPopup } from './login-user-popup.ts';
 import { loginUser } from './login-user.ts';
 import { textTransform } from './text-transform.ts';
+import { textEditor } from './text-editor.ts';
 import { unicodeTest } from './unicode-test.ts';
 
 export const textTasks: RegisteredTask[] = [
@@ -26,4 +27,5 @@ export const textTasks: RegisteredTask[] = [
   textTransform,
   unicodeTest,
   findWord,
+  textEditor,
 ];
