@@ -42,12 +42,20 @@ function focusable(element: HTMLElement): boolean {
   );
 }
 
+/** The document whose element `focus` is focusing, while it does; null otherwise. */
+let focusing: Document | null = null;
+
 /** Focuses the element as a press on it does: a focusable element takes focus, anything else blurs. */
 export function focus(element: HTMLElement): void {
   const doc = element.ownerDocument;
   if (doc.activeElement === element) return;
-  if (focusable(element)) element.focus();
-  else (doc.activeElement as HTMLElement | null)?.blur?.();
+  focusing = doc;
+  try {
+    if (focusable(element)) element.focus();
+    else (doc.activeElement as HTMLElement | null)?.blur?.();
+  } finally {
+    focusing = null;
+  }
 }
 
 /** A press anywhere inside a focusable element (a span in a button) focuses that element. */
@@ -63,3 +71,19 @@ export function focusFromPress(target: Element): void {
 
 /** The element the pointer is over, per page: where a wheel turns. */
 export const pointerTarget = new WeakMap<Document, Element>();
+
+/**
+ * Pages in iframes of one document share the browser's focus: focusing an element in one frame
+ * blurs the focused element of every other frame, which a person on one page never sees, and
+ * which cancels, say, a jQuery UI autocomplete's search there. As Playwright's focus emulation lets
+ * every page keep its focus, this drops the blur (and focusout) a page gets while `focus` is
+ * focusing an element of another page. A blur within the page itself still goes through.
+ */
+export function keepFocusAcrossFrames(win: Window): void {
+  const drop = (event: Event): void => {
+    if (focusing !== null && focusing !== win.document && event.target !== win)
+      event.stopImmediatePropagation();
+  };
+  win.addEventListener('blur', drop, true);
+  win.addEventListener('focusout', drop, true);
+}
