@@ -30,7 +30,23 @@ export function dispatch(
     Object.defineProperty(event, 'keyCode', { get: () => code });
     Object.defineProperty(event, 'which', { get: () => code });
   }
-  return target.dispatchEvent(event);
+  return actingIn(win.document, () => target.dispatchEvent(event));
+}
+
+/**
+ * The page an action is acting on while its events are dispatched (and the page's own handlers
+ * run, which may move the focus themselves); null between actions.
+ */
+let acting: Document | null = null;
+
+function actingIn<T>(doc: Document, run: () => T): T {
+  const outer = acting;
+  acting = doc;
+  try {
+    return run();
+  } finally {
+    acting = outer;
+  }
 }
 
 function focusable(element: HTMLElement): boolean {
@@ -46,8 +62,10 @@ function focusable(element: HTMLElement): boolean {
 export function focus(element: HTMLElement): void {
   const doc = element.ownerDocument;
   if (doc.activeElement === element) return;
-  if (focusable(element)) element.focus();
-  else (doc.activeElement as HTMLElement | null)?.blur?.();
+  actingIn(doc, () => {
+    if (focusable(element)) element.focus();
+    else (doc.activeElement as HTMLElement | null)?.blur?.();
+  });
 }
 
 /** A press anywhere inside a focusable element (a span in a button) focuses that element. */
@@ -63,3 +81,19 @@ export function focusFromPress(target: Element): void {
 
 /** The element the pointer is over, per page: where a wheel turns. */
 export const pointerTarget = new WeakMap<Document, Element>();
+
+/**
+ * Pages in iframes of one document share the browser's focus: focusing an element in one frame
+ * blurs the focused element of every other frame, which a person on one page never sees, and
+ * which cancels, say, a jQuery UI autocomplete's search there. As Playwright's focus emulation lets
+ * every page keep its focus, this drops the blur (and focusout) a page gets while an action acts
+ * on another page (its events, the focus it gives, and what that page's handlers do then). A blur
+ * within the page itself still goes through.
+ */
+export function keepFocusAcrossFrames(win: Window): void {
+  const drop = (event: Event): void => {
+    if (acting !== null && acting !== win.document && event.target !== win) event.stopImmediatePropagation();
+  };
+  win.addEventListener('blur', drop, true);
+  win.addEventListener('focusout', drop, true);
+}

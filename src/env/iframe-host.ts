@@ -1,4 +1,5 @@
 import { speaksProtocol, type MiniWobWindow } from '../tasks/core/protocol.ts';
+import { keepFocusAcrossFrames } from './dom-events.ts';
 import { watchPageErrors, type PageHost } from './host.ts';
 
 /** The address of a task page: a built-in task, or an official page served from the user's folder. */
@@ -80,7 +81,10 @@ export class IframePageHost implements PageHost {
         () => {
           this.isLoaded = true;
           const win = this.iframe.contentWindow;
-          if (win) watchPageErrors(win, this.errors);
+          if (win) {
+            watchPageErrors(win, this.errors);
+            keepFocusAcrossFrames(win);
+          }
           resolve();
         },
         { once: true },

@@ -2,12 +2,17 @@ import type { Expert } from '../expert.ts';
 import { act, allElements, need, quoted, taskArea } from '../find.ts';
 import type { ObsElement } from '../../env/observation.ts';
 
-/** The widget kind an instruction names: button, checkbox, radio, text or textarea. */
+/**
+ * The widget kind an instruction names, read as a person sees the control: a textarea, a button, a
+ * checkbox, a radio, or a one-line text box. The box is told by its role, not its type attribute:
+ * the official page writes `<input type="input">`, which a browser shows as a text box.
+ */
 function kindOf(e: ObsElement): string | null {
-  if (e.tag === 'button' || e.tag === 'textarea') return e.tag;
+  if (e.tag === 'textarea') return 'textarea';
+  if (e.tag === 'button') return 'button';
   if (e.tag !== 'input') return null;
-  const type = e.attributes.type ?? 'text';
-  return ['checkbox', 'radio', 'text'].includes(type) ? type : null;
+  if (e.role === 'checkbox' || e.role === 'radio') return e.role;
+  return e.role === 'textbox' ? 'text' : null;
 }
 
 const widgets = (tree: ObsElement): ObsElement[] => allElements(taskArea(tree), (e) => kindOf(e) !== null);
@@ -28,7 +33,7 @@ export const clickWidgetExpert: Expert = {
     const other = need(
       'click-widget',
       widgets(observation.tree).find((e) => kindOf(e) !== kind),
-      'a widget of another kind',
+      `a widget that is not a "${kind}" (every widget on the page is one)`,
     );
     return { thought: `I click a ${kindOf(other)} widget, not a ${kind}.`, action: act.click(other) };
   },

@@ -11,7 +11,7 @@ function linearSide(side: string): { slope: number; constant: number } {
   for (const term of side.replace(/\s+/g, '').match(/[+-]?[^+-]+/g) ?? []) {
     const sign = term.startsWith('-') ? -1 : 1;
     const body = term.replace(/^[+-]/, '');
-    if (body.endsWith('x')) slope += sign * Number(body.slice(0, -1).replace(/\*$/, '') || 1);
+    if (body.endsWith('x')) slope += sign * Number(body.slice(0, -1).replace(/[*×]$/, '') || 1);
     else constant += sign * Number(body);
   }
   return { slope, constant };
@@ -19,7 +19,9 @@ function linearSide(side: string): { slope: number; constant: number } {
 
 /** x from `x + 4 = 11`, `9 - x = 3` and the like. */
 function solveForX(observation: Observation): { equation: string; x: number } {
-  const equation = mathQuestion(TASK, observation);
+  // The equation is the stretch of the problem text around its "=" (numbers, x, signs and spaces).
+  const problem = mathQuestion(TASK, observation);
+  const equation = /[-+*×\s\dx]*=[-+*×\s\dx]*/.exec(problem)?.[0].trim() ?? problem;
   const [left = '', right = '', extra] = equation.split('=');
   const l = linearSide(left);
   const r = linearSide(right);

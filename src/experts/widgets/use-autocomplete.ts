@@ -37,8 +37,17 @@ function useAutocompleteExpert(task: string): Expert {
           action: act.click(pick),
         };
       }
-      if (value === start)
+      if (value === start) {
+        // The menu waits 300 ms after typing, and leaving the field in the meantime (or a page
+        // beside this one taking the focus) cancels it: after a wait with nothing shown, type again.
+        if (history.at(-1)?.startsWith('noop(')) {
+          return {
+            thought: `No suggestions came for "${start}"; I type it again to ask for them.`,
+            action: act.fill(field, start),
+          };
+        }
         return waitStep(history, 'The suggestions have not appeared yet; I wait for them.');
+      }
       return { thought: `I enter "${start}" to get suggestions.`, action: act.fill(field, start) };
     },
     wrong({ observation }) {

@@ -20,18 +20,29 @@ const MENU: MenuEntry[] = [
 const TARGETS = [...MENU.filter((entry) => !entry.children), ...PLAYBACK];
 
 /**
- * A "Menu" button opens a menu with icons and a Playback submenu: click the item named by its
- * label or by its icon class. Any other item fails.
+ * A "Menu" button opens a menu with icons and a Playback submenu: click the item named by its label
+ * or shown by its icon. The icon stands in the instruction as on the official page, an icon element
+ * in the query box (the text reads "with the icon"). Any other item fails.
  */
 export const clickMenu2 = defineTask({
   name: 'click-menu-2',
   description: 'Open the menu and click the item with the given label or icon.',
-  css: MENU_CSS + '#menu { width: 80px; } #menu .ui-menu { width: 60px; }',
+  css: MENU_CSS + '#menu { width: 80px; } #menu .ui-menu { width: 60px; } #query .ui-icon { margin: 0 2px; }',
   generate(ctx) {
     const target = ctx.random.pick(TARGETS);
     const byIcon = ctx.random.chance(0.5);
-    const what = byIcon ? `with the "${target.icon}" icon` : `labeled "${target.label}"`;
-    ctx.setUtterance(`Click the "Menu" button, and then find and click on the item ${what}.`);
+    const start = 'Click the "Menu" button, and then find and click on the item';
+    if (byIcon) {
+      ctx.setUtterance(`${start} with the icon.`);
+      const query = ctx.doc.getElementById('query');
+      query?.replaceChildren(
+        `${start} with the `,
+        h(ctx.doc, 'span', { class: `ui-icon ${target.icon}` }),
+        ' icon.',
+      );
+    } else {
+      ctx.setUtterance(`${start} labeled "${target.label}".`);
+    }
 
     const menu = buildMenu(ctx, MENU, (entry) => {
       setVisible(menu, false);

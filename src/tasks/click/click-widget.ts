@@ -1,61 +1,60 @@
 import { h } from '../core/dom.ts';
-import type { Random } from '../../core/random.ts';
 import { defineTask, type TaskContext } from '../core/task.ts';
-import { loremWords } from '../core/lorem.ts';
+import { randomString } from '../core/words.ts';
 
-const WIDGET_TYPES = ['button', 'checkbox', 'radio', 'text', 'textarea'] as const;
+const WIDGET_TYPES = ['radio', 'checkbox', 'text', 'textarea', 'button'] as const;
 type WidgetType = (typeof WIDGET_TYPES)[number];
 
-/** The clickable element of one widget, and what wraps it on the page. */
-function buildWidget(ctx: TaskContext, type: WidgetType, word: string): [HTMLElement, HTMLElement] {
+/** Five widgets, as on the official page, each of a kind drawn independently. */
+const WIDGET_COUNT = 5;
+
+/**
+ * One widget as the official page writes it: the control carries `data-type`, and the "text"
+ * widget is an `<input type="input">`, a type browsers do not know and so show as a text box.
+ */
+function buildControl(ctx: TaskContext, type: WidgetType, text: string): HTMLElement {
   switch (type) {
-    case 'button': {
-      const button = h(ctx.doc, 'button', {}, word);
-      return [button, button];
-    }
+    case 'radio':
     case 'checkbox':
-    case 'radio': {
-      const input = h(ctx.doc, 'input', { type, name: type === 'radio' ? 'choice' : undefined });
-      return [input, h(ctx.doc, 'label', {}, input, word)];
-    }
-    case 'text': {
-      const input = h(ctx.doc, 'input', { type: 'text' });
-      return [input, input];
-    }
-    case 'textarea': {
-      const textarea = h(ctx.doc, 'textarea', { rows: 1 });
-      return [textarea, textarea];
-    }
+      return h(
+        ctx.doc,
+        'label',
+        {},
+        h(ctx.doc, 'input', { type, 'data-type': type, name: type === 'radio' ? 'radio' : undefined }),
+        text,
+      );
+    case 'text':
+      return h(ctx.doc, 'input', { type: 'input', 'data-type': 'text', value: text });
+    case 'textarea':
+      return h(ctx.doc, 'textarea', { 'data-type': 'textarea' }, text);
+    case 'button':
+      return h(ctx.doc, 'button', { 'data-type': 'button' }, text);
   }
 }
 
-/** Widget types for one instance: three to five, with at least two kinds so a wrong click exists. */
-function drawTypes(random: Random): WidgetType[] {
-  for (;;) {
-    const types = Array.from({ length: random.int(3, 5) }, () => random.pick(WIDGET_TYPES));
-    if (new Set(types).size >= 2) return types;
-  }
-}
-
-/** A form of mixed widgets: click one of the named kind; a widget of another kind fails. */
+/**
+ * A form of five mixed widgets: click one of the named kind. The page listens on each widget's
+ * wrapper, so a click anywhere in it (a radio's label too) counts for that widget's kind.
+ */
 export const clickWidget = defineTask({
   name: 'click-widget',
   description: 'Click on a widget of the named kind (button, checkbox, radio, text or textarea).',
-  css: '#area > div { margin: 3px 0; }',
+  css: '#area .widget { margin: 5px 0; } #area textarea { height: 20px; }',
   generate(ctx) {
-    const types = drawTypes(ctx.random);
+    const types = Array.from({ length: WIDGET_COUNT }, () => ctx.random.pick(WIDGET_TYPES));
     const target = ctx.random.pick(types);
     ctx.setUtterance(`Click on a "${target}" widget.`);
-    const words = ctx.random.sample(
-      loremWords(ctx.random, 12).map((w) => w.replace('.', '')),
-      types.length,
-    );
-    types.forEach((type, i) => {
-      const [clickable, wrapper] = buildWidget(ctx, type, words[i] ?? type);
-      clickable.addEventListener('click', () =>
+    for (const type of types) {
+      const widget = h(
+        ctx.doc,
+        'div',
+        { class: 'widget' },
+        buildControl(ctx, type, randomString(ctx.random, 1, 6)),
+      );
+      widget.addEventListener('click', () =>
         type === target ? ctx.succeed() : ctx.fail(`clicked a ${type} widget`),
       );
-      ctx.area.append(h(ctx.doc, 'div', { 'data-type': type }, wrapper));
-    });
+      ctx.area.append(widget);
+    }
   },
 });

@@ -2,10 +2,17 @@ import { h } from '../core/dom.ts';
 import type { TaskContext } from '../core/task.ts';
 
 /**
- * The page of the math tasks: the problem in `#math-question`, an answer box `#math-answer` beside
- * it and a Submit button. The answer is read as an integer, as the official page does.
+ * The page of the math tasks, in the official pages' two shapes. 'inline' (simple-arithmetic): the
+ * problem in `#math-question` with the answer box `#math-answer` beside it, both in `#math-problem`.
+ * 'equation' (simple-algebra): `#math-problem` holds the whole equation as text, the answer box
+ * below it. Then a Submit button. The answer is read as an integer, as the official page does.
  */
-export function buildMathPage(ctx: TaskContext, question: string, answer: number): void {
+export function buildMathPage(
+  ctx: TaskContext,
+  question: string,
+  answer: number,
+  layout: 'inline' | 'equation' = 'inline',
+): void {
   const input = h(ctx.doc, 'input', { type: 'text', id: 'math-answer' });
   const submit = h(ctx.doc, 'button', { id: 'subbtn', class: 'secondary-action' }, 'Submit');
   submit.addEventListener('click', () => {
@@ -13,10 +20,17 @@ export function buildMathPage(ctx: TaskContext, question: string, answer: number
     if (given === answer) ctx.succeed();
     else ctx.fail(`answered "${input.value}", expected ${answer}`);
   });
-  ctx.area.append(
-    h(ctx.doc, 'div', { id: 'math-problem' }, h(ctx.doc, 'span', { id: 'math-question' }, question), input),
-    submit,
-  );
+  const problem =
+    layout === 'inline'
+      ? h(
+          ctx.doc,
+          'div',
+          { id: 'math-problem' },
+          h(ctx.doc, 'span', { id: 'math-question' }, question),
+          input,
+        )
+      : h(ctx.doc, 'div', { id: 'math-problem' }, question);
+  ctx.area.append(problem, ...(layout === 'inline' ? [] : [h(ctx.doc, 'div', {}, input)]), submit);
 }
 
 export const MATH_CSS = `

@@ -17,6 +17,7 @@ const AUTOCOMPLETE_CSS = `
  * A jQuery UI autocomplete on a text field: after each edit (and `delayMs` later) a menu
  * `ul.ui-autocomplete > li.ui-menu-item > div.ui-menu-item-wrapper` lists the countries that start
  * with the text, case-insensitively. Clicking an item, or the arrow keys then Enter, puts it in the field.
+ * Leaving the field closes the menu and cancels a search still waiting for its delay.
  */
 function attachAutocomplete(ctx: TaskContext, input: HTMLInputElement, delayMs: number): HTMLElement {
   const menu = h(ctx.doc, 'ul', {
@@ -66,6 +67,13 @@ function attachAutocomplete(ctx: TaskContext, input: HTMLInputElement, delayMs: 
         if (ticket === generation) search();
       }, delayMs);
   });
+  // jQuery UI drops a pending search and closes the menu when the field loses focus; a press on the
+  // menu keeps the focus in the field, so picking a suggestion does not close it first.
+  input.addEventListener('blur', () => {
+    generation++;
+    close();
+  });
+  menu.addEventListener('mousedown', (event) => event.preventDefault());
   input.addEventListener('keydown', (event) => {
     if (items.length === 0) return;
     if (event.key === 'ArrowDown') highlight((active + 1) % items.length);
