@@ -2,6 +2,7 @@ import type { AnalysedRun, AnalysisSummary, HeldOutSet } from '../analysis/types
 import { resultsFigures, type ResultsFigure } from '../report/figures.ts';
 import type { RunRecord } from '../store/records.ts';
 import { plural, type LabStore } from '../store/store.ts';
+import { checkpointDownload } from '../train/checkpoint-download.ts';
 import { exportResults, importResults, parseResultsFile } from '../train/results-file.ts';
 import { downloadBlob, pngBlob, svgBlob } from './figure-download.ts';
 import { errorMessage } from './lab-format.ts';
@@ -9,7 +10,8 @@ import { downloadResults } from './results-export.ts';
 import { readStudy } from './results-data.ts';
 import { nextSort, runRow, sortRows, type RunColumn, type RunSort } from './results-table.ts';
 
-export interface ImportOutcome {
+/** What came of a user's import or download, shown beside it. */
+export interface Outcome {
   ok: boolean;
   message: string;
 }
@@ -28,7 +30,8 @@ export class ResultsSession {
   sort = $state<RunSort | null>(null);
   loading = $state(true);
   error = $state<string | null>(null);
-  importOutcome = $state<ImportOutcome | null>(null);
+  importOutcome = $state<Outcome | null>(null);
+  checkpointOutcome = $state<Outcome | null>(null);
   importing = $state(false);
 
   readonly rows = $derived.by(() => {
@@ -86,6 +89,25 @@ export class ResultsSession {
       downloadResults(results, format);
     } catch (error) {
       this.error = `The export failed: ${errorMessage(error)}`;
+    }
+  }
+
+  /**
+   * The run's latest checkpoint: its weights (safetensors) or the JSON sidecar that says what they are
+   * (model, tokenizer, run). Two buttons, not one: a browser may hold back a second download from one click.
+   */
+  async downloadCheckpoint(runId: string, part: 'weights' | 'sidecar'): Promise<void> {
+    this.checkpointOutcome = null;
+    try {
+      const { weights, sidecar } = await checkpointDownload(this.store, runId);
+      const [name, blob] =
+        part === 'weights'
+          ? [weights.fileName, new Blob([weights.bytes], { type: weights.type })]
+          : [sidecar.fileName, new Blob([sidecar.text], { type: sidecar.type })];
+      downloadBlob(name, blob);
+      this.checkpointOutcome = { ok: true, message: `Saved ${name}.` };
+    } catch (error) {
+      this.checkpointOutcome = { ok: false, message: `Nothing to download: ${errorMessage(error)}` };
     }
   }
 

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLabBrowser, type LabBrowser } from '../../src/cli/lab-browser.ts';
+import { readCheckpoint } from '../../src/engine/checkpoint.ts';
+import { MODEL_PRESETS } from '../../src/model/config.ts';
 import type { CheckpointInfo, MetricRecord, RunRecord, SweepRecord } from '../../src/store/records.ts';
 import { parseResultsFile, RESULTS_SCHEMA_VERSION } from '../../src/train/results-file.ts';
 import { TINY_SPEC } from './sweep-fixtures.ts';
@@ -12,7 +14,7 @@ import { TINY_SPEC } from './sweep-fixtures.ts';
  * step 2, RL from the base student) is started on the Sweeps page, the page is reloaded in the
  * middle, the sweep resumed and finished; its results file is exported from the Sweeps page and
  * imported on the Results page of a fresh profile, which must show the same runs, sweep and
- * analysis. It launches its own browser (playwright-core), so it lives with the unit tests.
+ * analysis; a run's checkpoint is downloaded from the Results page's run table. It launches its own browser (playwright-core), so it lives with the unit tests.
  */
 
 /*
@@ -167,6 +169,18 @@ describe('a sweep on the Sweeps page', () => {
     expect(exported.runs.map((entry) => entry.run.id).sort()).toEqual([...plannedIds].sort());
     await page.getByRole('button', { name: 'Results', exact: true }).click();
     const analysis = await diagnosisText(page);
+    // A checkpoint leaves the lab from the run table as safetensors that read back as the model.
+    const sft = after.runs.find((run) => run.id === `${sweepId}--sft`)!;
+    const [weightsDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: `Download the weights of ${sft.name}'s latest checkpoint` }).click(),
+    ]);
+    expect(weightsDownload.suggestedFilename()).toBe(`${sft.id}.step-2.weights.safetensors`);
+    const bytes = await readFile(await weightsDownload.path());
+    const checkpoint = readCheckpoint({ weights: new Uint8Array(bytes).buffer });
+    const { layers, width, heads } = MODEL_PRESETS.nano;
+    expect(checkpoint.config).toMatchObject({ layers, width, heads });
+    expect(checkpoint.params.every(Number.isFinite)).toBe(true);
 
     // A fresh profile: its own IndexedDB, empty until the file is imported on its Results page.
     const fresh = await lab.page
