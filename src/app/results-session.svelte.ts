@@ -1,3 +1,4 @@
+import { workerAnalyst, type Analyst } from '../../workers/analysis-client.ts';
 import type { AnalysedRun, AnalysisSummary, HeldOutSet } from '../analysis/types.ts';
 import { resultsFigures, type ResultsFigure } from '../report/figures.ts';
 import type { RunRecord } from '../store/records.ts';
@@ -7,7 +8,7 @@ import { exportResults, importResults, parseResultsFile } from '../train/results
 import { downloadBlob, pngBlob, svgBlob } from './figure-download.ts';
 import { errorMessage } from './lab-format.ts';
 import { downloadResults } from './results-export.ts';
-import { readStudy } from './results-data.ts';
+import { analysisOf, finishedRuns } from './results-data.ts';
 import { nextSort, runRow, sortRows, type RunColumn, type RunSort } from './results-table.ts';
 
 /** What came of a user's import or download, shown beside it. */
@@ -18,7 +19,7 @@ export interface Outcome {
 
 /**
  * The Results page's work: every run in the store and the analysis of the finished ones
- * (readStudy), the figures drawn from it, and results files in and out. The analysis is recomputed from the store after each import, so
+ * (analysisOf), the figures drawn from it, and results files in and out. The analysis is recomputed from the store after each import, so
  * what the page shows is always what the store holds.
  */
 export class ResultsSession {
@@ -29,6 +30,8 @@ export class ResultsSession {
   /** null: the store's order, newest first. */
   sort = $state<RunSort | null>(null);
   loading = $state(true);
+  /** How many finished runs are being analysed now; null when no analysis is under way. */
+  analysing = $state<number | null>(null);
   error = $state<string | null>(null);
   importOutcome = $state<Outcome | null>(null);
   checkpointOutcome = $state<Outcome | null>(null);
@@ -40,23 +43,40 @@ export class ResultsSession {
   });
 
   private disposed = false;
+  /** Only the latest load() writes what it read: an earlier one may finish after it. */
+  private loads = 0;
 
-  constructor(readonly store: LabStore) {}
+  constructor(
+    readonly store: LabStore,
+    private readonly analyst: Analyst = workerAnalyst(),
+  ) {}
 
-  /** Reads the store again and analyses what it holds. */
+  /**
+   * Reads the store again: the run table at once, then the analysis of the finished runs, made by the
+   * analyst (a worker, so the page answers while a large sweep is bootstrapped) once per store state.
+   */
   async load(): Promise<void> {
+    const ticket = ++this.loads;
     this.loading = true;
     try {
-      const study = await readStudy(this.store);
-      if (this.disposed) return;
-      this.runs = study.runs;
+      const runs = await this.store.listRuns();
+      if (this.disposed || ticket !== this.loads) return;
+      this.runs = runs;
+      this.loading = false;
+      this.analysing = finishedRuns(runs).length;
+      const study = await analysisOf(this.store, runs, this.analyst);
+      if (this.disposed || ticket !== this.loads) return;
       this.analysed = study.analysed;
       this.summary = study.summary;
       this.error = null;
     } catch (error) {
-      this.error = `Could not read and analyse the stored runs: ${errorMessage(error)}`;
+      if (ticket === this.loads)
+        this.error = `Could not read and analyse the stored runs: ${errorMessage(error)}`;
     } finally {
-      this.loading = false;
+      if (ticket === this.loads) {
+        this.loading = false;
+        this.analysing = null;
+      }
     }
   }
 
@@ -134,5 +154,6 @@ export class ResultsSession {
 
   dispose(): void {
     this.disposed = true;
+    this.analyst.dispose();
   }
 }
