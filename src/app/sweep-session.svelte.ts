@@ -1,6 +1,6 @@
 import { EnvPool } from '../env/pool.ts';
 import type { RunRecord, SweepRecord } from '../store/records.ts';
-import type { LabStore } from '../store/store.ts';
+import { plural, type LabStore } from '../store/store.ts';
 import { planSweep } from '../sweep/plan.ts';
 import { ProgressTracker, type SweepProgress } from '../sweep/progress.ts';
 import { cancelSweep, type SweepEnvironment } from '../sweep/queue.ts';
@@ -8,10 +8,12 @@ import { parseSweepSpec, sweepIdOf } from '../sweep/spec.ts';
 import { createSweep, planOfSweep, runSweep } from '../sweep/sweeps.ts';
 import type { SweepPlan } from '../sweep/types.ts';
 import { runConfigOf } from '../train/config.ts';
+import { exportResults } from '../train/results-file.ts';
 import { envOptionsOf, type RunEnvironment } from '../train/run-environment.ts';
 import { loadApiKey } from './data-settings.ts';
 import type { EngineSession } from './engine-session.svelte.ts';
 import { errorMessage, loadAsset } from './lab-format.ts';
+import { downloadResults } from './results-export.ts';
 
 /** The specs that ship in configs/ (sweep-*.json), by file name. */
 export const SHIPPED_SPECS: Record<string, unknown> = Object.fromEntries(
@@ -169,6 +171,29 @@ export class SweepSession {
       this.error = errorMessage(error);
     }
     await this.refresh();
+  }
+
+  /**
+   * The sweep's stored runs (finished or not) as the results file the Results page exports, with the
+   * sweep's spec: another lab imports it on its Results page.
+   */
+  async exportSweep(sweepId: string): Promise<void> {
+    this.error = null;
+    try {
+      const runs = (await this.store.listRuns()).filter((run) => run.lineage.sweepId === sweepId);
+      if (runs.length === 0) {
+        this.error = 'This sweep has no stored runs yet, so there is nothing to export: start it first.';
+        return;
+      }
+      const results = await exportResults(
+        this.store,
+        runs.map((run) => run.id),
+      );
+      downloadResults(results, 'json');
+      this.statusMessage = `Exported ${plural(runs.length, 'run')} of the sweep as a results file.`;
+    } catch (error) {
+      this.error = `The export failed: ${errorMessage(error)}`;
+    }
   }
 
   dispose(): void {

@@ -4,7 +4,12 @@ import { page, userEvent } from 'vitest/browser';
 import '../../src/app/app.css';
 import ResultsPage from '../../src/app/ResultsPage.svelte';
 import { DexieStore } from '../../src/store/db.ts';
+import { readCheckpoint, writeCheckpoint } from '../../src/engine/checkpoint.ts';
+import { modelConfig } from '../../src/model/config.ts';
+import { initParameters, parameterLayout } from '../../src/model/layout.ts';
+import type { CheckpointSidecar } from '../../src/train/checkpoint-download.ts';
 import { exportResults } from '../../src/train/results-file.ts';
+import { initialRunState } from '../../src/train/state.ts';
 import { storeStudy } from './results-fixtures.ts';
 
 let target: HTMLElement;
@@ -162,6 +167,58 @@ describe('Results page', () => {
       expect(csv!.name).toMatch(/^lab-metrics-.*\.csv$/);
       // A header and two evaluations of each of the eight finished runs.
       expect((await csv!.blob.text()).trim().split('\n')).toHaveLength(1 + 8 * 2);
+    } finally {
+      downloads.restore();
+    }
+  });
+
+  it("downloads a run's latest checkpoint as safetensors and sidecar, and says when a run has none", async () => {
+    const runs = await storeStudy(store);
+    const trained = runs[0]!;
+    const config = { ...modelConfig('nano', { vocabSize: 37, positions: 'learned' }), context: 16 };
+    const params = initParameters(parameterLayout(config), 'download');
+    for (const step of [2, 3]) {
+      await store.putCheckpoint({
+        runId: trained.id,
+        step,
+        phase: 'sft',
+        flops: step * 1e6,
+        createdAt: Date.UTC(2026, 11, 3, 12, 0, step),
+        weights: writeCheckpoint({ config, params: params.map((p) => p * step), optimizer: null }).weights,
+        optimizer: null,
+        tokenizer: { kind: 'learned', merges: [[104, 105]] },
+        state: { ...initialRunState(), step },
+      });
+    }
+    open();
+    const downloads = captureDownloads();
+    try {
+      const outcome = page.getByLabelText('Checkpoint download');
+      await page
+        .getByRole('button', { name: `Download the weights of ${trained.name}'s latest checkpoint` })
+        .click();
+      await expect.element(outcome).toHaveTextContent(`Saved ${trained.id}.step-3.weights.safetensors.`);
+      await page
+        .getByRole('button', { name: `Download the sidecar of ${trained.name}'s latest checkpoint` })
+        .click();
+      await expect.element(outcome).toHaveTextContent(`Saved ${trained.id}.step-3.checkpoint.json.`);
+      const [weights, sidecar] = downloads.files;
+      expect(weights!.name).toBe(`${trained.id}.step-3.weights.safetensors`);
+      const read = readCheckpoint({ weights: await weights!.blob.arrayBuffer() });
+      expect(read.config).toEqual(config);
+      expect(Array.from(read.params)).toEqual(Array.from(params.map((p) => p * 3)));
+      const described = JSON.parse(await sidecar!.blob.text()) as CheckpointSidecar;
+      expect(described).toMatchObject({ weightsFile: weights!.name, step: 3, run: { id: trained.id } });
+
+      await page
+        .getByRole('button', { name: "Download the weights of still-paused's latest checkpoint" })
+        .click();
+      await expect
+        .element(page.getByRole('alert', { name: 'Checkpoint download' }))
+        .toHaveTextContent(
+          /Nothing to download: Run .* \(still-paused\) has no checkpoint: a run saves them as it trains\./,
+        );
+      expect(downloads.files).toHaveLength(2);
     } finally {
       downloads.restore();
     }
