@@ -3,9 +3,7 @@
  * an action that focuses a field in one task page blurs whatever had the focus in another. Most
  * tasks never notice, but a page that reacts to losing the focus does (a jQuery UI autocomplete
  * closes its menu on blur, and the official pages use it), and its episode would then fail for a
- * reason no agent caused. dom-events.ts drops the blur a page gets while an action acts on another
- * page, but not one that another page's own timer causes. So for the tasks whose pages are known to
- * depend on the focus (TaskMeta.keepsFocus) the pool runs each episode alone: it takes the gate exclusively for
+ * reason no agent caused. So the pool runs such an episode alone: it takes the gate exclusively for
  * its whole episode, and every other episode takes it, shared, for each reset and step (the only
  * times the lab moves the focus). Policies run outside the gate, so batching across slots goes on.
  *
