@@ -74,7 +74,7 @@ export type StepPolicy = (view: StepView) => PolicyStep | Promise<PolicyStep>;
 
 /** Runs one episode of `policy` on `env` from `seed` to the end (page verdict, step limit or failure). */
 export async function runEpisode(
-  env: Pick<TaskEnv, 'reset' | 'step'>,
+  env: TaskEnv,
   policy: StepPolicy,
   seed: number,
   task: string,

@@ -1,7 +1,6 @@
 import { runEpisode, type EpisodeResult, type StepPolicy } from './episode.ts';
 import { findTask } from '../tasks/registry.ts';
 import { TaskEnv, type EnvOptions } from './env.ts';
-import { FocusGate } from './focus-gate.ts';
 import { IframePageHost, taskPageUrl } from './iframe-host.ts';
 import { runInSlots, type EpisodeRunner, type PoolEpisode, type PoolProgress } from './runner.ts';
 
@@ -32,8 +31,6 @@ export class EnvPool implements EpisodeRunner {
   private readonly slots: Slot[];
   private readonly options: EnvPoolOptions;
   private readonly hop = taskHop();
-  /** The iframes share one focus: an episode whose page needs to keep it runs alone. */
-  private readonly focus = new FocusGate();
   /** Pages loaded (and reloaded) so far, over all runs. */
   pageLoads = 0;
 
@@ -144,29 +141,19 @@ export class EnvPool implements EpisodeRunner {
     slot.env = null;
   }
 
-  /**
-   * One episode, each step of the policy starting in a fresh task of the event loop. A task whose
-   * page must keep the focus holds the focus gate for its whole episode; any other holds it, shared,
-   * while the env resets and acts.
-   */
+  /** One episode, each step of the policy starting in a fresh task of the event loop. */
   private runOne(env: TaskEnv, policy: StepPolicy, episode: PoolEpisode): Promise<EpisodeResult> {
     const stepInFreshTask: StepPolicy = async (view) => {
       await this.hop();
       return policy(view);
     };
-    if (findTask(episode.task)?.keepsFocus)
-      return this.focus.exclusive(() => runEpisodeGuarded(env, stepInFreshTask, episode));
-    const gated: Pick<TaskEnv, 'reset' | 'step'> = {
-      reset: (seed) => this.focus.shared(() => env.reset(seed)),
-      step: (action) => this.focus.shared(() => env.step(action)),
-    };
-    return runEpisodeGuarded(gated, stepInFreshTask, episode);
+    return runEpisodeGuarded(env, stepInFreshTask, episode);
   }
 }
 
 /** runEpisode, with a policy that throws ending its episode with a failure instead of stopping the run. */
 export async function runEpisodeGuarded(
-  env: Pick<TaskEnv, 'reset' | 'step'>,
+  env: TaskEnv,
   policy: StepPolicy,
   episode: Pick<PoolEpisode, 'task' | 'seed'>,
 ): Promise<EpisodeResult> {

@@ -48,21 +48,6 @@ describe('the env pool', { timeout: 30_000 }, () => {
     expect(pool.pageLoads).toBeGreaterThanOrEqual(2);
   });
 
-  it('runs an episode whose page must keep the focus alone, while the other iframes type', async () => {
-    // book-flight's suggestions close on blur; enter-text episodes focus and type in their own
-    // iframes all the time. Side by side without the focus gate, the flights fail on blur.
-    const pool = openPool(4);
-    const list = [0, 1, 2, 3, 4, 5].flatMap((seed): PoolEpisode[] => [
-      { task: 'book-flight', seed, source: 'built-in' },
-      ...episodes('enter-text', 'built-in', [3 * seed, 3 * seed + 1, 3 * seed + 2]),
-    ]);
-    const results = await pool.run(list, (e) => expertPolicy(getExpert(e.task)));
-    const failed = results
-      .filter((r) => !r.success)
-      .map((r) => `${r.task} ${r.seed}: ${r.steps.at(-1)?.thought}`);
-    expect(failed).toEqual([]);
-  }, 120_000);
-
   it('ends the episode of a page that throws in genProblem with a clear error and runs on', async () => {
     const pool = openPool(2);
     const list = [

@@ -128,8 +128,6 @@ function bookFlightTask(
     name,
     description,
     wave: 2,
-    // The airport suggestions close on blur, as on the official page.
-    keepsFocus: true,
     maxTime: 180,
     maxSteps,
     css: BOOK_FLIGHT_CSS,

@@ -58,12 +58,6 @@ export interface TaskMeta {
   readonly perception: Perception;
   /** The episode's step budget (BrowserGym's default is 10; some official tasks need more). */
   readonly maxSteps: number;
-  /**
-   * Its page (the lab's or the official one) reacts to losing the focus: a menu of suggestions that
-   * closes on blur, as jQuery UI's autocomplete does. A pool of iframes, which share one focus, runs
-   * its episodes alone (src/env/focus-gate.ts).
-   */
-  readonly keepsFocus: boolean;
 }
 
 export type Perception = 'text' | 'visual' | 'positions' | 'pixels';
@@ -80,7 +74,6 @@ export function defineTask(spec: TaskSpec & Partial<TaskMeta>): RegisteredTask {
     observationVaries: true,
     perception: 'text',
     maxSteps: 10,
-    keepsFocus: false,
     maxTime: 10,
     ...spec,
   };

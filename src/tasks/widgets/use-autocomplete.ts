@@ -91,8 +91,6 @@ function useAutocompleteTask(name: string, delayMs: number): RegisteredTask {
   return defineTask({
     name,
     description: 'Enter an item that starts (and ends) with the given letters, using the suggestions.',
-    // The official page's jQuery UI autocomplete closes its menu on blur.
-    keepsFocus: true,
     css: AUTOCOMPLETE_CSS,
     generate(ctx) {
       const item = ctx.random.pick(COUNTRIES);
