@@ -48,6 +48,21 @@ describe('the env pool', { timeout: 30_000 }, () => {
     expect(pool.pageLoads).toBeGreaterThanOrEqual(2);
   });
 
+  it('keeps a page its focus while the other iframes type, so its suggestions stay open', async () => {
+    // The iframes share one focus; book-flight's suggestions close on blur, and enter-text episodes
+    // focus and type in their own iframes all the time (dom-events.ts keepFocusAcrossFrames).
+    const pool = openPool(4);
+    const list = [0, 1, 2, 3, 4, 5].flatMap((seed): PoolEpisode[] => [
+      { task: 'book-flight', seed, source: 'built-in' },
+      ...episodes('enter-text', 'built-in', [3 * seed, 3 * seed + 1, 3 * seed + 2]),
+    ]);
+    const results = await pool.run(list, (e) => expertPolicy(getExpert(e.task)));
+    const failed = results
+      .filter((r) => !r.success)
+      .map((r) => `${r.task} ${r.seed}: ${r.steps.at(-1)?.thought}`);
+    expect(failed).toEqual([]);
+  }, 120_000);
+
   it('ends the episode of a page that throws in genProblem with a clear error and runs on', async () => {
     const pool = openPool(2);
     const list = [
