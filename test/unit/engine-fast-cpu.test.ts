@@ -216,21 +216,31 @@ describe('the loss head', () => {
 });
 
 describe('the pointwise ops', () => {
-  it('GELU forward and backward match the reference, far into both tails', () => {
-    const N = 1001;
-    const x = randomArray(N, 12);
-    const dout = randomArray(N);
-    const out = new Float64Array(N);
-    ops.geluForward(out, x, N);
-    const dinp = randomArray(N);
-    const dinpF = Float32Array.from(dinp);
-    ops.geluBackward(dinp, x, dout, N);
-    const outF = new Float32Array(N);
-    geluForward(outF, Float32Array.from(x), N);
-    geluBackward(dinpF, Float32Array.from(x), Float32Array.from(dout), N);
-    expect(relativeError(outF, out)).toBeLessThan(1e-6);
-    expect(relativeError(dinpF, dinp)).toBeLessThan(1e-6);
-  });
+  // 1001 leaves a tail of 1 for the scalar code; 50003 is past the threads' threshold.
+  for (const threads of ['single', 'threaded'] as const) {
+    it(`GELU forward and backward match the reference, far into both tails (${threads})`, () => {
+      const rt = threads === 'single' ? single : threaded;
+      for (const [N, scale] of [
+        [1001, 12],
+        [1001, 2],
+        [50003, 6],
+      ] as const) {
+        const x = randomArray(N, scale);
+        const dout = randomArray(N);
+        const out = new Float64Array(N);
+        ops.geluForward(out, x, N);
+        const dinp = randomArray(N);
+        rt.reset(0, 5 * N + 64);
+        const dinpF = place(rt, dinp);
+        const [xF, doutF, outF] = [place(rt, x), place(rt, dout), rt.alloc(N)];
+        ops.geluBackward(dinp, x, dout, N);
+        geluForward(rt, outF, xF, N);
+        geluBackward(rt, dinpF, xF, doutF, N);
+        expect(relativeError(outF, out), `${N} at scale ${scale}`).toBeLessThan(1e-6);
+        expect(relativeError(dinpF, dinp), `${N} at scale ${scale}`).toBeLessThan(1e-6);
+      }
+    });
+  }
 
   it('rotary positions turn and turn back as the reference does', () => {
     const [N, C, NH] = [17, 24, 3];

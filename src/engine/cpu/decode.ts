@@ -117,7 +117,7 @@ export function forwardCached(
     residualForward(residual2, residual, proj, N * C);
     layerNormForward(ln, mean, rstd, residual2, p(w.ln2Weight), p(w.ln2Bias), N, C, eps);
     linearForward(rt, fch, ln, pt(w.fcWeight), p(w.fcBias), N, C, F);
-    geluForward(fchGelu, fch, N * F);
+    geluForward(rt, fchGelu, fch, N * F);
     linearForward(rt, proj, fchGelu, pt(w.fcProjWeight), p(w.fcProjBias), N, F, C);
     residualForward(next, residual2, proj, N * C);
     residual.set(next);

@@ -1,4 +1,5 @@
-import { assembleModule, Code, F32, I32, OP, SIMD, V128 } from './wasm.ts';
+import { POINTWISE_KERNELS, POINTWISE_PARAMS } from './kernels-pointwise.ts';
+import { assembleModule, Code, F32, I32, OP, SIMD, V128, type ValueType } from './wasm.ts';
 
 /**
  * The CPU engine's WebAssembly kernel: one strided matrix product, C += A B, that every dense
@@ -234,6 +235,11 @@ export function kernelModuleBytes(
     [
       { name: 'matmul', params: PARAMS.map(() => I32), code: matmulFunction(simd) },
       { name: 'tail', params: TAIL_PARAMS.map(() => I32), code: tailFunction() },
+      ...Object.entries(POINTWISE_KERNELS).map(([name, make]) => ({
+        name,
+        params: POINTWISE_PARAMS.map((): ValueType => I32),
+        code: make(),
+      })),
     ],
     memory,
   );

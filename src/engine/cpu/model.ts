@@ -194,7 +194,7 @@ export function modelForward(
     const fch = rt.alloc(N * F, false);
     linearForward(rt, fch, ln2, pt(w.fcWeight), p(w.fcBias), N, C, F);
     const fchGelu = rt.alloc(N * F, false);
-    geluForward(fchGelu, fch, N * F);
+    geluForward(rt, fchGelu, fch, N * F);
     const fcproj = rt.alloc(N * C, false);
     linearForward(rt, fcproj, fchGelu, pt(w.fcProjWeight), p(w.fcProjBias), N, F, C);
     const residual3 = rt.alloc(N * C, false);
@@ -325,7 +325,7 @@ function blockBackward(
     C,
   );
   const dfch = rt.alloc(N * F);
-  geluBackward(dfch, a.fch, dfchGelu, N * F);
+  geluBackward(rt, dfch, a.fch, dfchGelu, N * F);
   const dln2 = rt.alloc(N * C);
   linearBackward(rt, dln2, g(w.fcWeight), g(w.fcBias), dfch, a.ln2, p(w.fcWeight), N, C, F);
   layerNormBackward(

@@ -1,8 +1,11 @@
+import type { CpuRuntime } from './runtime.ts';
+
 /**
  * The fast CPU engine's own versions of two pointwise ops of model/reference whose cost there is
- * in the math library: GELU (tanh through one exp: Math.tanh costs several times more in V8) and
- * rotary positions (each position's angles computed once per call, not once per head and token).
- * Same formulas as the reference (ops.ts, attention.ts); the tests hold them to it.
+ * in the math library. GELU runs on the elementwise kernels (kernels-pointwise.ts) over every
+ * thread, with the last N mod 4 elements here, in the same formula as the reference (ops.ts).
+ * Rotary positions compute each position's angles once per call, not once per head and token.
+ * The tests hold both to the reference.
  */
 
 const GELU_SCALE = Math.sqrt(2 / Math.PI);
@@ -13,16 +16,27 @@ function tanh(u: number): number {
   return 1 - 2 / (Math.exp(2 * u) + 1);
 }
 
-export function geluForward(out: Float32Array, inp: Float32Array, N: number): void {
-  for (let i = 0; i < N; i++) {
+/** out = gelu(inp) on N floats of the runtime's memory. */
+export function geluForward(rt: CpuRuntime, out: Float32Array, inp: Float32Array, N: number): void {
+  const vectors = N - (N % 4);
+  rt.pointwise('gelu_forward', [out.byteOffset, inp.byteOffset], vectors);
+  for (let i = vectors; i < N; i++) {
     const x = inp[i]!;
     out[i] = 0.5 * x * (1 + tanh(GELU_SCALE * (x + GELU_CUBE * x * x * x)));
   }
 }
 
-/** dinp += gelu'(inp) dout */
-export function geluBackward(dinp: Float32Array, inp: Float32Array, dout: Float32Array, N: number): void {
-  for (let i = 0; i < N; i++) {
+/** dinp += gelu'(inp) dout, on N floats of the runtime's memory. */
+export function geluBackward(
+  rt: CpuRuntime,
+  dinp: Float32Array,
+  inp: Float32Array,
+  dout: Float32Array,
+  N: number,
+): void {
+  const vectors = N - (N % 4);
+  rt.pointwise('gelu_backward', [dinp.byteOffset, inp.byteOffset, dout.byteOffset], vectors);
+  for (let i = vectors; i < N; i++) {
     const x = inp[i]!;
     const t = tanh(GELU_SCALE * (x + GELU_CUBE * x * x * x));
     const local = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_SCALE * (1 + 3 * GELU_CUBE * x * x);

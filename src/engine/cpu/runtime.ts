@@ -1,3 +1,4 @@
+import { POINTWISE_KERNELS, type PointwiseKernel } from './kernels-pointwise.ts';
 import { detectSimd, kernelModuleBytes, type SimdKind } from './kernels.ts';
 
 /**
@@ -5,7 +6,8 @@ import { detectSimd, kernelModuleBytes, type SimdKind } from './kernels.ts';
  * between threads where SharedArrayBuffer exists), a bump allocator over it, and a pool of
  * workers that each instantiate the kernel module on that same memory. A matrix product is split
  * by rows (or by columns when there are few rows) between the calling thread and the workers,
- * which wait on Atomics in a small control block: no messages, no copies.
+ * which wait on Atomics in a small control block: no messages, no copies. Elementwise kernels
+ * (kernels-pointwise.ts) are split the same way, by ranges of elements.
  *
  * Threads need shared memory and a thread allowed to block (Atomics.wait): Node, or a Web Worker
  * in a cross-origin isolated page (COOP/COEP headers, vite.config.ts). Elsewhere the engine runs
@@ -17,12 +19,17 @@ const PAGE = 65536;
 const MAXIMUM_PAGES = 65536;
 /** Products smaller than this (multiply-adds) run on the calling thread: waking workers costs more. */
 const PARALLEL_WORK = 1 << 18;
+/** Elementwise jobs shorter than this (elements) run on the calling thread. */
+const PARALLEL_ELEMENTS = 1 << 14;
 /** Chunks per thread: small enough that a thread the OS delays leaves its share to the others. */
 const CHUNKS_PER_THREAD = 4;
+/** The kernels a job may name, by number: 0 the matrix product, then the elementwise ones. */
+const KERNEL_NAMES = ['matmul', ...Object.keys(POINTWISE_KERNELS)];
 
 // The control block (Int32Array): the job counter workers wait on, the claim word (job << 16 |
-// next chunk), chunks finished, chunk count, chunk size, rows-or-columns, a failure flag, then the
-// kernel's 12 arguments (strides in bytes) for the whole product.
+// next chunk), chunks finished, chunk count, chunk size, rows-or-columns, a failure flag, the
+// kernel's number, then its arguments: the product's 12 (strides in bytes), or an elementwise
+// kernel's 8 addresses and its element count.
 const JOB = 0;
 const CLAIM = 1;
 const DONE = 2;
@@ -30,6 +37,7 @@ const CHUNKS = 3;
 const SIZE = 4;
 const BY_ROWS = 5;
 const FAILED = 6;
+const KERNEL = 7;
 const ARGS = 8;
 const CONTROL_INTS = ARGS + 12;
 
@@ -39,12 +47,34 @@ const CONTROL_INTS = ARGS + 12;
  * scheduled yet simply finds nothing left. A claim carries the job's number, so a worker waking
  * late cannot take a chunk of the next job. Self-contained: it travels as source text.
  */
-function runChunks(ctl: Int32Array, job: number, matmul: (...args: number[]) => void): void {
+function runChunks(ctl: Int32Array, job: number, kernels: readonly ((...args: number[]) => void)[]): void {
   for (;;) {
     const claim = Atomics.load(ctl, 1);
     if (claim >>> 16 !== job || (claim & 0xffff) >= ctl[3]!) return;
     if (Atomics.compareExchange(ctl, 1, claim, claim + 1) !== claim) continue;
     const from = (claim & 0xffff) * ctl[4]!;
+    const kernel = kernels[ctl[7]!]!;
+    if (ctl[7] !== 0) {
+      try {
+        kernel(
+          ctl[8]!,
+          ctl[9]!,
+          ctl[10]!,
+          ctl[11]!,
+          ctl[12]!,
+          ctl[13]!,
+          ctl[14]!,
+          ctl[15]!,
+          from,
+          Math.min(ctl[16]!, from + ctl[4]!),
+        );
+      } catch {
+        Atomics.store(ctl, 6, 1);
+      }
+      if (Atomics.add(ctl, 2, 1) + 1 === ctl[3]) Atomics.notify(ctl, 2);
+      continue;
+    }
+    const matmul = kernel;
     const rows = ctl[5] === 1;
     const to = Math.min(rows ? ctl[11]! : ctl[12]!, from + ctl[4]!);
     const [a, b, c, M, N, K, sam, sak, sbk, scm, causal, diag] = ctl.subarray(8, 20);
@@ -77,14 +107,15 @@ function runChunks(ctl: Int32Array, job: number, matmul: (...args: number[]) => 
 const WORKER_SOURCE = `
 const runChunks = ${runChunks.toString()};
 const start = ({ module, memory, control }) => {
-  const matmul = new WebAssembly.Instance(module, { env: { memory } }).exports.matmul;
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const kernels = ${JSON.stringify(KERNEL_NAMES)}.map((name) => exports[name]);
   const ctl = new Int32Array(control);
   let seen = 0;
   for (;;) {
     Atomics.wait(ctl, ${JOB}, seen);
     seen = Atomics.load(ctl, ${JOB});
     if (seen < 0) return;
-    runChunks(ctl, seen, matmul);
+    runChunks(ctl, seen, kernels);
   }
 };
 if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && typeof require === 'undefined') {
@@ -99,7 +130,7 @@ interface PoolWorker {
   terminate(): unknown;
 }
 
-type MatmulFunction = (...args: number[]) => void;
+type KernelFunction = (...args: number[]) => void;
 
 export interface CpuRuntimeOptions {
   /** Threads to use, the calling one included. Default: every core (navigator.hardwareConcurrency). */
@@ -114,7 +145,8 @@ export class CpuRuntime {
   private constructor(
     readonly memory: WebAssembly.Memory,
     readonly simd: SimdKind,
-    private readonly matmulKernel: MatmulFunction,
+    /** By number, as KERNEL_NAMES lists them. */
+    private readonly kernels: readonly KernelFunction[],
     private readonly control: Int32Array,
     private readonly workers: readonly PoolWorker[],
     /** Why the engine runs on one thread where there are more cores; null when it uses them. */
@@ -149,7 +181,8 @@ export class CpuRuntime {
       worker.postMessage({ module, memory, control: control.buffer });
       workers.push(worker);
     }
-    return new CpuRuntime(memory, simd, kernels.matmul as MatmulFunction, control, workers, threadNote);
+    const table = KERNEL_NAMES.map((name) => kernels[name] as KernelFunction);
+    return new CpuRuntime(memory, simd, table, control, workers, threadNote);
   }
 
   get threads(): number {
@@ -220,29 +253,55 @@ export class CpuRuntime {
     const cPtr = c.byteOffset + 4 * cOffset;
     const parts = M * N * K < PARALLEL_WORK ? 1 : this.threads;
     if (parts === 1 || (M < 8 * parts && N < 16 * parts)) {
-      this.matmulKernel(aPtr, bPtr, cPtr, M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0);
+      this.kernels[0]!(aPtr, bPtr, cPtr, M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0);
       return;
     }
     const byRows = M >= 8 * parts;
     const [size, unit] = byRows ? [M, 4] : [N, 8];
     const chunkSize = Math.max(unit, Math.ceil(size / (CHUNKS_PER_THREAD * parts) / unit) * unit);
+    this.control[BY_ROWS] = byRows ? 1 : 0;
+    const args = [aPtr, bPtr, cPtr, M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0];
+    this.runJob(0, args, Math.ceil(size / chunkSize), chunkSize);
+  }
+
+  /**
+   * An elementwise kernel (kernels-pointwise.ts) on elements [0, count) of the arrays at the given
+   * byte addresses; count is a multiple of 4. Split by ranges of elements between the threads.
+   */
+  pointwise(kernel: PointwiseKernel, addresses: readonly number[], count: number): void {
+    if (count % 4 !== 0)
+      throw new Error(`CPU engine bug: ${kernel} got ${count} elements, not a multiple of 4.`);
+    const number = KERNEL_NAMES.indexOf(kernel);
+    const args = Array.from({ length: 9 }, (_, i) => (i < 8 ? (addresses[i] ?? 0) : count));
+    if (count < PARALLEL_ELEMENTS || this.threads === 1) {
+      this.kernels[number]!(...args.slice(0, 8), 0, count);
+      return;
+    }
+    const chunkSize = Math.ceil(count / (CHUNKS_PER_THREAD * this.threads) / 4) * 4;
+    this.runJob(number, args, Math.ceil(count / chunkSize), chunkSize);
+  }
+
+  /** Posts a job of `chunks` chunks to the workers, runs chunks here too, and waits for all. */
+  private runJob(kernel: number, args: readonly number[], chunks: number, chunkSize: number): void {
     const ctl = this.control;
     // Job numbers stay in 15 bits, so that job << 16 is a positive int32 in the claim word.
     const job = (this.job = (this.job % 32767) + 1);
-    ctl.set([aPtr, bPtr, cPtr, M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0], ARGS);
-    ctl[CHUNKS] = Math.ceil(size / chunkSize);
+    ctl.set(args, ARGS);
+    ctl[KERNEL] = kernel;
+    ctl[CHUNKS] = chunks;
     ctl[SIZE] = chunkSize;
-    ctl[BY_ROWS] = byRows ? 1 : 0;
     ctl[FAILED] = 0;
     Atomics.store(ctl, DONE, 0);
     Atomics.store(ctl, CLAIM, job << 16);
     Atomics.store(ctl, JOB, job);
     Atomics.notify(ctl, JOB);
-    runChunks(ctl, job, this.matmulKernel);
+    runChunks(ctl, job, this.kernels);
     for (let done = Atomics.load(ctl, DONE); done < ctl[CHUNKS]!; done = Atomics.load(ctl, DONE)) {
       Atomics.wait(ctl, DONE, done);
     }
-    if (ctl[FAILED] !== 0) throw new Error('CPU engine bug: a thread trapped in the matrix kernel.');
+    if (ctl[FAILED] !== 0) {
+      throw new Error(`CPU engine bug: a thread trapped in the ${KERNEL_NAMES[kernel]} kernel.`);
+    }
   }
 
   dispose(): void {

@@ -89,6 +89,9 @@ export class Code {
   i32(value: number): this {
     return this.op(0x41, ...signedLeb(value));
   }
+  f32(value: number): this {
+    return this.op(0x43, ...new Uint8Array(Float32Array.of(value).buffer));
+  }
   simd(opcode: number, ...immediates: number[]): this {
     return this.op(0xfd, ...unsignedLeb(opcode), ...immediates);
   }
@@ -153,9 +156,20 @@ export const OP = {
 export const SIMD = {
   load: 0x00,
   store: 0x0b,
+  i32x4Splat: 0x11,
   f32x4Splat: 0x13,
+  f32x4Nearest: 0x6a,
+  i32x4Shl: 0xab,
+  i32x4Add: 0xae,
   f32x4Add: 0xe4,
+  f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
+  f32x4Div: 0xe7,
+  /** b < a ? b : a (the cheap minimum; no NaN or signed-zero rules). */
+  f32x4Pmin: 0xea,
+  /** a < b ? b : a */
+  f32x4Pmax: 0xeb,
+  i32x4TruncSatF32x4S: 0xf8,
   /** Relaxed SIMD: a * b + c, fused or not as the hardware does it. */
   f32x4RelaxedMadd: 0x105,
 } as const;

@@ -1,0 +1,139 @@
+import { Code, I32, OP, SIMD, V128 } from './wasm.ts';
+
+/**
+ * The CPU engine's elementwise kernels, four floats at a time: GELU forward and backward. They
+ * share one signature, eight i32 arguments (byte addresses) and an element range [from, to), so
+ * the runtime splits any of them between threads the same way; the range's length is a multiple
+ * of 4 (the caller does the last few elements). WebAssembly has no exp: `exp` below is written
+ * out, Cody-Waite range reduction to |r| <= ln2 / 2 and a degree 7 Taylor polynomial (truncation
+ * error below 1e-8, under float32's rounding), scaled by 2^n built in the exponent bits.
+ */
+
+export const POINTWISE_PARAMS = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'from', 'to'];
+
+const GELU_SCALE = Math.sqrt(2 / Math.PI);
+const GELU_CUBE = 0.044715;
+// ln 2 split so that n * LN2_HI is exact in float32 for |n| <= 127.
+const LN2_HI = 0.693359375;
+const LN2_LO = -2.1219444e-4;
+/** Inputs are clamped here so that 2^n stays a normal float32: exp(-87.3) ~ 1e-38, exp(88.3) ~ 2e38. */
+const EXP_LOW = -87.3;
+const EXP_HIGH = 88.3;
+const TAYLOR = [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040];
+
+function splat(code: Code, value: number): void {
+  code.f32(value).simd(SIMD.f32x4Splat);
+}
+
+/** Pushes exp of the v128 in local `x`, lane by lane; clobbers `x` and `n`. */
+function exp(code: Code, x: string, n: string): void {
+  code.get(x);
+  splat(code, EXP_LOW);
+  code.simd(SIMD.f32x4Pmax);
+  splat(code, EXP_HIGH);
+  code.simd(SIMD.f32x4Pmin).set(x);
+  code.get(x);
+  splat(code, Math.LOG2E);
+  code.simd(SIMD.f32x4Mul).simd(SIMD.f32x4Nearest).set(n);
+  code.get(x).get(n);
+  splat(code, LN2_HI);
+  code.simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub).get(n);
+  splat(code, LN2_LO);
+  code.simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub).set(x);
+  splat(code, TAYLOR[7]!);
+  for (let k = 6; k >= 0; k--) {
+    code.get(x).simd(SIMD.f32x4Mul);
+    splat(code, TAYLOR[k]!);
+    code.simd(SIMD.f32x4Add);
+  }
+  // 2^n: the biased exponent n + 127 shifted into place.
+  code.get(n).simd(SIMD.i32x4TruncSatF32x4S).i32(127).simd(SIMD.i32x4Splat).simd(SIMD.i32x4Add);
+  code.i32(23).simd(SIMD.i32x4Shl).simd(SIMD.f32x4Mul);
+}
+
+/** Pushes the v128 at byte address param + 4 i. */
+function load(code: Code, param: string): void {
+  code.get(param).get('i').i32(4).op(OP.i32Mul, OP.i32Add).simd(SIMD.load, 2, 0);
+}
+
+/** The loop over i in [from, to) by 4, `body` run once per vector. */
+function elementLoop(code: Code, body: () => void): void {
+  code.get('from').set('i');
+  code.block((exit) => {
+    code.loop((next) => {
+      code.get('i').get('to').op(OP.i32GeS).brIf(exit);
+      body();
+      code.get('i').i32(4).op(OP.i32Add).set('i').br(next);
+    });
+  });
+}
+
+/** Sets local `e` to exp(-2u), u = sqrt(2/pi) (x + 0.044715 x^3), for the x in local `x`. */
+function geluExp(code: Code): void {
+  code.get('x').get('x').simd(SIMD.f32x4Mul).get('x').simd(SIMD.f32x4Mul);
+  splat(code, GELU_CUBE);
+  code.simd(SIMD.f32x4Mul).get('x').simd(SIMD.f32x4Add);
+  splat(code, -2 * GELU_SCALE);
+  code.simd(SIMD.f32x4Mul).set('t');
+  exp(code, 't', 'n');
+  code.set('e');
+}
+
+/**
+ * out (p0) = gelu(inp (p1)) = 0.5 x (1 + tanh u) = x / (1 + exp(-2u)): the same function as the
+ * reference's tanh form, without its cancellation where tanh u is near -1.
+ */
+function geluForwardFunction(): Code {
+  const code = new Code(POINTWISE_PARAMS);
+  code.local('i', I32);
+  for (const name of ['x', 't', 'n', 'e']) code.local(name, V128);
+  elementLoop(code, () => {
+    load(code, 'p1');
+    code.set('x');
+    geluExp(code);
+    code.get('p0').get('i').i32(4).op(OP.i32Mul, OP.i32Add);
+    code.get('x');
+    splat(code, 1);
+    code.get('e').simd(SIMD.f32x4Add).simd(SIMD.f32x4Div).simd(SIMD.store, 2, 0);
+  });
+  return code;
+}
+
+/**
+ * dinp (p0) += gelu'(inp (p1)) dout (p2). With s = 1 / (1 + e), e = exp(-2u): 0.5 (1 + tanh u)
+ * = s and 1 - tanh^2 u = 4 s^2 e, so gelu' = s + 2 x s^2 e u'.
+ */
+function geluBackwardFunction(): Code {
+  const code = new Code(POINTWISE_PARAMS);
+  code.local('i', I32);
+  for (const name of ['x', 't', 'n', 'e', 's']) code.local(name, V128);
+  elementLoop(code, () => {
+    load(code, 'p1');
+    code.set('x');
+    geluExp(code);
+    splat(code, 1);
+    splat(code, 1);
+    code.get('e').simd(SIMD.f32x4Add).simd(SIMD.f32x4Div).set('s');
+    code.get('p0').get('i').i32(4).op(OP.i32Mul, OP.i32Add);
+    load(code, 'p0');
+    // u' = sqrt(2/pi) (1 + 3 0.044715 x^2), times 2 x s^2 e, plus s
+    code.get('x').get('x').simd(SIMD.f32x4Mul);
+    splat(code, 3 * GELU_CUBE * 2 * GELU_SCALE);
+    code.simd(SIMD.f32x4Mul);
+    splat(code, 2 * GELU_SCALE);
+    code.simd(SIMD.f32x4Add);
+    code.get('x').simd(SIMD.f32x4Mul).get('s').simd(SIMD.f32x4Mul).get('s').simd(SIMD.f32x4Mul);
+    code.get('e').simd(SIMD.f32x4Mul).get('s').simd(SIMD.f32x4Add);
+    load(code, 'p2');
+    code.simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).simd(SIMD.store, 2, 0);
+  });
+  return code;
+}
+
+/** The elementwise kernels by export name, in the order the runtime numbers them (after matmul). */
+export const POINTWISE_KERNELS = {
+  gelu_forward: geluForwardFunction,
+  gelu_backward: geluBackwardFunction,
+} as const;
+
+export type PointwiseKernel = keyof typeof POINTWISE_KERNELS;
