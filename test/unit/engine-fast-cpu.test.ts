@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attentionBackward, attentionForward } from '../../src/engine/cpu/attention.ts';
+import {
+  attentionBackward,
+  attentionFloats,
+  attentionForward,
+  attentionStride,
+} from '../../src/engine/cpu/attention.ts';
 import { detectSimd, kernelModuleBytes } from '../../src/engine/cpu/kernels.ts';
 import { linearBackward, linearForward, transpose } from '../../src/engine/cpu/linear.ts';
 import { lossHead } from '../../src/engine/cpu/loss.ts';
@@ -156,14 +161,29 @@ describe('attention', () => {
 
       const rt = threaded;
       const hs = C / NH;
-      rt.reset(0, 2 * B * T * 3 * C + 2 * B * T * C + B * NH * T * T + T * T + hs * T + 64);
-      const scratch = { scores: rt.alloc(T * T), transposed: rt.alloc(hs * T) };
+      const Tp = attentionStride(T);
+      rt.reset(0, 2 * B * T * 3 * C + 2 * B * T * C + attentionFloats(B, T, NH) + 2 * T * T + B * Tp + 64);
+      const scratch = {
+        scores: rt.alloc(T * T),
+        transposed: rt.alloc(hs * T),
+        segments: rt.alloc(B * Tp),
+      };
       const [qkvF, doutF] = [place(rt, qkv), place(rt, dout)];
-      const [outF, attF, dqkvF] = [rt.alloc(B * T * C), rt.alloc(B * NH * T * T), rt.alloc(B * T * 3 * C)];
+      const [outF, dqkvF] = [rt.alloc(B * T * C), rt.alloc(B * T * 3 * C)];
+      // Garbage (NaN) in att beforehand: the forward must overwrite all of it.
+      const attF = rt.alloc(attentionFloats(B, T, NH)).fill(NaN);
       const shape = { B, T, C, NH };
       attentionForward(rt, outF, attF, qkvF, segments, shape, scratch);
       expect(relativeError(outF, out)).toBeLessThan(1e-6);
-      expect(relativeError(attF, att)).toBeLessThan(1e-6);
+      // att's rows are padded to Tp: the padding must be 0, the rest the reference's.
+      const unpadded = Float32Array.from({ length: B * NH * T * T }, (_, i) => {
+        const [row, s] = [Math.floor(i / T), i % T];
+        return attF[row * Tp + s]!;
+      });
+      expect(relativeError(unpadded, att)).toBeLessThan(1e-6);
+      for (let row = 0; row < B * NH * T; row++) {
+        for (let s = T; s < Tp; s++) expect(attF[row * Tp + s]).toBe(0);
+      }
       attentionBackward(rt, dqkvF, doutF, qkvF, attF, shape, scratch);
       expect(relativeError(dqkvF, dqkv)).toBeLessThan(1e-5);
     }

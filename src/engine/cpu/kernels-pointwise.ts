@@ -1,10 +1,10 @@
-import { Code, I32, OP, SIMD, V128 } from './wasm.ts';
+import { Code, F32, I32, OP, SIMD, V128 } from './wasm.ts';
 
 /**
- * The CPU engine's elementwise kernels, four floats at a time: GELU forward and backward. They
- * share one signature, eight i32 arguments (byte addresses) and an element range [from, to), so
- * the runtime splits any of them between threads the same way; the range's length is a multiple
- * of 4 (the caller does the last few elements). WebAssembly has no exp: `exp` below is written
+ * The CPU engine's elementwise kernels, four floats at a time: GELU forward and backward, and
+ * attention's masked softmax row by row. They share one signature, eight i32 arguments (byte
+ * addresses, sizes) and a range [from, to) of elements (a multiple of 4 long: the caller does the
+ * last few) or of rows, so the runtime splits any of them between threads the same way. WebAssembly has no exp: `exp` below is written
  * out, Cody-Waite range reduction to |r| <= ln2 / 2 and a degree 7 Taylor polynomial (truncation
  * error below 1e-8, under float32's rounding), scaled by 2^n built in the exponent bits.
  */
@@ -130,10 +130,102 @@ function geluBackwardFunction(): Code {
   return code;
 }
 
+/** Pushes the horizontal reduction of the v128 in local `v` by the scalar f32 op `op`. */
+function lanes(code: Code, v: string, op: number): void {
+  code.get(v).simd(SIMD.f32x4ExtractLane, 0).get(v).simd(SIMD.f32x4ExtractLane, 1).op(op);
+  code.get(v).simd(SIMD.f32x4ExtractLane, 2).get(v).simd(SIMD.f32x4ExtractLane, 3).op(op).op(op);
+}
+
+/**
+ * Attention's softmax over rows r in [from, to) of att [B, NH, T, Tp] (Tp = T rounded up to 4),
+ * in place: p0 att, p1 segments [B, Tp] (i32), p2 T, p3 Tp, p4 NH, p5 the scale's float bits.
+ * Row r is query t = r mod T of batch row b = r / (NH T); position s takes part when s <= t and
+ * its segment is t's (the reference's rule); the others, padding columns included, become 0.
+ * On entry the masked entries may hold anything (the scores' product skips them), even NaN:
+ * the mask is applied by bit selection, never by arithmetic.
+ */
+function attentionSoftmaxFunction(): Code {
+  const code = new Code(POINTWISE_PARAMS);
+  for (const name of ['r', 's', 'end', 'row', 'segments']) code.local(name, I32);
+  code.local('scale', F32);
+  for (const name of ['t', 'segment', 'index', 'mask', 'm', 'x', 'n', 'v']) code.local(name, V128);
+  const firstIndices = (): void => {
+    code.simd(SIMD.const, ...new Uint8Array(Int32Array.of(0, 1, 2, 3).buffer)).set('index');
+  };
+  /** Runs body over the row's vectors, with `mask` set for each and `s` its byte offset. */
+  const columns = (body: () => void): void => {
+    firstIndices();
+    code.i32(0).set('s');
+    code.block((exit) => {
+      code.loop((next) => {
+        code.get('s').get('end').op(OP.i32GeS).brIf(exit);
+        code.get('index').get('t').simd(SIMD.i32x4LeS);
+        code.get('segments').get('s').op(OP.i32Add).simd(SIMD.load, 2, 0).get('segment');
+        code.simd(SIMD.i32x4Eq).simd(SIMD.and).set('mask');
+        body();
+        code.get('index').i32(4).simd(SIMD.i32x4Splat).simd(SIMD.i32x4Add).set('index');
+        code.get('s').i32(16).op(OP.i32Add).set('s').br(next);
+      });
+    });
+  };
+  const rowAt = (): void => {
+    code.get('row').get('s').op(OP.i32Add);
+  };
+  code.get('p5').op(OP.f32ReinterpretI32).set('scale');
+  code.get('p3').i32(4).op(OP.i32Mul).set('end');
+  code.get('from').set('r');
+  code.block((exitRows) => {
+    code.loop((nextRow) => {
+      code.get('r').get('to').op(OP.i32GeS).brIf(exitRows);
+      code.get('p0').get('r').get('end').op(OP.i32Mul, OP.i32Add).set('row');
+      // segments of batch row r / (NH T); this query's position t = r mod T
+      code.get('p1').get('r').get('p4').get('p2').op(OP.i32Mul, OP.i32DivU);
+      code.get('end').op(OP.i32Mul, OP.i32Add).set('segments');
+      code.get('r').get('p2').op(OP.i32RemU).tee('s').simd(SIMD.i32x4Splat).set('t');
+      code.get('segments').get('s').i32(4).op(OP.i32Mul, OP.i32Add).op(OP.i32Load, 2, 0);
+      code.simd(SIMD.i32x4Splat).set('segment');
+      splat(code, -Infinity);
+      code.set('m');
+      columns(() => {
+        code.get('m');
+        rowAt();
+        code.simd(SIMD.load, 2, 0);
+        splat(code, -Infinity);
+        code.get('mask').simd(SIMD.bitselect).simd(SIMD.f32x4Pmax).set('m');
+      });
+      lanes(code, 'm', OP.f32Max);
+      code.get('scale').op(OP.f32Mul).simd(SIMD.f32x4Splat).set('m');
+      splat(code, 0);
+      code.set('v');
+      columns(() => {
+        rowAt();
+        rowAt();
+        code.simd(SIMD.load, 2, 0).get('scale').simd(SIMD.f32x4Splat).simd(SIMD.f32x4Mul);
+        code.get('m').simd(SIMD.f32x4Sub).set('x');
+        exp(code, 'x', 'n');
+        splat(code, 0);
+        code.get('mask').simd(SIMD.bitselect).tee('x').simd(SIMD.store, 2, 0);
+        code.get('v').get('x').simd(SIMD.f32x4Add).set('v');
+      });
+      code.f32(1);
+      lanes(code, 'v', OP.f32Add);
+      code.op(OP.f32Div).simd(SIMD.f32x4Splat).set('v');
+      columns(() => {
+        rowAt();
+        rowAt();
+        code.simd(SIMD.load, 2, 0).get('v').simd(SIMD.f32x4Mul).simd(SIMD.store, 2, 0);
+      });
+      code.get('r').i32(1).op(OP.i32Add).set('r').br(nextRow);
+    });
+  });
+  return code;
+}
+
 /** The elementwise kernels by export name, in the order the runtime numbers them (after matmul). */
 export const POINTWISE_KERNELS = {
   gelu_forward: geluForwardFunction,
   gelu_backward: geluBackwardFunction,
+  attention_softmax: attentionSoftmaxFunction,
 } as const;
 
 export type PointwiseKernel = keyof typeof POINTWISE_KERNELS;

@@ -19,8 +19,10 @@ import {
 } from '../../model/reference/ops.ts';
 import {
   attentionBackward,
+  attentionFloats,
   attentionForward,
   attentionScratchFloats,
+  attentionStride,
   type AttentionScratch,
 } from './attention.ts';
 import { geluBackward, geluForward, rotary } from './pointwise.ts';
@@ -94,9 +96,10 @@ export class CpuModelMemory {
 export function activationFloats(layout: ParameterLayout, B: number, T: number): number {
   const { width: C, ffWidth: F, heads: NH, vocabSize: V, layers: L } = layout.config;
   const N = B * T;
-  const forward = 2 * N * C + 2 * N + 2 * N * V + L * (12 * N * C + 2 * N * F + 4 * N + B * NH * T * T);
+  const forward =
+    2 * N * C + 2 * N + 2 * N * V + L * (12 * N * C + 2 * N * F + 4 * N + attentionFloats(B, T, NH));
   const backward = 2 * N * C + L * (14 * N * C + 2 * N * F);
-  return forward + backward + attentionScratchFloats(T, C, NH) + 4 * (40 * L + 40);
+  return forward + backward + attentionScratchFloats(B, T, C, NH) + 4 * (40 * L + 40);
 }
 
 interface BlockActivations {
@@ -161,6 +164,7 @@ export function modelForward(
   const scratch = {
     scores: rt.alloc(T * T),
     transposed: rt.alloc(headWidth(config) * T),
+    segments: rt.alloc(B * attentionStride(T)),
   };
   const shape = { B, T, C, NH };
 
@@ -180,7 +184,7 @@ export function modelForward(
       qkvRotated = rt.alloc(N * 3 * C, false);
       rotary(qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1);
     }
-    const att = rt.alloc(B * NH * T * T, false);
+    const att = rt.alloc(attentionFloats(B, T, NH), false);
     const atty = rt.alloc(N * C);
     attentionForward(rt, atty, att, qkvRotated, segments, shape, scratch);
     const attproj = rt.alloc(N * C, false);

@@ -265,20 +265,23 @@ export class CpuRuntime {
   }
 
   /**
-   * An elementwise kernel (kernels-pointwise.ts) on elements [0, count) of the arrays at the given
-   * byte addresses; count is a multiple of 4. Split by ranges of elements between the threads.
+   * An elementwise kernel (kernels-pointwise.ts) on items [0, count) (elements, or rows for a
+   * row kernel) with the given arguments (byte addresses, sizes). Items go to threads in chunks
+   * of a multiple of `unit`, and count must be one; `cost` is an item's work in elements, which
+   * decides whether threads are worth waking.
    */
-  pointwise(kernel: PointwiseKernel, addresses: readonly number[], count: number): void {
-    if (count % 4 !== 0)
-      throw new Error(`CPU engine bug: ${kernel} got ${count} elements, not a multiple of 4.`);
+  pointwise(kernel: PointwiseKernel, args: readonly number[], count: number, unit = 4, cost = 1): void {
+    if (count % unit !== 0) {
+      throw new Error(`CPU engine bug: ${kernel} got ${count} items, not a multiple of ${unit}.`);
+    }
     const number = KERNEL_NAMES.indexOf(kernel);
-    const args = Array.from({ length: 9 }, (_, i) => (i < 8 ? (addresses[i] ?? 0) : count));
-    if (count < PARALLEL_ELEMENTS || this.threads === 1) {
-      this.kernels[number]!(...args.slice(0, 8), 0, count);
+    const padded = Array.from({ length: 9 }, (_, i) => (i < 8 ? (args[i] ?? 0) : count));
+    if (count * cost < PARALLEL_ELEMENTS || this.threads === 1) {
+      this.kernels[number]!(...padded.slice(0, 8), 0, count);
       return;
     }
-    const chunkSize = Math.ceil(count / (CHUNKS_PER_THREAD * this.threads) / 4) * 4;
-    this.runJob(number, args, Math.ceil(count / chunkSize), chunkSize);
+    const chunkSize = Math.ceil(count / (CHUNKS_PER_THREAD * this.threads) / unit) * unit;
+    this.runJob(number, padded, Math.ceil(count / chunkSize), chunkSize);
   }
 
   /** Posts a job of `chunks` chunks to the workers, runs chunks here too, and waits for all. */

@@ -137,6 +137,7 @@ export class Code {
 
 // Instructions by name (opcodes from the specification).
 export const OP = {
+  i32Load: 0x28,
   f32Load: 0x2a,
   f32Store: 0x38,
   i32Eqz: 0x45,
@@ -147,8 +148,13 @@ export const OP = {
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
+  i32DivU: 0x6e,
+  i32RemU: 0x70,
   f32Add: 0x92,
   f32Mul: 0x94,
+  f32Div: 0x95,
+  f32Max: 0x97,
+  f32ReinterpretI32: 0xbe,
   select: 0x1b,
   call: 0x10,
 } as const;
@@ -156,7 +162,14 @@ export const OP = {
 export const SIMD = {
   load: 0x00,
   store: 0x0b,
+  const: 0x0c,
   i32x4Splat: 0x11,
+  f32x4ExtractLane: 0x1f,
+  i32x4Eq: 0x37,
+  i32x4LeS: 0x3d,
+  and: 0x4e,
+  /** (a & mask) | (b & ~mask), operands a, b, mask. */
+  bitselect: 0x52,
   f32x4Splat: 0x13,
   f32x4Nearest: 0x6a,
   i32x4Shl: 0xab,
