@@ -191,47 +191,54 @@ describe('attention', () => {
 });
 
 describe('the loss head', () => {
-  const [N, V] = [23, 45];
-  const logits = randomArray(N * V, 6);
-  const targets = Int32Array.from({ length: N }, (_, n) => (n * 17) % V);
-  const weights = Float64Array.from({ length: N }, (_, n) => (n % 5 === 0 ? 0 : n % 3) - 0.5);
-  const current = new Float64Array(N);
-  logProbsForward(current, logits, targets, N, V, 0.6);
-  // Old log-probabilities around the current ones: some ratios leave the clip, in both directions.
-  const oldLogProbs = current.map((lp, n) => lp + [0.5, -0.5, 0.05][n % 3]!);
-  for (const [what, options] of [
-    ['SFT (temperature 1, no ratio)', { temperature: 1, oldLogProbs: null, clipEpsilon: 0 }],
-    ['RL at temperature 0.6', { temperature: 0.6, oldLogProbs: null, clipEpsilon: 0 }],
-    ['RL with the clipped ratio', { temperature: 0.6, oldLogProbs, clipEpsilon: 0.2 }],
+  // The second size is past the threads' threshold (rows split between them); V is no multiple of 4.
+  for (const [N, V, threads] of [
+    [23, 45, 'single'],
+    [301, 47, 'threaded'],
   ] as const) {
-    it(`gives the reference loss, log-probabilities and dlogits, skipping weight-0 tokens: ${what}`, () => {
-      const normaliser = 9;
-      const probs = new Float64Array(N * V);
-      const losses = new Float64Array(N);
-      const gradWeights = new Float64Array(N);
-      const loss = tokenLossForward(
-        probs,
-        losses,
-        gradWeights,
-        logits,
-        targets,
-        weights,
-        options,
-        normaliser,
-        N,
-        V,
-      );
-      const dlogits = new Float64Array(N * V);
-      tokenLossBackward(dlogits, probs, targets, gradWeights, options.temperature, normaliser, N, V);
-      const logProbs = new Float64Array(N);
-      logProbsForward(logProbs, logits, targets, N, V, options.temperature);
+    const logits = randomArray(N * V, 6);
+    const targets = Int32Array.from({ length: N }, (_, n) => (n * 17) % V);
+    const weights = Float64Array.from({ length: N }, (_, n) => (n % 5 === 0 ? 0 : n % 3) - 0.5);
+    const current = new Float64Array(N);
+    logProbsForward(current, logits, targets, N, V, 0.6);
+    // Old log-probabilities around the current ones: some ratios leave the clip, in both directions.
+    const oldLogProbs = current.map((lp, n) => lp + [0.5, -0.5, 0.05][n % 3]!);
+    for (const [what, options] of [
+      ['SFT (temperature 1, no ratio)', { temperature: 1, oldLogProbs: null, clipEpsilon: 0 }],
+      ['RL at temperature 0.6', { temperature: 0.6, oldLogProbs: null, clipEpsilon: 0 }],
+      ['RL with the clipped ratio', { temperature: 0.6, oldLogProbs, clipEpsilon: 0.2 }],
+    ] as const) {
+      it(`gives the reference loss, log-probabilities and dlogits, skipping weight-0 tokens: ${what} (${N} x ${V}, ${threads})`, () => {
+        const normaliser = 9;
+        const probs = new Float64Array(N * V);
+        const losses = new Float64Array(N);
+        const gradWeights = new Float64Array(N);
+        const loss = tokenLossForward(
+          probs,
+          losses,
+          gradWeights,
+          logits,
+          targets,
+          weights,
+          options,
+          normaliser,
+          N,
+          V,
+        );
+        const dlogits = new Float64Array(N * V);
+        tokenLossBackward(dlogits, probs, targets, gradWeights, options.temperature, normaliser, N, V);
+        const logProbs = new Float64Array(N);
+        logProbsForward(logProbs, logits, targets, N, V, options.temperature);
 
-      const dlogitsF = new Float32Array(N * V).fill(7);
-      const head = lossHead(Float32Array.from(logits), targets, weights, options, normaliser, N, V, dlogitsF);
-      expect(Math.abs(head.loss - loss) / Math.abs(loss)).toBeLessThan(1e-6);
-      expect(relativeError(head.logProbs, logProbs)).toBeLessThan(1e-6);
-      expect(relativeError(dlogitsF, dlogits)).toBeLessThan(1e-6);
-    });
+        const rt = threads === 'single' ? single : threaded;
+        rt.reset(0, 2 * N * V + 2 * N + 64);
+        const dlogitsF = rt.alloc(N * V).fill(7);
+        const head = lossHead(rt, place(rt, logits), targets, weights, options, normaliser, N, V, dlogitsF);
+        expect(Math.abs(head.loss - loss) / Math.abs(loss)).toBeLessThan(1e-6);
+        expect(relativeError(head.logProbs, logProbs)).toBeLessThan(1e-6);
+        expect(relativeError(dlogitsF, dlogits)).toBeLessThan(1e-6);
+      });
+    }
   }
 });
 

@@ -1,4 +1,4 @@
-import type { CpuRuntime } from './runtime.ts';
+import { floatBits, type CpuRuntime } from './runtime.ts';
 
 /**
  * Causal multi-head attention with segments on the CPU engine, head by head: the scores, the
@@ -40,11 +40,6 @@ export function attentionFloats(B: number, T: number, NH: number): number {
 
 export function attentionScratchFloats(B: number, T: number, C: number, NH: number): number {
   return T * T + (C / NH) * T + B * attentionStride(T);
-}
-
-/** The bits of a float32, for a kernel argument. */
-function floatBits(x: number): number {
-  return new Int32Array(Float32Array.of(x).buffer)[0]!;
 }
 
 /** dst [hs, T] = the hs channels at `offset` of T rows of stride `stride` in src, transposed. */

@@ -21,12 +21,12 @@ const EXP_LOW = -87.3;
 const EXP_HIGH = 88.3;
 const TAYLOR = [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040];
 
-function splat(code: Code, value: number): void {
+export function splat(code: Code, value: number): void {
   code.f32(value).simd(SIMD.f32x4Splat);
 }
 
 /** Pushes exp of the v128 in local `x`, lane by lane; clobbers `x` and `n`. */
-function exp(code: Code, x: string, n: string): void {
+export function exp(code: Code, x: string, n: string): void {
   code.get(x);
   splat(code, EXP_LOW);
   code.simd(SIMD.f32x4Pmax);
@@ -131,7 +131,7 @@ function geluBackwardFunction(): Code {
 }
 
 /** Pushes the horizontal reduction of the v128 in local `v` by the scalar f32 op `op`. */
-function lanes(code: Code, v: string, op: number): void {
+export function lanes(code: Code, v: string, op: number): void {
   code.get(v).simd(SIMD.f32x4ExtractLane, 0).get(v).simd(SIMD.f32x4ExtractLane, 1).op(op);
   code.get(v).simd(SIMD.f32x4ExtractLane, 2).get(v).simd(SIMD.f32x4ExtractLane, 3).op(op).op(op);
 }
@@ -227,5 +227,3 @@ export const POINTWISE_KERNELS = {
   gelu_backward: geluBackwardFunction,
   attention_softmax: attentionSoftmaxFunction,
 } as const;
-
-export type PointwiseKernel = keyof typeof POINTWISE_KERNELS;

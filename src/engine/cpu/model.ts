@@ -97,7 +97,7 @@ export function activationFloats(layout: ParameterLayout, B: number, T: number):
   const { width: C, ffWidth: F, heads: NH, vocabSize: V, layers: L } = layout.config;
   const N = B * T;
   const forward =
-    2 * N * C + 2 * N + 2 * N * V + L * (12 * N * C + 2 * N * F + 4 * N + attentionFloats(B, T, NH));
+    2 * N * C + 4 * N + 2 * N * V + L * (12 * N * C + 2 * N * F + 4 * N + attentionFloats(B, T, NH));
   const backward = 2 * N * C + L * (14 * N * C + 2 * N * F);
   return forward + backward + attentionScratchFloats(B, T, C, NH) + 4 * (40 * L + 40);
 }
@@ -233,7 +233,7 @@ export function modelForward(
     const weights = lossWeightsOf(batch);
     const normaliser = lossNormaliserOf(batch, weights);
     const dlogits = train ? rt.alloc(N * V, false) : null;
-    const head = lossHead(logits, batch.targets, weights, tokenLossOf(batch), normaliser, N, V, dlogits);
+    const head = lossHead(rt, logits, batch.targets, weights, tokenLossOf(batch), normaliser, N, V, dlogits);
     loss = { ...head, dlogits };
   }
   return { positions, segments, encoded, blocks, lnf, lnfMean, lnfRstd, logits, loss, scratch };

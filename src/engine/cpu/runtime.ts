@@ -1,5 +1,4 @@
-import { POINTWISE_KERNELS, type PointwiseKernel } from './kernels-pointwise.ts';
-import { detectSimd, kernelModuleBytes, type SimdKind } from './kernels.ts';
+import { detectSimd, kernelModuleBytes, ROW_KERNELS, type RowKernel, type SimdKind } from './kernels.ts';
 
 /**
  * Where the CPU engine's numbers live and who multiplies them: one WebAssembly memory (shared
@@ -24,7 +23,7 @@ const PARALLEL_ELEMENTS = 1 << 14;
 /** Chunks per thread: small enough that a thread the OS delays leaves its share to the others. */
 const CHUNKS_PER_THREAD = 4;
 /** The kernels a job may name, by number: 0 the matrix product, then the elementwise ones. */
-const KERNEL_NAMES = ['matmul', ...Object.keys(POINTWISE_KERNELS)];
+const KERNEL_NAMES = ['matmul', ...Object.keys(ROW_KERNELS)];
 
 // The control block (Int32Array): the job counter workers wait on, the claim word (job << 16 |
 // next chunk), chunks finished, chunk count, chunk size, rows-or-columns, a failure flag, the
@@ -265,12 +264,12 @@ export class CpuRuntime {
   }
 
   /**
-   * An elementwise kernel (kernels-pointwise.ts) on items [0, count) (elements, or rows for a
+   * An elementwise or row kernel (kernels-pointwise.ts, kernels-loss.ts) on items [0, count) (elements, or rows for a
    * row kernel) with the given arguments (byte addresses, sizes). Items go to threads in chunks
    * of a multiple of `unit`, and count must be one; `cost` is an item's work in elements, which
    * decides whether threads are worth waking.
    */
-  pointwise(kernel: PointwiseKernel, args: readonly number[], count: number, unit = 4, cost = 1): void {
+  pointwise(kernel: RowKernel, args: readonly number[], count: number, unit = 4, cost = 1): void {
     if (count % unit !== 0) {
       throw new Error(`CPU engine bug: ${kernel} got ${count} items, not a multiple of ${unit}.`);
     }
@@ -312,6 +311,11 @@ export class CpuRuntime {
     Atomics.notify(this.control, JOB);
     for (const worker of this.workers) void worker.terminate();
   }
+}
+
+/** The bits of a float32, for a kernel's i32 argument (the kernel reinterprets them). */
+export function floatBits(x: number): number {
+  return new Int32Array(Float32Array.of(x).buffer)[0]!;
 }
 
 async function coreCount(): Promise<number> {

@@ -150,6 +150,7 @@ export const OP = {
   i32Mul: 0x6c,
   i32DivU: 0x6e,
   i32RemU: 0x70,
+  i32And: 0x71,
   f32Add: 0x92,
   f32Mul: 0x94,
   f32Div: 0x95,
@@ -166,6 +167,7 @@ export const SIMD = {
   i32x4Splat: 0x11,
   f32x4ExtractLane: 0x1f,
   i32x4Eq: 0x37,
+  i32x4LtS: 0x39,
   i32x4LeS: 0x3d,
   and: 0x4e,
   /** (a & mask) | (b & ~mask), operands a, b, mask. */
