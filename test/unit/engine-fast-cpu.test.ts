@@ -3,6 +3,7 @@ import {
   attentionBackward,
   attentionFloats,
   attentionForward,
+  attentionScratchSizes,
   attentionStride,
 } from '../../src/engine/cpu/attention.ts';
 import { detectSimd, kernelModuleBytes } from '../../src/engine/cpu/kernels.ts';
@@ -100,6 +101,46 @@ describe('the strided matrix product C += A B', () => {
   }
 });
 
+describe('a batch of products (one per batch row and head)', () => {
+  // 6 groups, 2 outer steps of 3: the second size is past the threads' threshold.
+  for (const [M, N, K] of [
+    [5, 7, 9],
+    [37, 29, 45],
+  ] as const) {
+    it(`gives each group's own product (${M} x ${N} x ${K}, on one thread and on three)`, () => {
+      const strides = {
+        a: [3 * M * K + 5, M * K],
+        b: [3 * K * N + 3, K * N],
+        c: [3 * M * N + 7, M * N],
+      } as const;
+      const floats = (operand: 'a' | 'b' | 'c'): number => 2 * strides[operand][0];
+      const a = randomArray(floats('a'));
+      const b = randomArray(floats('b'));
+      const c = randomArray(floats('c'));
+      const results = [single, threaded].map((rt) => {
+        rt.reset(0, floats('a') + floats('b') + floats('c') + 64);
+        const [aView, bView, cView] = [place(rt, a), place(rt, b), place(rt, c)];
+        rt.matmulBatch({ count: 6, inner: 3, strides }, aView, 0, bView, 0, cView, 0, M, N, K, K, 1, N, N);
+        return Float64Array.from(cView);
+      });
+      const expected = Float64Array.from(c);
+      for (let g = 0; g < 6; g++) {
+        const [o, i] = [Math.floor(g / 3), g % 3];
+        const at = (operand: 'a' | 'b' | 'c'): number => o * strides[operand][0] + i * strides[operand][1];
+        for (let m = 0; m < M; m++) {
+          for (let n = 0; n < N; n++) {
+            for (let k = 0; k < K; k++) {
+              expected[at('c') + m * N + n]! +=
+                Math.fround(a[at('a') + m * K + k]!) * Math.fround(b[at('b') + k * N + n]!);
+            }
+          }
+        }
+      }
+      for (const result of results) expect(relativeError(result, expected)).toBeLessThan(1e-6);
+    });
+  }
+});
+
 describe('the linear layer', () => {
   it('forward and both backward products match matmulForward and matmulBackward', () => {
     for (const [N, C, OC] of [
@@ -160,14 +201,15 @@ describe('attention', () => {
       reference.attentionBackward(dqkv, dout, qkv, att, segments, B, T, C, NH);
 
       const rt = threaded;
-      const hs = C / NH;
       const Tp = attentionStride(T);
-      rt.reset(0, 2 * B * T * 3 * C + 2 * B * T * C + attentionFloats(B, T, NH) + 2 * T * T + B * Tp + 64);
-      const scratch = {
-        scores: rt.alloc(T * T),
-        transposed: rt.alloc(hs * T),
-        segments: rt.alloc(B * Tp),
-      };
+      const sizes = attentionScratchSizes(B, T, C, NH);
+      rt.reset(
+        0,
+        2 * B * T * 3 * C + 2 * B * T * C + attentionFloats(B, T, NH) + sizes.reduce((x, y) => x + y) + 64,
+      );
+      // Garbage in the scratch: attention must not count on zeros there.
+      const [scores, transposed, segmentRows] = sizes.map((size) => rt.alloc(size).fill(NaN));
+      const scratch = { scores: scores!, transposed: transposed!, segments: segmentRows! };
       const [qkvF, doutF] = [place(rt, qkv), place(rt, dout)];
       const [outF, dqkvF] = [rt.alloc(B * T * C), rt.alloc(B * T * 3 * C)];
       // Garbage (NaN) in att beforehand: the forward must overwrite all of it.

@@ -7,7 +7,7 @@ import {
   validateBatch,
   type TokenBatch,
 } from '../../model/batch.ts';
-import { LAYER_NORM_EPSILON, ROTARY_BASE, headWidth } from '../../model/config.ts';
+import { LAYER_NORM_EPSILON, ROTARY_BASE } from '../../model/config.ts';
 import { tensorView, type BlockTensors, type ParameterLayout, type TensorSpec } from '../../model/layout.ts';
 import {
   embeddingBackward,
@@ -21,8 +21,7 @@ import {
   attentionBackward,
   attentionFloats,
   attentionForward,
-  attentionScratchFloats,
-  attentionStride,
+  attentionScratchSizes,
   type AttentionScratch,
 } from './attention.ts';
 import { geluBackward, geluForward, rotary } from './pointwise.ts';
@@ -99,7 +98,7 @@ export function activationFloats(layout: ParameterLayout, B: number, T: number):
   const forward =
     2 * N * C + 4 * N + 2 * N * V + L * (12 * N * C + 2 * N * F + 4 * N + attentionFloats(B, T, NH));
   const backward = 2 * N * C + L * (14 * N * C + 2 * N * F);
-  return forward + backward + attentionScratchFloats(B, T, C, NH) + 4 * (40 * L + 40);
+  return forward + backward + attentionScratchSizes(B, T, C, NH).reduce((x, y) => x + y) + 4 * (40 * L + 40);
 }
 
 interface BlockActivations {
@@ -161,10 +160,11 @@ export function modelForward(
   const positions = positionsOf(batch);
   const segments = segmentsOf(batch);
   const eps = LAYER_NORM_EPSILON;
+  const scratchSizes = attentionScratchSizes(B, T, C, NH);
   const scratch = {
-    scores: rt.alloc(T * T),
-    transposed: rt.alloc(headWidth(config) * T),
-    segments: rt.alloc(B * attentionStride(T)),
+    scores: rt.alloc(scratchSizes[0], false),
+    transposed: rt.alloc(scratchSizes[1], false),
+    segments: rt.alloc(scratchSizes[2]),
   };
   const shape = { B, T, C, NH };
 

@@ -38,7 +38,9 @@ const BY_ROWS = 5;
 const FAILED = 6;
 const KERNEL = 7;
 const ARGS = 8;
-const CONTROL_INTS = ARGS + 12;
+/** After a product's 12 arguments, a batch's: groups, groups per outer step, byte strides. */
+const GROUP_ARGS = ARGS + 12;
+const CONTROL_INTS = GROUP_ARGS + 8;
 
 /**
  * Claims chunks of the current job until none is left and runs them; the caller and every woken
@@ -75,10 +77,23 @@ function runChunks(ctl: Int32Array, job: number, kernels: readonly ((...args: nu
     }
     const matmul = kernel;
     const rows = ctl[5] === 1;
-    const to = Math.min(rows ? ctl[11]! : ctl[12]!, from + ctl[4]!);
     const [a, b, c, M, N, K, sam, sak, sbk, scm, causal, diag] = ctl.subarray(8, 20);
     try {
-      if (rows)
+      if (ctl[5] === 2) {
+        // A batch of products: group g = outer * inner count + inner, operands at strides of each.
+        const [, inner, aOuter, aInner, bOuter, bInner, cOuter, cInner] = ctl.subarray(20, 28);
+        for (let g = from; g < Math.min(ctl[20]!, from + ctl[4]!); g++) {
+          const o = Math.floor(g / inner!);
+          const i = g - o * inner!;
+          const [ga, gb, gc] = [
+            a! + o * aOuter! + i * aInner!,
+            b! + o * bOuter! + i * bInner!,
+            c! + o * cOuter! + i * cInner!,
+          ];
+          matmul(ga, gb, gc, M!, N!, K!, sam!, sak!, sbk!, scm!, causal!, diag!);
+        }
+      } else if (rows) {
+        const to = Math.min(M!, from + ctl[4]!);
         matmul(
           a! + from * sam!,
           b!,
@@ -93,8 +108,10 @@ function runChunks(ctl: Int32Array, job: number, kernels: readonly ((...args: nu
           causal!,
           diag! + from,
         );
-      else
+      } else {
+        const to = Math.min(N!, from + ctl[4]!);
         matmul(a!, b! + 4 * from, c! + 4 * from, M!, to - from, K!, sam!, sak!, sbk!, scm!, causal!, diag!);
+      }
     } catch {
       Atomics.store(ctl, 6, 1);
     }
@@ -261,6 +278,52 @@ export class CpuRuntime {
     this.control[BY_ROWS] = byRows ? 1 : 0;
     const args = [aPtr, bPtr, cPtr, M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0];
     this.runJob(0, args, Math.ceil(size / chunkSize), chunkSize);
+  }
+
+  /**
+   * `count` products of the same shape at once (matmul's arguments for group 0), split between
+   * the threads by whole products: group g = o inner + i has its A, B and C at o outer + i inner
+   * floats past group 0's, by `strides` ({a, b, c}: [outer, inner]). For attention's products,
+   * one per batch row (outer) and head (inner): one job instead of one per head.
+   */
+  matmulBatch(
+    groups: {
+      readonly count: number;
+      readonly inner: number;
+      readonly strides: Readonly<Record<'a' | 'b' | 'c', readonly [number, number]>>;
+    },
+    a: Float32Array,
+    aOffset: number,
+    b: Float32Array,
+    bOffset: number,
+    c: Float32Array,
+    cOffset: number,
+    M: number,
+    N: number,
+    K: number,
+    sam: number,
+    sak: number,
+    sbk: number,
+    scm: number,
+    causal = 0,
+  ): void {
+    const { count, inner, strides } = groups;
+    const args = [a.byteOffset + 4 * aOffset, b.byteOffset + 4 * bOffset, c.byteOffset + 4 * cOffset];
+    args.push(M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0, count, inner);
+    for (const [outer, within] of [strides.a, strides.b, strides.c]) args.push(4 * outer, 4 * within);
+    const chunkSize = Math.ceil(count / (CHUNKS_PER_THREAD * this.threads));
+    if (count * M * N * K < PARALLEL_WORK || this.threads === 1) {
+      for (let g = 0; g < count; g++) {
+        const [o, i] = [Math.floor(g / inner), g % inner];
+        const [ga, gb, gc] = (['a', 'b', 'c'] as const).map(
+          (operand, k) => args[k]! + 4 * (o * strides[operand][0] + i * strides[operand][1]),
+        );
+        this.kernels[0]!(ga!, gb!, gc!, ...args.slice(3, 12));
+      }
+      return;
+    }
+    this.control[BY_ROWS] = 2;
+    this.runJob(0, args, Math.ceil(count / chunkSize), chunkSize);
   }
 
   /**
