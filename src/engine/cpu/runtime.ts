@@ -57,18 +57,7 @@ function runChunks(ctl: Int32Array, job: number, kernels: readonly ((...args: nu
     const kernel = kernels[ctl[7]!]!;
     if (ctl[7] !== 0) {
       try {
-        kernel(
-          ctl[8]!,
-          ctl[9]!,
-          ctl[10]!,
-          ctl[11]!,
-          ctl[12]!,
-          ctl[13]!,
-          ctl[14]!,
-          ctl[15]!,
-          from,
-          Math.min(ctl[16]!, from + ctl[4]!),
-        );
+        kernel(...ctl.subarray(8, 16), from, Math.min(ctl[16]!, from + ctl[4]!));
       } catch {
         Atomics.store(ctl, 6, 1);
       }
