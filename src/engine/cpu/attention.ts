@@ -19,7 +19,7 @@ export interface AttentionShape {
 }
 
 /**
- * Scratch: every head's score gradients [B, NH, T, T], keys or values transposed per head
+ * Scratch: every head's score gradients [B, NH, T, Tp], keys or values transposed per head
  * [B, NH, hs, T], and the segments [B, Tp] (int32) where the softmax kernel reads them.
  */
 export interface AttentionScratch {
@@ -40,7 +40,7 @@ export function attentionFloats(B: number, T: number, NH: number): number {
 
 /** Floats of each scratch array, in the order of AttentionScratch. */
 export function attentionScratchSizes(B: number, T: number, C: number, NH: number): [number, number, number] {
-  return [B * NH * T * T, B * T * C, B * attentionStride(T)];
+  return [attentionFloats(B, T, NH), B * T * C, B * attentionStride(T)];
 }
 
 /** transposed [B, NH, hs, T] = the part `part` (1 keys, 2 values) of qkv, head by head. */
@@ -124,42 +124,16 @@ export function attentionBackward(
   const query = [T * C3, hs] as const;
   const output = [T * C, hs] as const;
   const probs = [NH * T * Tp, T * Tp] as const;
-  const grads = [NH * T * T, T * T] as const;
   // datt = dout V^T, then through the softmax: dscore = P (datt - sum_r P datt) scale.
   transposeHeads(transposed, qkv, 2, shape);
-  dscores.fill(0, 0, B * NH * T * T);
+  dscores.fill(0, 0, B * NH * T * Tp);
   const valuesT = [NH * hs * T, hs * T] as const;
-  rt.matmulBatch(
-    heads(shape, output, valuesT, grads),
-    dout,
-    0,
-    transposed,
-    0,
-    dscores,
-    0,
-    T,
-    T,
-    hs,
-    C,
-    1,
-    T,
-    T,
-    2,
-  );
-  for (let g = 0; g < B * NH; g++) {
-    for (let t = 0; t < T; t++) {
-      const row = (g * T + t) * T;
-      const probsRow = (g * T + t) * Tp;
-      let weighted = 0;
-      for (let s = 0; s <= t; s++) weighted += att[probsRow + s]! * dscores[row + s]!;
-      for (let s = 0; s <= t; s++) {
-        dscores[row + s] = att[probsRow + s]! * (dscores[row + s]! - weighted) * scale;
-      }
-      dscores.fill(0, row + t + 1, row + T);
-    }
-  }
+  const batch = heads(shape, output, valuesT, probs);
+  rt.matmulBatch(batch, dout, 0, transposed, 0, dscores, 0, T, T, hs, C, 1, T, Tp, 2);
+  const args = [att.byteOffset, dscores.byteOffset, 0, Tp, 0, floatBits(scale)];
+  rt.pointwise('attention_softmax_backward', args, B * NH * T, 1, Tp);
   // dq += dscore K; dk += dscore^T Q; dv += P^T dout.
-  rt.matmulBatch(heads(shape, grads, query, query), dscores, 0, qkv, C, dqkv, 0, T, hs, T, T, 1, C3, C3, 1);
-  rt.matmulBatch(heads(shape, grads, query, query), dscores, 0, qkv, 0, dqkv, C, T, hs, T, 1, T, C3, C3);
+  rt.matmulBatch(heads(shape, probs, query, query), dscores, 0, qkv, C, dqkv, 0, T, hs, T, Tp, 1, C3, C3, 1);
+  rt.matmulBatch(heads(shape, probs, query, query), dscores, 0, qkv, 0, dqkv, C, T, hs, T, 1, Tp, C3, C3);
   rt.matmulBatch(heads(shape, probs, output, query), att, 0, dout, 0, dqkv, 2 * C, T, hs, T, 1, Tp, C, C3);
 }

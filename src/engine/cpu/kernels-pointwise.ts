@@ -221,9 +221,66 @@ function attentionSoftmaxFunction(): Code {
   return code;
 }
 
+/**
+ * The softmax's backward over rows r in [from, to) of att and dscores [B, NH, T, Tp], in place in
+ * dscores: p0 att, p1 dscores, p3 Tp, p5 the scale's float bits. dscore_s = att_s (datt_s -
+ * sum_s' att_s' datt_s') scale: att is 0 wherever the mask was (past t, other segments, the
+ * padding columns), so whole rows go through with no mask, given finite dscores (the caller
+ * zeroes them before the product that fills them).
+ */
+function attentionSoftmaxBackwardFunction(): Code {
+  const code = new Code(POINTWISE_PARAMS);
+  for (const name of ['r', 's', 'end', 'probs', 'grads']) code.local(name, I32);
+  code.local('acc', V128);
+  /** Runs body over the row's vectors, `s` the byte offset of each. */
+  const columns = (body: () => void): void => {
+    code.i32(0).set('s');
+    code.block((exit) => {
+      code.loop((next) => {
+        code.get('s').get('end').op(OP.i32GeS).brIf(exit);
+        body();
+        code.get('s').i32(16).op(OP.i32Add).set('s').br(next);
+      });
+    });
+  };
+  const load = (base: string): void => {
+    code.get(base).get('s').op(OP.i32Add).simd(SIMD.load, 2, 0);
+  };
+  code.get('p3').i32(4).op(OP.i32Mul).set('end');
+  code.get('from').set('r');
+  code.block((exitRows) => {
+    code.loop((nextRow) => {
+      code.get('r').get('to').op(OP.i32GeS).brIf(exitRows);
+      code.get('p0').get('r').get('end').op(OP.i32Mul, OP.i32Add).set('probs');
+      code.get('p1').get('r').get('end').op(OP.i32Mul, OP.i32Add).set('grads');
+      splat(code, 0);
+      code.set('acc');
+      columns(() => {
+        code.get('acc');
+        load('probs');
+        load('grads');
+        code.simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set('acc');
+      });
+      lanes(code, 'acc', OP.f32Add);
+      code.simd(SIMD.f32x4Splat).set('acc');
+      columns(() => {
+        code.get('grads').get('s').op(OP.i32Add);
+        load('probs');
+        load('grads');
+        code.get('acc').simd(SIMD.f32x4Sub).simd(SIMD.f32x4Mul);
+        code.get('p5').op(OP.f32ReinterpretI32).simd(SIMD.f32x4Splat).simd(SIMD.f32x4Mul);
+        code.simd(SIMD.store, 2, 0);
+      });
+      code.get('r').i32(1).op(OP.i32Add).set('r').br(nextRow);
+    });
+  });
+  return code;
+}
+
 /** The elementwise kernels by export name, in the order the runtime numbers them (after matmul). */
 export const POINTWISE_KERNELS = {
   gelu_forward: geluForwardFunction,
   gelu_backward: geluBackwardFunction,
   attention_softmax: attentionSoftmaxFunction,
+  attention_softmax_backward: attentionSoftmaxBackwardFunction,
 } as const;
