@@ -311,19 +311,31 @@ describe('the pointwise ops', () => {
     });
   }
 
-  it('rotary positions turn and turn back as the reference does', () => {
-    const [N, C, NH] = [17, 24, 3];
-    const positions = Int32Array.from({ length: N }, (_, n) => (n * 5) % 11);
-    const inp = randomArray(N * 3 * C);
-    const out = new Float64Array(N * 3 * C);
-    reference.rotaryForward(out, inp, positions, N, C, NH, 10000);
-    const outF = new Float32Array(N * 3 * C).fill(9);
-    rotary(outF, Float32Array.from(inp), positions, N, C, NH, 10000, 1);
-    expect(relativeError(outF, out)).toBeLessThan(1e-6);
-    const dinp = randomArray(N * 3 * C);
-    const dinpF = Float32Array.from(dinp);
-    reference.rotaryBackward(dinp, inp, positions, N, C, NH, 10000);
-    rotary(dinpF, Float32Array.from(inp), positions, N, C, NH, 10000, -1);
-    expect(relativeError(dinpF, dinp)).toBeLessThan(1e-6);
-  });
+  // Heads of 8 and 16 channels run on the kernel (half a head is whole vectors), 6 in JavaScript;
+  // 301 rows of 3 x 64 channels are past the threads' threshold.
+  for (const [N, C, NH] of [
+    [17, 24, 3],
+    [301, 64, 4],
+    [17, 24, 4],
+  ] as const) {
+    it(`rotary positions turn and turn back as the reference does (${N} x ${C}, ${NH} heads)`, () => {
+      const positions = Int32Array.from({ length: N }, (_, n) => (n * 5) % 11);
+      const inp = randomArray(N * 3 * C);
+      const out = new Float64Array(N * 3 * C);
+      reference.rotaryForward(out, inp, positions, N, C, NH, 10000);
+      const dinp = randomArray(N * 3 * C);
+      for (const rt of [single, threaded]) {
+        rt.reset(0, 3 * N * 3 * C + 2 * N * C + 64);
+        const outF = rt.alloc(N * 3 * C).fill(9);
+        const inpF = place(rt, inp);
+        rotary(rt, outF, inpF, positions, N, C, NH, 10000, 1);
+        expect(relativeError(outF, out)).toBeLessThan(1e-6);
+        const dinpF = place(rt, dinp);
+        const expected = Float64Array.from(dinp);
+        reference.rotaryBackward(expected, inp, positions, N, C, NH, 10000);
+        rotary(rt, dinpF, inpF, positions, N, C, NH, 10000, -1);
+        expect(relativeError(dinpF, expected)).toBeLessThan(1e-6);
+      }
+    });
+  }
 });

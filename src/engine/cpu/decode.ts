@@ -72,7 +72,8 @@ export function forwardCached(
     }
   }
   const longest = Math.max(...caches.map((cache) => cache.capacity));
-  rt.reset(base, N * (12 * C + 2 * F + 2) + K * (2 * C + V) + longest + 68);
+  const rotaryTables = config.layers * (N * (C / NH) + 4);
+  rt.reset(base, N * (12 * C + 2 * F + 2) + K * (2 * C + V) + longest + rotaryTables + 68);
   const params = model.params;
   const weightsT = model.transposed;
   const p = (tensor: TensorSpec): Float32Array => tensorView(params, tensor);
@@ -97,7 +98,7 @@ export function forwardCached(
   for (const [l, w] of layout.blocks.entries()) {
     layerNormForward(ln, mean, rstd, residual, p(w.ln1Weight), p(w.ln1Bias), N, C, eps);
     linearForward(rt, qkv, ln, pt(w.qkvWeight), p(w.qkvBias), N, C, 3 * C);
-    if (qkvRotated !== qkv) rotary(qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1);
+    if (qkvRotated !== qkv) rotary(rt, qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1);
     atty.fill(0);
     for (const [k, cache] of caches.entries()) {
       const first = firstRow[k]!;

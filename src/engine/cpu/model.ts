@@ -96,8 +96,11 @@ export function activationFloats(layout: ParameterLayout, B: number, T: number):
   const { width: C, ffWidth: F, heads: NH, vocabSize: V, layers: L } = layout.config;
   const N = B * T;
   const forward =
-    2 * N * C + 4 * N + 2 * N * V + L * (12 * N * C + 2 * N * F + 4 * N + attentionFloats(B, T, NH));
-  const backward = 2 * N * C + L * (14 * N * C + 2 * N * F);
+    2 * N * C +
+    4 * N +
+    2 * N * V +
+    L * (12 * N * C + 2 * N * F + 4 * N + (N * C) / NH + attentionFloats(B, T, NH));
+  const backward = 2 * N * C + L * (14 * N * C + 2 * N * F + (N * C) / NH + 4);
   return forward + backward + attentionScratchSizes(B, T, C, NH).reduce((x, y) => x + y) + 4 * (40 * L + 40);
 }
 
@@ -182,7 +185,7 @@ export function modelForward(
     let qkvRotated = qkv;
     if (config.positions === 'rotary') {
       qkvRotated = rt.alloc(N * 3 * C, false);
-      rotary(qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1);
+      rotary(rt, qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1);
     }
     const att = rt.alloc(attentionFloats(B, T, NH), false);
     const atty = rt.alloc(N * C);
@@ -365,7 +368,7 @@ function blockBackward(
   let dqkv = dqkvRotated;
   if (rotaryPositions) {
     dqkv = rt.alloc(N * 3 * C);
-    rotary(dqkv, dqkvRotated, acts.positions, N, C, NH, ROTARY_BASE, -1);
+    rotary(rt, dqkv, dqkvRotated, acts.positions, N, C, NH, ROTARY_BASE, -1);
   }
   const dln1 = rt.alloc(N * C);
   linearBackward(rt, dln1, g(w.qkvWeight), g(w.qkvBias), dqkv, a.ln1, p(w.qkvWeight), N, C, 3 * C);

@@ -47,9 +47,12 @@ export function geluBackward(
 /**
  * Rotary positions (the reference's rotate): channel i of each query and key head pairs with
  * i + hs/2 and turns by position * base^(-2i / hs); direction -1 turns back (the backward, which
- * adds into out). inp, out [N, 3C]; values pass through (forward) or add through (backward).
+ * adds into out). inp, out [N, 3C] in the runtime's memory (with N hs floats of room left there);
+ * values pass through (forward) or add through (backward). On the kernel (kernels-rotary.ts)
+ * where hs/2 is a multiple of 4, here otherwise.
  */
 export function rotary(
+  rt: CpuRuntime,
   out: Float32Array,
   inp: Float32Array,
   positions: Int32Array,
@@ -61,10 +64,24 @@ export function rotary(
 ): void {
   const hs = C / NH;
   const half = hs / 2;
-  const cos = new Float64Array(half);
-  const sin = new Float64Array(half);
   const frequencies = Float64Array.from({ length: half }, (_, i) => Math.pow(base, (-2 * i) / hs));
   const add = direction === -1;
+  if (half % 4 === 0) {
+    // Whole vectors per half head: the kernel, with each position's angles in a table [N, 2, half].
+    const table = rt.alloc(N * hs, false);
+    for (let n = 0; n < N; n++) {
+      for (let i = 0; i < half; i++) {
+        const angle = positions[n]! * frequencies[i]!;
+        table[n * hs + i] = Math.cos(angle);
+        table[n * hs + half + i] = direction * Math.sin(angle);
+      }
+    }
+    const args = [out.byteOffset, inp.byteOffset, table.byteOffset, C, NH, half, add ? 1 : 0];
+    rt.pointwise('rotary', args, N, 1, 3 * C);
+    return;
+  }
+  const cos = new Float64Array(half);
+  const sin = new Float64Array(half);
   for (let n = 0; n < N; n++) {
     const row = n * 3 * C;
     for (let i = 0; i < half; i++) {
