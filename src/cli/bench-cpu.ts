@@ -153,7 +153,7 @@ export async function runBenchCpuCommand(command: BenchCpuCommand, io: CliIo): P
   io.err(`lab matmul ${MATMUL.key}: ${matmul} GFLOP/s`);
 
   const reference = new CpuEngine();
-  const referenceGenerate = await generateTokensPerSecond(reference, 1);
+  const referenceGenerate = await generateTokensPerSecond(reference, command.runs);
   io.err(`reference engine generate batch ${GENERATE.batch}: ${referenceGenerate} tokens/s`);
 
   const pytorch = command.pytorch

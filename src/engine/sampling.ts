@@ -16,8 +16,16 @@ function pcg(value: number): number {
 
 /** Uniform in (0, 1) from the top 24 bits of the hash of (seed, step, row, v), centred in their bucket. */
 export function gumbelUniform(seed: number, step: number, row: number, v: number): number {
-  const hash = pcg((v + pcg((row + pcg((step + pcg(seed >>> 0)) >>> 0)) >>> 0)) >>> 0);
-  return ((hash >>> 8) + 0.5) / 16777216;
+  return uniformOf(rowHash(seed, step, row), v);
+}
+
+/** The part of the hash that (seed, step, row) fix: computed once per row, not once per token id. */
+function rowHash(seed: number, step: number, row: number): number {
+  return pcg((row + pcg((step + pcg(seed >>> 0)) >>> 0)) >>> 0);
+}
+
+function uniformOf(rowPart: number, v: number): number {
+  return ((pcg((v + rowPart) >>> 0) >>> 8) + 0.5) / 16777216;
 }
 
 /** The next token from one row of logits [V], and its log-probability at the sampling temperature. */
@@ -32,13 +40,12 @@ export function sampleToken(
   let max = -Infinity;
   let best = 0;
   let bestScore = -Infinity;
+  const rowPart = rowHash(seed, step, row);
   for (let v = 0; v < logits.length; v++) {
     const logit = logits[v]!;
     max = Math.max(max, logit / scale);
     const score =
-      temperature === 0
-        ? logit
-        : logit / temperature - Math.log(-Math.log(gumbelUniform(seed, step, row, v)));
+      temperature === 0 ? logit : logit / temperature - Math.log(-Math.log(uniformOf(rowPart, v)));
     if (score > bestScore) {
       bestScore = score;
       best = v;

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attentionBackward, attentionForward } from '../../src/engine/cpu/attention.ts';
+import {
+  attentionBackward,
+  attentionFloats,
+  attentionForward,
+  attentionScratchSizes,
+  attentionStride,
+} from '../../src/engine/cpu/attention.ts';
 import { detectSimd, kernelModuleBytes } from '../../src/engine/cpu/kernels.ts';
 import { linearBackward, linearForward, transpose } from '../../src/engine/cpu/linear.ts';
 import { lossHead } from '../../src/engine/cpu/loss.ts';
@@ -95,6 +101,46 @@ describe('the strided matrix product C += A B', () => {
   }
 });
 
+describe('a batch of products (one per batch row and head)', () => {
+  // 6 groups, 2 outer steps of 3: the second size is past the threads' threshold.
+  for (const [M, N, K] of [
+    [5, 7, 9],
+    [37, 29, 45],
+  ] as const) {
+    it(`gives each group's own product (${M} x ${N} x ${K}, on one thread and on three)`, () => {
+      const strides = {
+        a: [3 * M * K + 5, M * K],
+        b: [3 * K * N + 3, K * N],
+        c: [3 * M * N + 7, M * N],
+      } as const;
+      const floats = (operand: 'a' | 'b' | 'c'): number => 2 * strides[operand][0];
+      const a = randomArray(floats('a'));
+      const b = randomArray(floats('b'));
+      const c = randomArray(floats('c'));
+      const results = [single, threaded].map((rt) => {
+        rt.reset(0, floats('a') + floats('b') + floats('c') + 64);
+        const [aView, bView, cView] = [place(rt, a), place(rt, b), place(rt, c)];
+        rt.matmulBatch({ count: 6, inner: 3, strides }, aView, 0, bView, 0, cView, 0, M, N, K, K, 1, N, N);
+        return Float64Array.from(cView);
+      });
+      const expected = Float64Array.from(c);
+      for (let g = 0; g < 6; g++) {
+        const [o, i] = [Math.floor(g / 3), g % 3];
+        const at = (operand: 'a' | 'b' | 'c'): number => o * strides[operand][0] + i * strides[operand][1];
+        for (let m = 0; m < M; m++) {
+          for (let n = 0; n < N; n++) {
+            for (let k = 0; k < K; k++) {
+              expected[at('c') + m * N + n]! +=
+                Math.fround(a[at('a') + m * K + k]!) * Math.fround(b[at('b') + k * N + n]!);
+            }
+          }
+        }
+      }
+      for (const result of results) expect(relativeError(result, expected)).toBeLessThan(1e-6);
+    });
+  }
+});
+
 describe('the linear layer', () => {
   it('forward and both backward products match matmulForward and matmulBackward', () => {
     for (const [N, C, OC] of [
@@ -155,15 +201,31 @@ describe('attention', () => {
       reference.attentionBackward(dqkv, dout, qkv, att, segments, B, T, C, NH);
 
       const rt = threaded;
-      const hs = C / NH;
-      rt.reset(0, 2 * B * T * 3 * C + 2 * B * T * C + B * NH * T * T + T * T + hs * T + 64);
-      const scratch = { scores: rt.alloc(T * T), transposed: rt.alloc(hs * T) };
+      const Tp = attentionStride(T);
+      const sizes = attentionScratchSizes(B, T, C, NH);
+      rt.reset(
+        0,
+        2 * B * T * 3 * C + 2 * B * T * C + attentionFloats(B, T, NH) + sizes.reduce((x, y) => x + y) + 64,
+      );
+      // Garbage in the scratch: attention must not count on zeros there.
+      const [scores, transposed, segmentRows] = sizes.map((size) => rt.alloc(size).fill(NaN));
+      const scratch = { scores: scores!, transposed: transposed!, segments: segmentRows! };
       const [qkvF, doutF] = [place(rt, qkv), place(rt, dout)];
-      const [outF, attF, dqkvF] = [rt.alloc(B * T * C), rt.alloc(B * NH * T * T), rt.alloc(B * T * 3 * C)];
+      const [outF, dqkvF] = [rt.alloc(B * T * C), rt.alloc(B * T * 3 * C)];
+      // Garbage (NaN) in att beforehand: the forward must overwrite all of it.
+      const attF = rt.alloc(attentionFloats(B, T, NH)).fill(NaN);
       const shape = { B, T, C, NH };
       attentionForward(rt, outF, attF, qkvF, segments, shape, scratch);
       expect(relativeError(outF, out)).toBeLessThan(1e-6);
-      expect(relativeError(attF, att)).toBeLessThan(1e-6);
+      // att's rows are padded to Tp: the padding must be 0, the rest the reference's.
+      const unpadded = Float32Array.from({ length: B * NH * T * T }, (_, i) => {
+        const [row, s] = [Math.floor(i / T), i % T];
+        return attF[row * Tp + s]!;
+      });
+      expect(relativeError(unpadded, att)).toBeLessThan(1e-6);
+      for (let row = 0; row < B * NH * T; row++) {
+        for (let s = T; s < Tp; s++) expect(attF[row * Tp + s]).toBe(0);
+      }
       attentionBackward(rt, dqkvF, doutF, qkvF, attF, shape, scratch);
       expect(relativeError(dqkvF, dqkv)).toBeLessThan(1e-5);
     }
@@ -171,80 +233,109 @@ describe('attention', () => {
 });
 
 describe('the loss head', () => {
-  const [N, V] = [23, 45];
-  const logits = randomArray(N * V, 6);
-  const targets = Int32Array.from({ length: N }, (_, n) => (n * 17) % V);
-  const weights = Float64Array.from({ length: N }, (_, n) => (n % 5 === 0 ? 0 : n % 3) - 0.5);
-  const current = new Float64Array(N);
-  logProbsForward(current, logits, targets, N, V, 0.6);
-  // Old log-probabilities around the current ones: some ratios leave the clip, in both directions.
-  const oldLogProbs = current.map((lp, n) => lp + [0.5, -0.5, 0.05][n % 3]!);
-  for (const [what, options] of [
-    ['SFT (temperature 1, no ratio)', { temperature: 1, oldLogProbs: null, clipEpsilon: 0 }],
-    ['RL at temperature 0.6', { temperature: 0.6, oldLogProbs: null, clipEpsilon: 0 }],
-    ['RL with the clipped ratio', { temperature: 0.6, oldLogProbs, clipEpsilon: 0.2 }],
+  // The second size is past the threads' threshold (rows split between them); V is no multiple of 4.
+  for (const [N, V, threads] of [
+    [23, 45, 'single'],
+    [301, 47, 'threaded'],
   ] as const) {
-    it(`gives the reference loss, log-probabilities and dlogits, skipping weight-0 tokens: ${what}`, () => {
-      const normaliser = 9;
-      const probs = new Float64Array(N * V);
-      const losses = new Float64Array(N);
-      const gradWeights = new Float64Array(N);
-      const loss = tokenLossForward(
-        probs,
-        losses,
-        gradWeights,
-        logits,
-        targets,
-        weights,
-        options,
-        normaliser,
-        N,
-        V,
-      );
-      const dlogits = new Float64Array(N * V);
-      tokenLossBackward(dlogits, probs, targets, gradWeights, options.temperature, normaliser, N, V);
-      const logProbs = new Float64Array(N);
-      logProbsForward(logProbs, logits, targets, N, V, options.temperature);
+    const logits = randomArray(N * V, 6);
+    const targets = Int32Array.from({ length: N }, (_, n) => (n * 17) % V);
+    const weights = Float64Array.from({ length: N }, (_, n) => (n % 5 === 0 ? 0 : n % 3) - 0.5);
+    const current = new Float64Array(N);
+    logProbsForward(current, logits, targets, N, V, 0.6);
+    // Old log-probabilities around the current ones: some ratios leave the clip, in both directions.
+    const oldLogProbs = current.map((lp, n) => lp + [0.5, -0.5, 0.05][n % 3]!);
+    for (const [what, options] of [
+      ['SFT (temperature 1, no ratio)', { temperature: 1, oldLogProbs: null, clipEpsilon: 0 }],
+      ['RL at temperature 0.6', { temperature: 0.6, oldLogProbs: null, clipEpsilon: 0 }],
+      ['RL with the clipped ratio', { temperature: 0.6, oldLogProbs, clipEpsilon: 0.2 }],
+    ] as const) {
+      it(`gives the reference loss, log-probabilities and dlogits, skipping weight-0 tokens: ${what} (${N} x ${V}, ${threads})`, () => {
+        const normaliser = 9;
+        const probs = new Float64Array(N * V);
+        const losses = new Float64Array(N);
+        const gradWeights = new Float64Array(N);
+        const loss = tokenLossForward(
+          probs,
+          losses,
+          gradWeights,
+          logits,
+          targets,
+          weights,
+          options,
+          normaliser,
+          N,
+          V,
+        );
+        const dlogits = new Float64Array(N * V);
+        tokenLossBackward(dlogits, probs, targets, gradWeights, options.temperature, normaliser, N, V);
+        const logProbs = new Float64Array(N);
+        logProbsForward(logProbs, logits, targets, N, V, options.temperature);
 
-      const dlogitsF = new Float32Array(N * V).fill(7);
-      const head = lossHead(Float32Array.from(logits), targets, weights, options, normaliser, N, V, dlogitsF);
-      expect(Math.abs(head.loss - loss) / Math.abs(loss)).toBeLessThan(1e-6);
-      expect(relativeError(head.logProbs, logProbs)).toBeLessThan(1e-6);
-      expect(relativeError(dlogitsF, dlogits)).toBeLessThan(1e-6);
-    });
+        const rt = threads === 'single' ? single : threaded;
+        rt.reset(0, 2 * N * V + 2 * N + 64);
+        const dlogitsF = rt.alloc(N * V).fill(7);
+        const head = lossHead(rt, place(rt, logits), targets, weights, options, normaliser, N, V, dlogitsF);
+        expect(Math.abs(head.loss - loss) / Math.abs(loss)).toBeLessThan(1e-6);
+        expect(relativeError(head.logProbs, logProbs)).toBeLessThan(1e-6);
+        expect(relativeError(dlogitsF, dlogits)).toBeLessThan(1e-6);
+      });
+    }
   }
 });
 
 describe('the pointwise ops', () => {
-  it('GELU forward and backward match the reference, far into both tails', () => {
-    const N = 1001;
-    const x = randomArray(N, 12);
-    const dout = randomArray(N);
-    const out = new Float64Array(N);
-    ops.geluForward(out, x, N);
-    const dinp = randomArray(N);
-    const dinpF = Float32Array.from(dinp);
-    ops.geluBackward(dinp, x, dout, N);
-    const outF = new Float32Array(N);
-    geluForward(outF, Float32Array.from(x), N);
-    geluBackward(dinpF, Float32Array.from(x), Float32Array.from(dout), N);
-    expect(relativeError(outF, out)).toBeLessThan(1e-6);
-    expect(relativeError(dinpF, dinp)).toBeLessThan(1e-6);
-  });
+  // 1001 leaves a tail of 1 for the scalar code; 50003 is past the threads' threshold.
+  for (const threads of ['single', 'threaded'] as const) {
+    it(`GELU forward and backward match the reference, far into both tails (${threads})`, () => {
+      const rt = threads === 'single' ? single : threaded;
+      for (const [N, scale] of [
+        [1001, 12],
+        [1001, 2],
+        [50003, 6],
+      ] as const) {
+        const x = randomArray(N, scale);
+        const dout = randomArray(N);
+        const out = new Float64Array(N);
+        ops.geluForward(out, x, N);
+        const dinp = randomArray(N);
+        rt.reset(0, 5 * N + 64);
+        const dinpF = place(rt, dinp);
+        const [xF, doutF, outF] = [place(rt, x), place(rt, dout), rt.alloc(N)];
+        ops.geluBackward(dinp, x, dout, N);
+        geluForward(rt, outF, xF, N);
+        geluBackward(rt, dinpF, xF, doutF, N);
+        expect(relativeError(outF, out), `${N} at scale ${scale}`).toBeLessThan(1e-6);
+        expect(relativeError(dinpF, dinp), `${N} at scale ${scale}`).toBeLessThan(1e-6);
+      }
+    });
+  }
 
-  it('rotary positions turn and turn back as the reference does', () => {
-    const [N, C, NH] = [17, 24, 3];
-    const positions = Int32Array.from({ length: N }, (_, n) => (n * 5) % 11);
-    const inp = randomArray(N * 3 * C);
-    const out = new Float64Array(N * 3 * C);
-    reference.rotaryForward(out, inp, positions, N, C, NH, 10000);
-    const outF = new Float32Array(N * 3 * C).fill(9);
-    rotary(outF, Float32Array.from(inp), positions, N, C, NH, 10000, 1);
-    expect(relativeError(outF, out)).toBeLessThan(1e-6);
-    const dinp = randomArray(N * 3 * C);
-    const dinpF = Float32Array.from(dinp);
-    reference.rotaryBackward(dinp, inp, positions, N, C, NH, 10000);
-    rotary(dinpF, Float32Array.from(inp), positions, N, C, NH, 10000, -1);
-    expect(relativeError(dinpF, dinp)).toBeLessThan(1e-6);
-  });
+  // Heads of 8 and 16 channels run on the kernel (half a head is whole vectors), 6 in JavaScript;
+  // 301 rows of 3 x 64 channels are past the threads' threshold.
+  for (const [N, C, NH] of [
+    [17, 24, 3],
+    [301, 64, 4],
+    [17, 24, 4],
+  ] as const) {
+    it(`rotary positions turn and turn back as the reference does (${N} x ${C}, ${NH} heads)`, () => {
+      const positions = Int32Array.from({ length: N }, (_, n) => (n * 5) % 11);
+      const inp = randomArray(N * 3 * C);
+      const out = new Float64Array(N * 3 * C);
+      reference.rotaryForward(out, inp, positions, N, C, NH, 10000);
+      const dinp = randomArray(N * 3 * C);
+      for (const rt of [single, threaded]) {
+        rt.reset(0, 3 * N * 3 * C + 2 * N * C + 64);
+        const outF = rt.alloc(N * 3 * C).fill(9);
+        const inpF = place(rt, inp);
+        rotary(rt, outF, inpF, positions, N, C, NH, 10000, 1);
+        expect(relativeError(outF, out)).toBeLessThan(1e-6);
+        const dinpF = place(rt, dinp);
+        const expected = Float64Array.from(dinp);
+        reference.rotaryBackward(expected, inp, positions, N, C, NH, 10000);
+        rotary(rt, dinpF, inpF, positions, N, C, NH, 10000, -1);
+        expect(relativeError(dinpF, expected)).toBeLessThan(1e-6);
+      }
+    });
+  }
 });

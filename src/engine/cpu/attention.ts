@@ -1,12 +1,14 @@
-import type { CpuRuntime } from './runtime.ts';
+import { floatBits, type CpuRuntime } from './runtime.ts';
 
 /**
- * Causal multi-head attention with segments on the CPU engine, head by head: the scores, the
- * weighted sum of the values and the backward's products are matrix products of the runtime
- * (kernels.ts), with the softmax between them in float64 sums. The layout is the reference's
+ * Causal multi-head attention with segments on the CPU engine: the scores, the weighted sum of
+ * the values and the backward's products are matrix products of the runtime (kernels.ts), each
+ * one batch over every batch row and head (split between the threads by heads), with the softmax
+ * between them on the elementwise kernels (kernels-pointwise.ts). The layout is the reference's
  * (model/reference/attention.ts): qkv [B, T, 3C], queries then keys then values, head h on
- * channels h hs..(h + 1) hs - 1; att [B, NH, T, T] keeps the probabilities (0 where masked) for the
- * backward. The rows a causal mask zeroes are skipped in the products (kernels.ts, `causal`).
+ * channels h hs..(h + 1) hs - 1; att [B, NH, T, Tp] keeps the probabilities (0 where masked) for
+ * the backward, its rows padded to Tp (T rounded up to 4) so the softmax runs on whole vectors.
+ * The rows a causal mask zeroes are skipped in the products (kernels.ts, `causal`).
  */
 
 export interface AttentionShape {
@@ -16,29 +18,59 @@ export interface AttentionShape {
   readonly NH: number;
 }
 
-/** Scratch for one head: scores [T, T] and a transposed key or value block [hs, T]. */
+/**
+ * Scratch: every head's score gradients [B, NH, T, Tp], keys or values transposed per head
+ * [B, NH, hs, T], and the segments [B, Tp] (int32) where the softmax kernel reads them.
+ */
 export interface AttentionScratch {
   readonly scores: Float32Array;
   readonly transposed: Float32Array;
+  readonly segments: Float32Array;
 }
 
-export function attentionScratchFloats(T: number, C: number, NH: number): number {
-  return T * T + (C / NH) * T;
+/** att's row stride: T rounded up to a whole vector. */
+export function attentionStride(T: number): number {
+  return Math.ceil(T / 4) * 4;
 }
 
-/** dst [hs, T] = the hs channels at `offset` of T rows of stride `stride` in src, transposed. */
-function transposeHead(
-  dst: Float32Array,
-  src: Float32Array,
-  offset: number,
-  stride: number,
-  T: number,
-  hs: number,
+/** Floats of att [B, NH, T, Tp]. */
+export function attentionFloats(B: number, T: number, NH: number): number {
+  return B * NH * T * attentionStride(T);
+}
+
+/** Floats of each scratch array, in the order of AttentionScratch. */
+export function attentionScratchSizes(B: number, T: number, C: number, NH: number): [number, number, number] {
+  return [attentionFloats(B, T, NH), B * T * C, B * attentionStride(T)];
+}
+
+/** transposed [B, NH, hs, T] = the part `part` (1 keys, 2 values) of qkv, head by head. */
+function transposeHeads(
+  transposed: Float32Array,
+  qkv: Float32Array,
+  part: number,
+  shape: AttentionShape,
 ): void {
-  for (let t = 0; t < T; t++) {
-    const row = offset + t * stride;
-    for (let i = 0; i < hs; i++) dst[i * T + t] = src[row + i]!;
+  const { B, T, C, NH } = shape;
+  const hs = C / NH;
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < NH; h++) {
+      const dst = (b * NH + h) * hs * T;
+      for (let t = 0; t < T; t++) {
+        const row = (b * T + t) * 3 * C + part * C + h * hs;
+        for (let i = 0; i < hs; i++) transposed[dst + i * T + t] = qkv[row + i]!;
+      }
+    }
   }
+}
+
+/** A batch of one product per (batch row, head), with each operand's [per row, per head] strides. */
+function heads(
+  shape: AttentionShape,
+  a: readonly [number, number],
+  b: readonly [number, number],
+  c: readonly [number, number],
+): Parameters<CpuRuntime['matmulBatch']>[0] {
+  return { count: shape.B * shape.NH, inner: shape.NH, strides: { a, b, c } };
 }
 
 export function attentionForward(
@@ -54,34 +86,23 @@ export function attentionForward(
   const hs = C / NH;
   const C3 = 3 * C;
   const scale = 1 / Math.sqrt(hs);
-  const { scores, transposed } = scratch;
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < NH; h++) {
-      const query = b * T * C3 + h * hs;
-      transposeHead(transposed, qkv, query + C, C3, T, hs);
-      scores.fill(0, 0, T * T);
-      rt.matmul(qkv, query, transposed, 0, scores, 0, T, T, hs, C3, 1, T, T, 2);
-      const probs = (b * NH + h) * T * T;
-      for (let t = 0; t < T; t++) {
-        const segment = segments[b * T + t];
-        const row = t * T;
-        let max = -Infinity;
-        for (let s = 0; s <= t; s++) {
-          if (segments[b * T + s] === segment) max = Math.max(max, scores[row + s]! * scale);
-        }
-        let sum = 0;
-        for (let s = 0; s <= t; s++) {
-          const e = segments[b * T + s] === segment ? Math.exp(scores[row + s]! * scale - max) : 0;
-          scores[row + s] = e;
-          sum += e;
-        }
-        for (let s = 0; s <= t; s++) att[probs + row + s] = scores[row + s]! / sum;
-        att.fill(0, probs + row + t + 1, probs + row + T);
-      }
-      // out (zeroed by the caller) += P V; P is 0 above the diagonal.
-      rt.matmul(att, probs, qkv, query + 2 * C, out, b * T * C + h * hs, T, hs, T, T, 1, C3, C, 1);
-    }
-  }
+  const Tp = attentionStride(T);
+  const { transposed } = scratch;
+  const segmentRows = new Int32Array(scratch.segments.buffer, scratch.segments.byteOffset, B * Tp);
+  for (let b = 0; b < B; b++) segmentRows.set(segments.subarray(b * T, (b + 1) * T), b * Tp);
+  // The scores of every head into att (the product adds; it writes only s <= t), ...
+  att.fill(0, 0, B * NH * T * Tp);
+  transposeHeads(transposed, qkv, 1, shape);
+  const query = [T * C3, hs] as const;
+  const probs = [NH * T * Tp, T * Tp] as const;
+  const keysT = [NH * hs * T, hs * T] as const;
+  rt.matmulBatch(heads(shape, query, keysT, probs), qkv, 0, transposed, 0, att, 0, T, T, hs, C3, 1, T, Tp, 2);
+  // ... the softmax of every row in place, ...
+  const args = [att.byteOffset, segmentRows.byteOffset, T, Tp, NH, floatBits(scale)];
+  rt.pointwise('attention_softmax', args, B * NH * T, 1, Tp);
+  // ... then out (zeroed by the caller) += P V; P is 0 above the diagonal.
+  const output = [T * C, hs] as const;
+  rt.matmulBatch(heads(shape, probs, query, output), att, 0, qkv, 2 * C, out, 0, T, hs, T, Tp, 1, C3, C, 1);
 }
 
 /** dqkv [B, T, 3C] += the gradient through attention of dout [B, T, C]. */
@@ -98,29 +119,21 @@ export function attentionBackward(
   const hs = C / NH;
   const C3 = 3 * C;
   const scale = 1 / Math.sqrt(hs);
+  const Tp = attentionStride(T);
   const { scores: dscores, transposed } = scratch;
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < NH; h++) {
-      const query = b * T * C3 + h * hs;
-      const output = b * T * C + h * hs;
-      const probs = (b * NH + h) * T * T;
-      // datt = dout V^T, then through the softmax: dscore = P (datt - sum_r P datt) scale.
-      transposeHead(transposed, qkv, query + 2 * C, C3, T, hs);
-      dscores.fill(0, 0, T * T);
-      rt.matmul(dout, output, transposed, 0, dscores, 0, T, T, hs, C, 1, T, T, 2);
-      for (let t = 0; t < T; t++) {
-        const row = t * T;
-        let weighted = 0;
-        for (let s = 0; s <= t; s++) weighted += att[probs + row + s]! * dscores[row + s]!;
-        for (let s = 0; s <= t; s++) {
-          dscores[row + s] = att[probs + row + s]! * (dscores[row + s]! - weighted) * scale;
-        }
-        dscores.fill(0, row + t + 1, row + T);
-      }
-      // dq += dscore K; dk += dscore^T Q; dv += P^T dout.
-      rt.matmul(dscores, 0, qkv, query + C, dqkv, query, T, hs, T, T, 1, C3, C3, 1);
-      rt.matmul(dscores, 0, qkv, query, dqkv, query + C, T, hs, T, 1, T, C3, C3);
-      rt.matmul(att, probs, dout, output, dqkv, query + 2 * C, T, hs, T, 1, T, C, C3);
-    }
-  }
+  const query = [T * C3, hs] as const;
+  const output = [T * C, hs] as const;
+  const probs = [NH * T * Tp, T * Tp] as const;
+  // datt = dout V^T, then through the softmax: dscore = P (datt - sum_r P datt) scale.
+  transposeHeads(transposed, qkv, 2, shape);
+  dscores.fill(0, 0, B * NH * T * Tp);
+  const valuesT = [NH * hs * T, hs * T] as const;
+  const batch = heads(shape, output, valuesT, probs);
+  rt.matmulBatch(batch, dout, 0, transposed, 0, dscores, 0, T, T, hs, C, 1, T, Tp, 2);
+  const args = [att.byteOffset, dscores.byteOffset, 0, Tp, 0, floatBits(scale)];
+  rt.pointwise('attention_softmax_backward', args, B * NH * T, 1, Tp);
+  // dq += dscore K; dk += dscore^T Q; dv += P^T dout.
+  rt.matmulBatch(heads(shape, probs, query, query), dscores, 0, qkv, C, dqkv, 0, T, hs, T, Tp, 1, C3, C3, 1);
+  rt.matmulBatch(heads(shape, probs, query, query), dscores, 0, qkv, 0, dqkv, C, T, hs, T, 1, Tp, C3, C3);
+  rt.matmulBatch(heads(shape, probs, output, query), att, 0, dout, 0, dqkv, 2 * C, T, hs, T, 1, Tp, C, C3);
 }

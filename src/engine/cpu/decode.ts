@@ -9,21 +9,29 @@ import type { CpuRuntime } from './runtime.ts';
 /**
  * The fast CPU engine's incremental forward for generation: model/reference/decode.ts in float32,
  * with the dense layers of all sequences' new tokens as one matrix product on the kernels. The
- * keys and values stay in ordinary arrays (attention over a cache is a few dot products per new
- * token); the activations of a call live in the runtime's memory until the next call.
+ * keys and values live in the runtime's memory too, keys transposed ([C, capacity]) so that a new
+ * token's scores over its cache are one row of a matrix product, and its weighted sum of the
+ * values another: attention runs on the kernels, not in scalar JavaScript.
  */
 
 export interface Float32Cache {
   length: number;
   readonly capacity: number;
-  /** Per layer [capacity, C], keys rotated where positions are rotary. */
-  readonly keys: readonly Float32Array[];
-  readonly values: readonly Float32Array[];
+  /** Per layer, byte offsets in the runtime's memory: keys [C, capacity] (rotated where rotary). */
+  readonly keys: readonly number[];
+  /** Per layer, byte offsets: values [capacity, C]. */
+  readonly values: readonly number[];
 }
 
-export function createFloat32Cache(config: ModelConfig, capacity: number): Float32Cache {
-  const make = (): Float32Array[] =>
-    Array.from({ length: config.layers }, () => new Float32Array(capacity * config.width));
+/**
+ * A cache allocated at the runtime's current mark: create every cache of a generation first, then
+ * call forwardCached with the mark after the last (`rt.mark`), where its activations start.
+ */
+export function createFloat32Cache(rt: CpuRuntime, config: ModelConfig, capacity: number): Float32Cache {
+  const floats = capacity * config.width;
+  rt.reset(rt.mark, 2 * config.layers * (floats + 4));
+  const make = (): number[] =>
+    Array.from({ length: config.layers }, () => rt.alloc(floats, false).byteOffset);
   return { length: 0, capacity, keys: make(), values: make() };
 }
 
@@ -31,6 +39,8 @@ export function createFloat32Cache(config: ModelConfig, capacity: number): Float
 export function forwardCached(
   rt: CpuRuntime,
   model: CpuModelMemory,
+  /** Where this call's activations start: the mark after the last cache was created. */
+  base: number,
   caches: readonly Float32Cache[],
   tokens: readonly ArrayLike<number>[],
 ): Float64Array {
@@ -61,7 +71,9 @@ export function forwardCached(
       positions[firstRow[k]! + i] = cache.length + i;
     }
   }
-  rt.reset(model.mark, N * (12 * C + 2 * F + 2) + K * (2 * C + V) + 64);
+  const longest = Math.max(...caches.map((cache) => cache.capacity));
+  const rotaryTables = config.layers * (N * (C / NH) + 4);
+  rt.reset(base, N * (12 * C + 2 * F + 2) + K * (2 * C + V) + longest + rotaryTables + 68);
   const params = model.params;
   const weightsT = model.transposed;
   const p = (tensor: TensorSpec): Float32Array => tensorView(params, tensor);
@@ -80,27 +92,33 @@ export function forwardCached(
   const fchGelu = rt.alloc(N * F);
   const residual2 = rt.alloc(N * C);
   const next = rt.alloc(N * C);
+  const scores = rt.alloc(longest, false);
+  // No allocation below grows the memory, so this view of it stays valid for the whole call.
+  const memory = new Float32Array(rt.memory.buffer);
   for (const [l, w] of layout.blocks.entries()) {
     layerNormForward(ln, mean, rstd, residual, p(w.ln1Weight), p(w.ln1Bias), N, C, eps);
     linearForward(rt, qkv, ln, pt(w.qkvWeight), p(w.qkvBias), N, C, 3 * C);
-    if (qkvRotated !== qkv) rotary(qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1);
+    if (qkvRotated !== qkv) rotary(rt, qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1);
+    atty.fill(0);
     for (const [k, cache] of caches.entries()) {
       const first = firstRow[k]!;
       const T = firstRow[k + 1]! - first;
-      const keys = cache.keys[l]!;
-      const values = cache.values[l]!;
+      const keys = cache.keys[l]! / 4;
+      const values = cache.values[l]! / 4;
       for (let i = 0; i < T; i++) {
         const row = (first + i) * 3 * C;
-        keys.set(qkvRotated.subarray(row + C, row + 2 * C), (cache.length + i) * C);
-        values.set(qkvRotated.subarray(row + 2 * C, row + 3 * C), (cache.length + i) * C);
+        const t = cache.length + i;
+        for (let c = 0; c < C; c++) memory[keys + c * cache.capacity + t] = qkvRotated[row + C + c]!;
+        memory.set(qkvRotated.subarray(row + 2 * C, row + 3 * C), values + t * C);
       }
-      cachedAttention(atty, qkvRotated, first, keys, values, cache.length, T, C, NH);
+      const at = { memory, keys, values, capacity: cache.capacity, start: cache.length };
+      cachedAttention(rt, atty, qkvRotated, first, at, T, C, NH, scores);
     }
     linearForward(rt, proj, atty, pt(w.attnProjWeight), p(w.attnProjBias), N, C, C);
     residualForward(residual2, residual, proj, N * C);
     layerNormForward(ln, mean, rstd, residual2, p(w.ln2Weight), p(w.ln2Bias), N, C, eps);
     linearForward(rt, fch, ln, pt(w.fcWeight), p(w.fcBias), N, C, F);
-    geluForward(fchGelu, fch, N * F);
+    geluForward(rt, fchGelu, fch, N * F);
     linearForward(rt, proj, fchGelu, pt(w.fcProjWeight), p(w.fcProjBias), N, F, C);
     residualForward(next, residual2, proj, N * C);
     residual.set(next);
@@ -117,46 +135,52 @@ export function forwardCached(
   return Float64Array.from(logits);
 }
 
-/** Causal attention of one sequence's T new tokens (rows first.. of qkv) over its cache [start + T, C]. */
+/** One sequence's cache of one layer: float offsets of its keys and values in `memory`. */
+interface LayerCache {
+  readonly memory: Float32Array;
+  readonly keys: number;
+  readonly values: number;
+  readonly capacity: number;
+  /** Tokens cached before this call's. */
+  readonly start: number;
+}
+
+/**
+ * Causal attention of one sequence's T new tokens (rows first.. of qkv) over its cache, whose
+ * first start + T positions are filled; out (zeroed by the caller) receives the heads' outputs.
+ */
 function cachedAttention(
+  rt: CpuRuntime,
   out: Float32Array,
   qkv: Float32Array,
   first: number,
-  keys: Float32Array,
-  values: Float32Array,
-  start: number,
+  cache: LayerCache,
   T: number,
   C: number,
   NH: number,
+  scores: Float32Array,
 ): void {
+  const { memory, keys, values, capacity, start } = cache;
   const hs = C / NH;
   const scale = 1 / Math.sqrt(hs);
-  const weights = new Float64Array(start + T);
-  const sums = new Float64Array(hs);
   for (let i = 0; i < T; i++) {
     const t = start + i;
     for (let h = 0; h < NH; h++) {
       const query = (first + i) * 3 * C + h * hs;
+      scores.fill(0, 0, t + 1);
+      // scores [1, t + 1] = q [1, hs] keys [hs, t + 1] (this head's rows of the transposed keys)
+      rt.matmul(qkv, query, memory, keys + h * hs * capacity, scores, 0, 1, t + 1, hs, hs, 1, capacity, 0);
       let max = -Infinity;
-      for (let s = 0; s <= t; s++) {
-        const key = s * C + h * hs;
-        let score = 0;
-        for (let j = 0; j < hs; j++) score += qkv[query + j]! * keys[key + j]!;
-        weights[s] = score * scale;
-        max = Math.max(max, weights[s]!);
-      }
+      for (let s = 0; s <= t; s++) max = Math.max(max, scores[s]! * scale);
       let sum = 0;
       for (let s = 0; s <= t; s++) {
-        weights[s] = Math.exp(weights[s]! - max);
-        sum += weights[s]!;
+        const e = Math.exp(scores[s]! * scale - max);
+        scores[s] = e;
+        sum += e;
       }
-      sums.fill(0);
-      for (let s = 0; s <= t; s++) {
-        const weight = weights[s]! / sum;
-        const value = s * C + h * hs;
-        for (let j = 0; j < hs; j++) sums[j] = sums[j]! + weight * values[value + j]!;
-      }
-      out.set(sums, (first + i) * C + h * hs);
+      for (let s = 0; s <= t; s++) scores[s] = scores[s]! / sum;
+      // out [1, hs] += p [1, t + 1] values [t + 1, hs]
+      rt.matmul(scores, 0, memory, values + h * hs, out, (first + i) * C + h * hs, 1, hs, t + 1, 0, 1, C, C);
     }
   }
 }

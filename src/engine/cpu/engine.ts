@@ -13,7 +13,7 @@ import type {
   GenerateOptions,
   TrainStepResult,
 } from '../engine.ts';
-import { createFloat32Cache, forwardCached } from './decode.ts';
+import { createFloat32Cache, forwardCached, type Float32Cache } from './decode.ts';
 import { activationFloats, CpuModelMemory, modelBackward, modelForward } from './model.ts';
 import { CpuRuntime, type CpuRuntimeOptions } from './runtime.ts';
 
@@ -87,12 +87,16 @@ export class FastCpuEngine implements Engine {
   async generate(prompts: readonly Int32Array[], options: GenerateOptions): Promise<Generation[]> {
     const model = this.current();
     const config = model.layout.config;
-    const rows = generateRows(
-      config,
-      prompts,
-      options,
-      (capacity) => createFloat32Cache(config, capacity),
-      (caches, tokens) => forwardCached(this.rt, model, caches, tokens),
+    // The caches sit right after the model; each forward's activations after the last cache.
+    this.rt.reset(model.mark, 0);
+    let activations = model.mark;
+    const newCache = (capacity: number): Float32Cache => {
+      const cache = createFloat32Cache(this.rt, config, capacity);
+      activations = this.rt.mark;
+      return cache;
+    };
+    const rows = generateRows(config, prompts, options, newCache, (caches, tokens) =>
+      forwardCached(this.rt, model, activations, caches, tokens),
     );
     return rows.map((row) => ({
       tokens: Int32Array.from(row.tokens),

@@ -1,4 +1,7 @@
-import { assembleModule, Code, F32, I32, OP, SIMD, V128 } from './wasm.ts';
+import { LOSS_KERNELS } from './kernels-loss.ts';
+import { POINTWISE_KERNELS, POINTWISE_PARAMS } from './kernels-pointwise.ts';
+import { rotaryFunction } from './kernels-rotary.ts';
+import { assembleModule, Code, F32, I32, OP, SIMD, V128, type ValueType } from './wasm.ts';
 
 /**
  * The CPU engine's WebAssembly kernel: one strided matrix product, C += A B, that every dense
@@ -225,6 +228,10 @@ function tailFunction(): Code {
   return code;
 }
 
+/** The kernels the runtime runs over ranges of elements or rows, by export name. */
+export const ROW_KERNELS = { ...POINTWISE_KERNELS, ...LOSS_KERNELS, rotary: rotaryFunction };
+export type RowKernel = keyof typeof ROW_KERNELS;
+
 /** The kernel module's bytes, for a shared or unshared memory of at most maximumPages pages. */
 export function kernelModuleBytes(
   simd: SimdKind,
@@ -234,6 +241,11 @@ export function kernelModuleBytes(
     [
       { name: 'matmul', params: PARAMS.map(() => I32), code: matmulFunction(simd) },
       { name: 'tail', params: TAIL_PARAMS.map(() => I32), code: tailFunction() },
+      ...Object.entries(ROW_KERNELS).map(([name, make]) => ({
+        name,
+        params: POINTWISE_PARAMS.map((): ValueType => I32),
+        code: make(),
+      })),
     ],
     memory,
   );

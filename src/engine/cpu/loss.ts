@@ -1,10 +1,12 @@
 import { tokenTerm, type TokenLossOptions } from '../../model/reference/loss.ts';
+import { floatBits, type CpuRuntime } from './runtime.ts';
 
 /**
  * The fast CPU engine's loss head: the per-token loss of model/reference/loss.ts on float32
- * logits, with per-row sums in float64. One pass per row gives the log-sum-exp at the temperature,
- * the token's log-probability, the row's loss and, when training, its gradient, so the engine
- * never keeps the probabilities [N, V]:
+ * logits. The row kernels (kernels-loss.ts, on the threads) give each row's max and sum of exps,
+ * then, when training, its gradient; the per-row scalars between (log-sum-exp, the token's
+ * log-probability and loss term) are computed here in float64. The engine never keeps the
+ * probabilities [N, V]:
  *   log p_n = log softmax(logits_n / T)[y_n]
  *   loss_n = -w_n log p_n, or with old log-probabilities PPO's -min(rho w_n, clip(rho) w_n)
  *   loss = sum_n loss_n / normaliser
@@ -18,8 +20,12 @@ export interface LossHeadResult {
   readonly logProbs: Float64Array;
 }
 
-/** logits [N, V]; targets, weights [N]; dlogits [N, V] (overwritten) or null for no gradient. */
+/**
+ * logits [N, V], dlogits [N, V] (overwritten) or null for no gradient, in the runtime's memory
+ * (and 2N floats of room left there); targets, weights [N].
+ */
 export function lossHead(
+  rt: CpuRuntime,
   logits: Float32Array,
   targets: Int32Array,
   weights: ArrayLike<number>,
@@ -32,31 +38,37 @@ export function lossHead(
   const { temperature, oldLogProbs, clipEpsilon } = options;
   const inverse = 1 / temperature;
   const logProbs = new Float64Array(N);
+  // Per row: (max, sum of exps) from the kernel, then (scale, log-sum-exp) for the gradient's.
+  const stats = rt.alloc(2 * N, false);
+  const args = [logits.byteOffset, stats.byteOffset, V, floatBits(inverse)];
+  rt.pointwise('row_softmax_sums', args, N, 1, 2 * V);
+  const scales = new Float64Array(N);
   let loss = 0;
   for (let n = 0; n < N; n++) {
-    const row = n * V;
-    let max = -Infinity;
-    for (let v = 0; v < V; v++) max = Math.max(max, logits[row + v]! * inverse);
-    let sum = 0;
-    for (let v = 0; v < V; v++) sum += Math.exp(logits[row + v]! * inverse - max);
-    const logSumExp = max + Math.log(sum);
+    const logSumExp = stats[2 * n]! + Math.log(stats[2 * n + 1]!);
     const target = targets[n]!;
-    logProbs[n] = logits[row + target]! * inverse - logSumExp;
+    logProbs[n] = logits[n * V + target]! * inverse - logSumExp;
     const w = weights[n]!;
-    let g = 0;
     if (w !== 0) {
       const term = tokenTerm(logProbs[n]!, w, oldLogProbs?.[n] ?? null, clipEpsilon);
       loss += term.loss;
-      g = term.gradWeight;
+      scales[n] = (term.gradWeight * inverse) / normaliser;
     }
-    if (dlogits === null) continue;
-    if (g === 0) {
-      dlogits.fill(0, row, row + V);
-      continue;
+    stats[2 * n] = scales[n]!;
+    stats[2 * n + 1] = logSumExp;
+  }
+  if (dlogits !== null) {
+    rt.pointwise(
+      'row_softmax_scaled',
+      [...args.slice(0, 1), dlogits.byteOffset, V, args[3]!, stats.byteOffset],
+      N,
+      1,
+      2 * V,
+    );
+    for (let n = 0; n < N; n++) {
+      const at = n * V + targets[n]!;
+      dlogits[at] = dlogits[at]! - scales[n]!;
     }
-    const scale = (g * inverse) / normaliser;
-    for (let v = 0; v < V; v++) dlogits[row + v] = scale * Math.exp(logits[row + v]! * inverse - logSumExp);
-    dlogits[row + target] = dlogits[row + target]! - scale;
   }
   return { loss: loss / normaliser, logProbs };
 }

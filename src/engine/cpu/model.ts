@@ -7,7 +7,7 @@ import {
   validateBatch,
   type TokenBatch,
 } from '../../model/batch.ts';
-import { LAYER_NORM_EPSILON, ROTARY_BASE, headWidth } from '../../model/config.ts';
+import { LAYER_NORM_EPSILON, ROTARY_BASE } from '../../model/config.ts';
 import { tensorView, type BlockTensors, type ParameterLayout, type TensorSpec } from '../../model/layout.ts';
 import {
   embeddingBackward,
@@ -19,8 +19,9 @@ import {
 } from '../../model/reference/ops.ts';
 import {
   attentionBackward,
+  attentionFloats,
   attentionForward,
-  attentionScratchFloats,
+  attentionScratchSizes,
   type AttentionScratch,
 } from './attention.ts';
 import { geluBackward, geluForward, rotary } from './pointwise.ts';
@@ -94,9 +95,13 @@ export class CpuModelMemory {
 export function activationFloats(layout: ParameterLayout, B: number, T: number): number {
   const { width: C, ffWidth: F, heads: NH, vocabSize: V, layers: L } = layout.config;
   const N = B * T;
-  const forward = 2 * N * C + 2 * N + 2 * N * V + L * (12 * N * C + 2 * N * F + 4 * N + B * NH * T * T);
-  const backward = 2 * N * C + L * (14 * N * C + 2 * N * F);
-  return forward + backward + attentionScratchFloats(T, C, NH) + 4 * (40 * L + 40);
+  const forward =
+    2 * N * C +
+    4 * N +
+    2 * N * V +
+    L * (12 * N * C + 2 * N * F + 4 * N + (N * C) / NH + attentionFloats(B, T, NH));
+  const backward = 2 * N * C + L * (14 * N * C + 2 * N * F + (N * C) / NH + 4);
+  return forward + backward + attentionScratchSizes(B, T, C, NH).reduce((x, y) => x + y) + 4 * (40 * L + 40);
 }
 
 interface BlockActivations {
@@ -158,9 +163,11 @@ export function modelForward(
   const positions = positionsOf(batch);
   const segments = segmentsOf(batch);
   const eps = LAYER_NORM_EPSILON;
+  const scratchSizes = attentionScratchSizes(B, T, C, NH);
   const scratch = {
-    scores: rt.alloc(T * T),
-    transposed: rt.alloc(headWidth(config) * T),
+    scores: rt.alloc(scratchSizes[0], false),
+    transposed: rt.alloc(scratchSizes[1], false),
+    segments: rt.alloc(scratchSizes[2]),
   };
   const shape = { B, T, C, NH };
 
@@ -178,9 +185,9 @@ export function modelForward(
     let qkvRotated = qkv;
     if (config.positions === 'rotary') {
       qkvRotated = rt.alloc(N * 3 * C, false);
-      rotary(qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1);
+      rotary(rt, qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1);
     }
-    const att = rt.alloc(B * NH * T * T, false);
+    const att = rt.alloc(attentionFloats(B, T, NH), false);
     const atty = rt.alloc(N * C);
     attentionForward(rt, atty, att, qkvRotated, segments, shape, scratch);
     const attproj = rt.alloc(N * C, false);
@@ -194,7 +201,7 @@ export function modelForward(
     const fch = rt.alloc(N * F, false);
     linearForward(rt, fch, ln2, pt(w.fcWeight), p(w.fcBias), N, C, F);
     const fchGelu = rt.alloc(N * F, false);
-    geluForward(fchGelu, fch, N * F);
+    geluForward(rt, fchGelu, fch, N * F);
     const fcproj = rt.alloc(N * C, false);
     linearForward(rt, fcproj, fchGelu, pt(w.fcProjWeight), p(w.fcProjBias), N, F, C);
     const residual3 = rt.alloc(N * C, false);
@@ -229,7 +236,7 @@ export function modelForward(
     const weights = lossWeightsOf(batch);
     const normaliser = lossNormaliserOf(batch, weights);
     const dlogits = train ? rt.alloc(N * V, false) : null;
-    const head = lossHead(logits, batch.targets, weights, tokenLossOf(batch), normaliser, N, V, dlogits);
+    const head = lossHead(rt, logits, batch.targets, weights, tokenLossOf(batch), normaliser, N, V, dlogits);
     loss = { ...head, dlogits };
   }
   return { positions, segments, encoded, blocks, lnf, lnfMean, lnfRstd, logits, loss, scratch };
@@ -325,7 +332,7 @@ function blockBackward(
     C,
   );
   const dfch = rt.alloc(N * F);
-  geluBackward(dfch, a.fch, dfchGelu, N * F);
+  geluBackward(rt, dfch, a.fch, dfchGelu, N * F);
   const dln2 = rt.alloc(N * C);
   linearBackward(rt, dln2, g(w.fcWeight), g(w.fcBias), dfch, a.ln2, p(w.fcWeight), N, C, F);
   layerNormBackward(
@@ -361,7 +368,7 @@ function blockBackward(
   let dqkv = dqkvRotated;
   if (rotaryPositions) {
     dqkv = rt.alloc(N * 3 * C);
-    rotary(dqkv, dqkvRotated, acts.positions, N, C, NH, ROTARY_BASE, -1);
+    rotary(rt, dqkv, dqkvRotated, acts.positions, N, C, NH, ROTARY_BASE, -1);
   }
   const dln1 = rt.alloc(N * C);
   linearBackward(rt, dln1, g(w.qkvWeight), g(w.qkvBias), dqkv, a.ln1, p(w.qkvWeight), N, C, 3 * C);

@@ -1,8 +1,11 @@
+import type { CpuRuntime } from './runtime.ts';
+
 /**
  * The fast CPU engine's own versions of two pointwise ops of model/reference whose cost there is
- * in the math library: GELU (tanh through one exp: Math.tanh costs several times more in V8) and
- * rotary positions (each position's angles computed once per call, not once per head and token).
- * Same formulas as the reference (ops.ts, attention.ts); the tests hold them to it.
+ * in the math library. GELU runs on the elementwise kernels (kernels-pointwise.ts) over every
+ * thread, with the last N mod 4 elements here, in the same formula as the reference (ops.ts).
+ * Rotary positions compute each position's angles once per call, not once per head and token.
+ * The tests hold both to the reference.
  */
 
 const GELU_SCALE = Math.sqrt(2 / Math.PI);
@@ -13,16 +16,27 @@ function tanh(u: number): number {
   return 1 - 2 / (Math.exp(2 * u) + 1);
 }
 
-export function geluForward(out: Float32Array, inp: Float32Array, N: number): void {
-  for (let i = 0; i < N; i++) {
+/** out = gelu(inp) on N floats of the runtime's memory. */
+export function geluForward(rt: CpuRuntime, out: Float32Array, inp: Float32Array, N: number): void {
+  const vectors = N - (N % 4);
+  rt.pointwise('gelu_forward', [out.byteOffset, inp.byteOffset], vectors);
+  for (let i = vectors; i < N; i++) {
     const x = inp[i]!;
     out[i] = 0.5 * x * (1 + tanh(GELU_SCALE * (x + GELU_CUBE * x * x * x)));
   }
 }
 
-/** dinp += gelu'(inp) dout */
-export function geluBackward(dinp: Float32Array, inp: Float32Array, dout: Float32Array, N: number): void {
-  for (let i = 0; i < N; i++) {
+/** dinp += gelu'(inp) dout, on N floats of the runtime's memory. */
+export function geluBackward(
+  rt: CpuRuntime,
+  dinp: Float32Array,
+  inp: Float32Array,
+  dout: Float32Array,
+  N: number,
+): void {
+  const vectors = N - (N % 4);
+  rt.pointwise('gelu_backward', [dinp.byteOffset, inp.byteOffset, dout.byteOffset], vectors);
+  for (let i = vectors; i < N; i++) {
     const x = inp[i]!;
     const t = tanh(GELU_SCALE * (x + GELU_CUBE * x * x * x));
     const local = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_SCALE * (1 + 3 * GELU_CUBE * x * x);
@@ -33,9 +47,12 @@ export function geluBackward(dinp: Float32Array, inp: Float32Array, dout: Float3
 /**
  * Rotary positions (the reference's rotate): channel i of each query and key head pairs with
  * i + hs/2 and turns by position * base^(-2i / hs); direction -1 turns back (the backward, which
- * adds into out). inp, out [N, 3C]; values pass through (forward) or add through (backward).
+ * adds into out). inp, out [N, 3C] in the runtime's memory (with N hs floats of room left there);
+ * values pass through (forward) or add through (backward). On the kernel (kernels-rotary.ts)
+ * where hs/2 is a multiple of 4, here otherwise.
  */
 export function rotary(
+  rt: CpuRuntime,
   out: Float32Array,
   inp: Float32Array,
   positions: Int32Array,
@@ -47,10 +64,24 @@ export function rotary(
 ): void {
   const hs = C / NH;
   const half = hs / 2;
-  const cos = new Float64Array(half);
-  const sin = new Float64Array(half);
   const frequencies = Float64Array.from({ length: half }, (_, i) => Math.pow(base, (-2 * i) / hs));
   const add = direction === -1;
+  if (half % 4 === 0) {
+    // Whole vectors per half head: the kernel, with each position's angles in a table [N, 2, half].
+    const table = rt.alloc(N * hs, false);
+    for (let n = 0; n < N; n++) {
+      for (let i = 0; i < half; i++) {
+        const angle = positions[n]! * frequencies[i]!;
+        table[n * hs + i] = Math.cos(angle);
+        table[n * hs + half + i] = direction * Math.sin(angle);
+      }
+    }
+    const args = [out.byteOffset, inp.byteOffset, table.byteOffset, C, NH, half, add ? 1 : 0];
+    rt.pointwise('rotary', args, N, 1, 3 * C);
+    return;
+  }
+  const cos = new Float64Array(half);
+  const sin = new Float64Array(half);
   for (let n = 0; n < N; n++) {
     const row = n * 3 * C;
     for (let i = 0; i < half; i++) {

@@ -1,11 +1,12 @@
-import { detectSimd, kernelModuleBytes, type SimdKind } from './kernels.ts';
+import { detectSimd, kernelModuleBytes, ROW_KERNELS, type RowKernel, type SimdKind } from './kernels.ts';
 
 /**
  * Where the CPU engine's numbers live and who multiplies them: one WebAssembly memory (shared
  * between threads where SharedArrayBuffer exists), a bump allocator over it, and a pool of
  * workers that each instantiate the kernel module on that same memory. A matrix product is split
  * by rows (or by columns when there are few rows) between the calling thread and the workers,
- * which wait on Atomics in a small control block: no messages, no copies.
+ * which wait on Atomics in a small control block: no messages, no copies. Elementwise kernels
+ * (kernels-pointwise.ts) are split the same way, by ranges of elements.
  *
  * Threads need shared memory and a thread allowed to block (Atomics.wait): Node, or a Web Worker
  * in a cross-origin isolated page (COOP/COEP headers, vite.config.ts). Elsewhere the engine runs
@@ -17,12 +18,17 @@ const PAGE = 65536;
 const MAXIMUM_PAGES = 65536;
 /** Products smaller than this (multiply-adds) run on the calling thread: waking workers costs more. */
 const PARALLEL_WORK = 1 << 18;
+/** Elementwise jobs shorter than this (elements) run on the calling thread. */
+const PARALLEL_ELEMENTS = 1 << 14;
 /** Chunks per thread: small enough that a thread the OS delays leaves its share to the others. */
 const CHUNKS_PER_THREAD = 4;
+/** The kernels a job may name, by number: 0 the matrix product, then the elementwise ones. */
+const KERNEL_NAMES = ['matmul', ...Object.keys(ROW_KERNELS)];
 
 // The control block (Int32Array): the job counter workers wait on, the claim word (job << 16 |
-// next chunk), chunks finished, chunk count, chunk size, rows-or-columns, a failure flag, then the
-// kernel's 12 arguments (strides in bytes) for the whole product.
+// next chunk), chunks finished, chunk count, chunk size, rows-or-columns, a failure flag, the
+// kernel's number, then its arguments: the product's 12 (strides in bytes), or an elementwise
+// kernel's 8 addresses and its element count.
 const JOB = 0;
 const CLAIM = 1;
 const DONE = 2;
@@ -30,8 +36,11 @@ const CHUNKS = 3;
 const SIZE = 4;
 const BY_ROWS = 5;
 const FAILED = 6;
+const KERNEL = 7;
 const ARGS = 8;
-const CONTROL_INTS = ARGS + 12;
+/** After a product's 12 arguments, a batch's: groups, groups per outer step, byte strides. */
+const GROUP_ARGS = ARGS + 12;
+const CONTROL_INTS = GROUP_ARGS + 8;
 
 /**
  * Claims chunks of the current job until none is left and runs them; the caller and every woken
@@ -39,17 +48,41 @@ const CONTROL_INTS = ARGS + 12;
  * scheduled yet simply finds nothing left. A claim carries the job's number, so a worker waking
  * late cannot take a chunk of the next job. Self-contained: it travels as source text.
  */
-function runChunks(ctl: Int32Array, job: number, matmul: (...args: number[]) => void): void {
+function runChunks(ctl: Int32Array, job: number, kernels: readonly ((...args: number[]) => void)[]): void {
   for (;;) {
     const claim = Atomics.load(ctl, 1);
     if (claim >>> 16 !== job || (claim & 0xffff) >= ctl[3]!) return;
     if (Atomics.compareExchange(ctl, 1, claim, claim + 1) !== claim) continue;
     const from = (claim & 0xffff) * ctl[4]!;
+    const kernel = kernels[ctl[7]!]!;
+    if (ctl[7] !== 0) {
+      try {
+        kernel(...ctl.subarray(8, 16), from, Math.min(ctl[16]!, from + ctl[4]!));
+      } catch {
+        Atomics.store(ctl, 6, 1);
+      }
+      if (Atomics.add(ctl, 2, 1) + 1 === ctl[3]) Atomics.notify(ctl, 2);
+      continue;
+    }
+    const matmul = kernel;
     const rows = ctl[5] === 1;
-    const to = Math.min(rows ? ctl[11]! : ctl[12]!, from + ctl[4]!);
     const [a, b, c, M, N, K, sam, sak, sbk, scm, causal, diag] = ctl.subarray(8, 20);
     try {
-      if (rows)
+      if (ctl[5] === 2) {
+        // A batch of products: group g = outer * inner count + inner, operands at strides of each.
+        const [, inner, aOuter, aInner, bOuter, bInner, cOuter, cInner] = ctl.subarray(20, 28);
+        for (let g = from; g < Math.min(ctl[20]!, from + ctl[4]!); g++) {
+          const o = Math.floor(g / inner!);
+          const i = g - o * inner!;
+          const [ga, gb, gc] = [
+            a! + o * aOuter! + i * aInner!,
+            b! + o * bOuter! + i * bInner!,
+            c! + o * cOuter! + i * cInner!,
+          ];
+          matmul(ga, gb, gc, M!, N!, K!, sam!, sak!, sbk!, scm!, causal!, diag!);
+        }
+      } else if (rows) {
+        const to = Math.min(M!, from + ctl[4]!);
         matmul(
           a! + from * sam!,
           b!,
@@ -64,8 +97,10 @@ function runChunks(ctl: Int32Array, job: number, matmul: (...args: number[]) => 
           causal!,
           diag! + from,
         );
-      else
+      } else {
+        const to = Math.min(N!, from + ctl[4]!);
         matmul(a!, b! + 4 * from, c! + 4 * from, M!, to - from, K!, sam!, sak!, sbk!, scm!, causal!, diag!);
+      }
     } catch {
       Atomics.store(ctl, 6, 1);
     }
@@ -77,14 +112,15 @@ function runChunks(ctl: Int32Array, job: number, matmul: (...args: number[]) => 
 const WORKER_SOURCE = `
 const runChunks = ${runChunks.toString()};
 const start = ({ module, memory, control }) => {
-  const matmul = new WebAssembly.Instance(module, { env: { memory } }).exports.matmul;
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const kernels = ${JSON.stringify(KERNEL_NAMES)}.map((name) => exports[name]);
   const ctl = new Int32Array(control);
   let seen = 0;
   for (;;) {
     Atomics.wait(ctl, ${JOB}, seen);
     seen = Atomics.load(ctl, ${JOB});
     if (seen < 0) return;
-    runChunks(ctl, seen, matmul);
+    runChunks(ctl, seen, kernels);
   }
 };
 if (typeof self !== 'undefined' && typeof self.postMessage === 'function' && typeof require === 'undefined') {
@@ -99,7 +135,7 @@ interface PoolWorker {
   terminate(): unknown;
 }
 
-type MatmulFunction = (...args: number[]) => void;
+type KernelFunction = (...args: number[]) => void;
 
 export interface CpuRuntimeOptions {
   /** Threads to use, the calling one included. Default: every core (navigator.hardwareConcurrency). */
@@ -114,7 +150,8 @@ export class CpuRuntime {
   private constructor(
     readonly memory: WebAssembly.Memory,
     readonly simd: SimdKind,
-    private readonly matmulKernel: MatmulFunction,
+    /** By number, as KERNEL_NAMES lists them. */
+    private readonly kernels: readonly KernelFunction[],
     private readonly control: Int32Array,
     private readonly workers: readonly PoolWorker[],
     /** Why the engine runs on one thread where there are more cores; null when it uses them. */
@@ -149,7 +186,8 @@ export class CpuRuntime {
       worker.postMessage({ module, memory, control: control.buffer });
       workers.push(worker);
     }
-    return new CpuRuntime(memory, simd, kernels.matmul as MatmulFunction, control, workers, threadNote);
+    const table = KERNEL_NAMES.map((name) => kernels[name] as KernelFunction);
+    return new CpuRuntime(memory, simd, table, control, workers, threadNote);
   }
 
   get threads(): number {
@@ -220,29 +258,104 @@ export class CpuRuntime {
     const cPtr = c.byteOffset + 4 * cOffset;
     const parts = M * N * K < PARALLEL_WORK ? 1 : this.threads;
     if (parts === 1 || (M < 8 * parts && N < 16 * parts)) {
-      this.matmulKernel(aPtr, bPtr, cPtr, M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0);
+      this.kernels[0]!(aPtr, bPtr, cPtr, M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0);
       return;
     }
     const byRows = M >= 8 * parts;
     const [size, unit] = byRows ? [M, 4] : [N, 8];
     const chunkSize = Math.max(unit, Math.ceil(size / (CHUNKS_PER_THREAD * parts) / unit) * unit);
+    this.control[BY_ROWS] = byRows ? 1 : 0;
+    const args = [aPtr, bPtr, cPtr, M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0];
+    this.runJob(0, args, Math.ceil(size / chunkSize), chunkSize);
+  }
+
+  /**
+   * `count` products of the same shape at once (matmul's arguments for group 0), split between
+   * the threads by whole products: group g = o inner + i has its A, B and C at o outer + i inner
+   * floats past group 0's, by `strides` ({a, b, c}: [outer, inner]). For attention's products,
+   * one per batch row (outer) and head (inner): one job instead of one per head.
+   */
+  matmulBatch(
+    groups: {
+      readonly count: number;
+      readonly inner: number;
+      readonly strides: Readonly<Record<'a' | 'b' | 'c', readonly [number, number]>>;
+    },
+    a: Float32Array,
+    aOffset: number,
+    b: Float32Array,
+    bOffset: number,
+    c: Float32Array,
+    cOffset: number,
+    M: number,
+    N: number,
+    K: number,
+    sam: number,
+    sak: number,
+    sbk: number,
+    scm: number,
+    causal = 0,
+  ): void {
+    const { count, inner, strides } = groups;
+    const args = [a.byteOffset + 4 * aOffset, b.byteOffset + 4 * bOffset, c.byteOffset + 4 * cOffset];
+    args.push(M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0, count, inner);
+    for (const [outer, within] of [strides.a, strides.b, strides.c]) args.push(4 * outer, 4 * within);
+    const chunkSize = Math.ceil(count / (CHUNKS_PER_THREAD * this.threads));
+    if (count * M * N * K < PARALLEL_WORK || this.threads === 1) {
+      for (let g = 0; g < count; g++) {
+        const [o, i] = [Math.floor(g / inner), g % inner];
+        const [ga, gb, gc] = (['a', 'b', 'c'] as const).map(
+          (operand, k) => args[k]! + 4 * (o * strides[operand][0] + i * strides[operand][1]),
+        );
+        this.kernels[0]!(ga!, gb!, gc!, ...args.slice(3, 12));
+      }
+      return;
+    }
+    this.control[BY_ROWS] = 2;
+    this.runJob(0, args, Math.ceil(count / chunkSize), chunkSize);
+  }
+
+  /**
+   * An elementwise or row kernel (kernels-pointwise.ts, kernels-loss.ts) on items [0, count) (elements, or rows for a
+   * row kernel) with the given arguments (byte addresses, sizes). Items go to threads in chunks
+   * of a multiple of `unit`, and count must be one; `cost` is an item's work in elements, which
+   * decides whether threads are worth waking.
+   */
+  pointwise(kernel: RowKernel, args: readonly number[], count: number, unit = 4, cost = 1): void {
+    if (count % unit !== 0) {
+      throw new Error(`CPU engine bug: ${kernel} got ${count} items, not a multiple of ${unit}.`);
+    }
+    const number = KERNEL_NAMES.indexOf(kernel);
+    const padded = Array.from({ length: 9 }, (_, i) => (i < 8 ? (args[i] ?? 0) : count));
+    if (count * cost < PARALLEL_ELEMENTS || this.threads === 1) {
+      this.kernels[number]!(...padded.slice(0, 8), 0, count);
+      return;
+    }
+    const chunkSize = Math.ceil(count / (CHUNKS_PER_THREAD * this.threads) / unit) * unit;
+    this.runJob(number, padded, Math.ceil(count / chunkSize), chunkSize);
+  }
+
+  /** Posts a job of `chunks` chunks to the workers, runs chunks here too, and waits for all. */
+  private runJob(kernel: number, args: readonly number[], chunks: number, chunkSize: number): void {
     const ctl = this.control;
     // Job numbers stay in 15 bits, so that job << 16 is a positive int32 in the claim word.
     const job = (this.job = (this.job % 32767) + 1);
-    ctl.set([aPtr, bPtr, cPtr, M, N, K, 4 * sam, 4 * sak, 4 * sbk, 4 * scm, causal, 0], ARGS);
-    ctl[CHUNKS] = Math.ceil(size / chunkSize);
+    ctl.set(args, ARGS);
+    ctl[KERNEL] = kernel;
+    ctl[CHUNKS] = chunks;
     ctl[SIZE] = chunkSize;
-    ctl[BY_ROWS] = byRows ? 1 : 0;
     ctl[FAILED] = 0;
     Atomics.store(ctl, DONE, 0);
     Atomics.store(ctl, CLAIM, job << 16);
     Atomics.store(ctl, JOB, job);
     Atomics.notify(ctl, JOB);
-    runChunks(ctl, job, this.matmulKernel);
+    runChunks(ctl, job, this.kernels);
     for (let done = Atomics.load(ctl, DONE); done < ctl[CHUNKS]!; done = Atomics.load(ctl, DONE)) {
       Atomics.wait(ctl, DONE, done);
     }
-    if (ctl[FAILED] !== 0) throw new Error('CPU engine bug: a thread trapped in the matrix kernel.');
+    if (ctl[FAILED] !== 0) {
+      throw new Error(`CPU engine bug: a thread trapped in the ${KERNEL_NAMES[kernel]} kernel.`);
+    }
   }
 
   dispose(): void {
@@ -250,6 +363,11 @@ export class CpuRuntime {
     Atomics.notify(this.control, JOB);
     for (const worker of this.workers) void worker.terminate();
   }
+}
+
+/** The bits of a float32, for a kernel's i32 argument (the kernel reinterprets them). */
+export function floatBits(x: number): number {
+  return new Int32Array(Float32Array.of(x).buffer)[0]!;
 }
 
 async function coreCount(): Promise<number> {

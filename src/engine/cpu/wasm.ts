@@ -89,6 +89,9 @@ export class Code {
   i32(value: number): this {
     return this.op(0x41, ...signedLeb(value));
   }
+  f32(value: number): this {
+    return this.op(0x43, ...new Uint8Array(Float32Array.of(value).buffer));
+  }
   simd(opcode: number, ...immediates: number[]): this {
     return this.op(0xfd, ...unsignedLeb(opcode), ...immediates);
   }
@@ -134,6 +137,7 @@ export class Code {
 
 // Instructions by name (opcodes from the specification).
 export const OP = {
+  i32Load: 0x28,
   f32Load: 0x2a,
   f32Store: 0x38,
   i32Eqz: 0x45,
@@ -144,8 +148,14 @@ export const OP = {
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
+  i32DivU: 0x6e,
+  i32RemU: 0x70,
+  i32And: 0x71,
   f32Add: 0x92,
   f32Mul: 0x94,
+  f32Div: 0x95,
+  f32Max: 0x97,
+  f32ReinterpretI32: 0xbe,
   select: 0x1b,
   call: 0x10,
 } as const;
@@ -153,9 +163,28 @@ export const OP = {
 export const SIMD = {
   load: 0x00,
   store: 0x0b,
+  const: 0x0c,
+  i32x4Splat: 0x11,
+  f32x4ExtractLane: 0x1f,
+  i32x4Eq: 0x37,
+  i32x4LtS: 0x39,
+  i32x4LeS: 0x3d,
+  and: 0x4e,
+  /** (a & mask) | (b & ~mask), operands a, b, mask. */
+  bitselect: 0x52,
   f32x4Splat: 0x13,
+  f32x4Nearest: 0x6a,
+  i32x4Shl: 0xab,
+  i32x4Add: 0xae,
   f32x4Add: 0xe4,
+  f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
+  f32x4Div: 0xe7,
+  /** b < a ? b : a (the cheap minimum; no NaN or signed-zero rules). */
+  f32x4Pmin: 0xea,
+  /** a < b ? b : a */
+  f32x4Pmax: 0xeb,
+  i32x4TruncSatF32x4S: 0xf8,
   /** Relaxed SIMD: a * b + c, fused or not as the hardware does it. */
   f32x4RelaxedMadd: 0x105,
 } as const;
