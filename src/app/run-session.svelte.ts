@@ -52,6 +52,8 @@ export class RunSession {
   overlay = $state.raw<{ id: string; name: string; metrics: MetricRecord[] }[]>([]);
 
   private abort: AbortController | null = null;
+  /** Settles when the run in flight has stopped (finished, failed or paused at a checkpoint). */
+  private running: Promise<void> | null = null;
   private pool: EnvPool | null = null;
   private disposed = false;
 
@@ -129,6 +131,8 @@ export class RunSession {
     await this.select(runId);
     const abort = new AbortController();
     this.abort = abort;
+    let stopped = (): void => undefined;
+    this.running = new Promise<void>((resolve) => (stopped = resolve));
     try {
       const engine = await this.engine.ready();
       this.pool?.dispose();
@@ -149,6 +153,8 @@ export class RunSession {
       this.error = `${errorMessage(error)}${this.engine.error ? ` ${this.engine.error}` : ''}`;
       this.statusMessage = null;
     } finally {
+      stopped();
+      this.running = null;
       this.abort = null;
       this.activeId = null;
       this.pausing = false;
@@ -224,9 +230,15 @@ export class RunSession {
     }
   }
 
-  dispose(): void {
+  /**
+   * Pauses the run in flight and resolves once it has saved a checkpoint after its step; only then
+   * are its pages freed (and may the caller free the engine: a step cut off inside the engine would
+   * never end, and the run would stay 'running').
+   */
+  async dispose(): Promise<void> {
     this.disposed = true;
     this.abort?.abort();
+    await this.running;
     this.pool?.dispose();
     this.pool = null;
   }

@@ -196,9 +196,15 @@ export class SweepSession {
     }
   }
 
-  dispose(): void {
+  /**
+   * Pauses the sweep in flight and resolves once its runs have saved a checkpoint after their step
+   * and it is stored 'paused'; only then are its pages freed (and may the caller free the engine: a
+   * step cut off inside the engine would never end, and the sweep would stay 'running').
+   */
+  async dispose(): Promise<void> {
     this.disposed = true;
     this.abort?.abort();
+    await this.running?.catch(() => undefined);
     this.pool?.dispose();
     this.pool = null;
   }
