@@ -39,7 +39,10 @@ export function analyzeRuns(
   const seed = options.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(resamples) || resamples < 1)
     throw new Error(`The bootstrap needs a whole number of resamples of at least 1, not ${resamples}.`);
-  const rlRuns = runs.filter((run) => run.strategy !== 'sft');
+  // The resamples are drawn by position, so the runs are put in one order first: a results file, a
+  // store and a merge of shards list the same runs in different orders, and must agree.
+  const ordered = [...runs].sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+  const rlRuns = ordered.filter((run) => run.strategy !== 'sft');
   const amounts = [...new Set(rlRuns.flatMap((run) => (run.sftAmount === null ? [] : [run.sftAmount])))].sort(
     (a, b) => a - b,
   );
@@ -69,8 +72,8 @@ export function analyzeRuns(
     hyperparameters,
     recommended: perHeldOutSet((set) => recommendedValues(hyperparameters[set])),
     by_sft_amount,
-    pareto: perHeldOutSet((set) => paretoByStrategy(runs, set)),
-    compute_to_match_sft: perHeldOutSet((set) => computeToMatchSft(runs, set)),
+    pareto: perHeldOutSet((set) => paretoByStrategy(ordered, set)),
+    compute_to_match_sft: perHeldOutSet((set) => computeToMatchSft(ordered, set)),
   };
 }
 

@@ -162,6 +162,14 @@ describe('the analysis of a sweep', () => {
     expect(summary.bootstrap).toEqual({ resamples: 100, seed: 5 });
   });
 
+  it('writes the same summary whatever order the runs come in (a file, a store, a merge of shards)', () => {
+    const runs = diagnosis();
+    const summary = analyzeRuns(runs, { resamples: 200, seed: 5 });
+    expect(analyzeRuns([...runs].reverse(), { resamples: 200, seed: 5 })).toEqual(summary);
+    const interleaved = [...runs.filter((_, i) => i % 2 === 1), ...runs.filter((_, i) => i % 2 === 0)];
+    expect(analyzeRuns(interleaved, { resamples: 200, seed: 5 })).toEqual(summary);
+  });
+
   it('resamples B = 1000 times by default and refuses a count that is not a whole number', () => {
     expect(DEFAULT_RESAMPLES).toBe(1000);
     expect(analyzeRuns([]).bootstrap.resamples).toBe(1000);
