@@ -144,9 +144,10 @@ class RunDriver {
         else await this.rlIteration();
         const evaluated = crosses(before, this.state.step, this.config.eval.every);
         if (evaluated) await this.evaluateNow();
-        if (evaluated || crosses(before, this.state.step, this.config.checkpointEvery)) {
-          await this.checkpoint();
-        }
+        // A phase's last step is checkpointed once, after its end-of-phase evaluation (endPhase),
+        // so that no stored checkpoint of a step lacks that step's evaluation.
+        const checkpointDue = evaluated || crosses(before, this.state.step, this.config.checkpointEvery);
+        if (checkpointDue && (evaluated || !this.phaseFinished())) await this.checkpoint();
       }
     } catch (error) {
       return this.fail(error);

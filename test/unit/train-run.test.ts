@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DomEnvPool } from '../../src/env/dom-pool.ts';
 import type { EpisodeResult } from '../../src/env/episode.ts';
 import type { MetricRecord } from '../../src/store/records.ts';
@@ -81,7 +81,11 @@ describe('a run', () => {
     const run = await createRun(env.store, tiny);
     expect(run.status).toBe('created');
     const events: RunEvent[] = [];
+    const written = vi.spyOn(env.store, 'putCheckpoint');
     const finished = await executeRun(run.id, env, { onEvent: (event) => events.push(event) });
+    // Each checkpoint written once: a phase's last step only after its end-of-phase evaluation, so a
+    // run cut off between the two resumes from the step before and never from a step missing its row.
+    expect(written.mock.calls.map(([c]) => c.step)).toEqual([0, 1, 2, 3]);
 
     expect(finished.status).toBe('finished');
     expect(await storedRows(env, run.id)).toEqual(EXPECTED_ROWS);
