@@ -78,7 +78,7 @@ function matmulFunction(simd: SimdKind): Code {
     if (i === 1) code.get('sam').op(OP.i32Add);
     if (i === 2) code.get('sam2').op(OP.i32Add);
     if (i === 3) code.get('sam3').op(OP.i32Add);
-    code.op(OP.f32Load, 2, 0).simd(SIMD.f32x4Splat).set('av');
+    code.simd(SIMD.load32Splat, 2, 0).set('av');
   };
   const callTail = (m0: () => void, m1: () => void): void => {
     code.get('a').get('b').get('c');

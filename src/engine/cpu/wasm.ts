@@ -162,6 +162,8 @@ export const OP = {
 
 export const SIMD = {
   load: 0x00,
+  /** One float from memory into all four lanes. */
+  load32Splat: 0x09,
   store: 0x0b,
   const: 0x0c,
   i32x4Splat: 0x11,
