@@ -16,13 +16,15 @@ import { assembleModule, Code, F32, I32, OP, SIMD, V128, type ValueType } from '
  * 4-wide vectors; columns left over go scalar.
  *
  * `causal` skips work a causal mask zeroes: 1 bounds k by the row (k <= m + diag: the product of
- * attention probabilities and values), 2 bounds n the same way (the scores: only s <= t is read).
+ * attention probabilities and values), 2 bounds n the same way (the scores: only s <= t is read),
+ * 3 starts k at the row (k >= m + diag: the key and value gradients, through transposed
+ * probabilities, where key s only meets queries t >= s).
  */
 
 export type SimdKind = 'relaxed' | 'plain';
 
 const PARAMS = ['a', 'b', 'c', 'M', 'N', 'K', 'sam', 'sak', 'sbk', 'scm', 'causal', 'diag'];
-const TAIL_PARAMS = ['a', 'b', 'c', 'm0', 'm1', 'n0', 'n1', 'K', 'sam', 'sak', 'sbk', 'scm'];
+const TAIL_PARAMS = ['a', 'b', 'c', 'm0', 'm1', 'n0', 'n1', 'k0', 'k1', 'sam', 'sak', 'sbk', 'scm'];
 /** Index of `tail` among the module's functions (it is called by `matmul`). */
 const TAIL_INDEX = 1;
 
@@ -43,7 +45,7 @@ function setMin(code: Code, target: string, x: () => void, y: () => void): void 
 
 /** The limits of k and n for rows starting at `row` (a block of `rows`), as `causal` says. */
 function limits(code: Code, row: string, rows: number): void {
-  code.get('K').set('kEnd').get('N').set('nEnd');
+  code.get('K').set('kEnd').get('N').set('nEnd').i32(0).set('kStart');
   const bound = (): void => {
     code.get(row).get('diag').op(OP.i32Add).i32(rows).op(OP.i32Add);
   };
@@ -57,11 +59,32 @@ function limits(code: Code, row: string, rows: number): void {
     .i32(2)
     .op(OP.i32Eq)
     .when(() => setMin(code, 'nEnd', () => code.get('N'), bound));
+  code
+    .get('causal')
+    .i32(3)
+    .op(OP.i32Eq)
+    .when(() =>
+      setMin(
+        code,
+        'kStart',
+        () => code.get('K'),
+        () => code.get(row).get('diag').op(OP.i32Add),
+      ),
+    );
+}
+
+/** ap and bp at k = kStart of rows m0 and columns n0, and k the count of k left. */
+function kPointers(code: Code): void {
+  code.get('a').get('m0').get('sam').op(OP.i32Mul, OP.i32Add);
+  code.get('kStart').get('sak').op(OP.i32Mul, OP.i32Add).set('ap');
+  code.get('b').get('n0').i32(4).op(OP.i32Mul, OP.i32Add);
+  code.get('kStart').get('sbk').op(OP.i32Mul, OP.i32Add).set('bp');
+  code.get('kEnd').get('kStart').op(OP.i32Sub).set('k');
 }
 
 function matmulFunction(simd: SimdKind): Code {
   const code = new Code(PARAMS);
-  for (const name of ['m0', 'n0', 'k', 'kEnd', 'nEnd', 'ap', 'bp', 'cp', 'sam2', 'sam3'])
+  for (const name of ['m0', 'n0', 'k', 'kStart', 'kEnd', 'nEnd', 'ap', 'bp', 'cp', 'sam2', 'sam3'])
     code.local(name, I32);
   const accs = Array.from({ length: 8 }, (_, i) => code.local(`acc${i}`, V128));
   for (const name of ['b0', 'b1', 'av']) code.local(name, V128);
@@ -84,7 +107,7 @@ function matmulFunction(simd: SimdKind): Code {
     code.get('a').get('b').get('c');
     m0();
     m1();
-    code.get('n0').get('nEnd').get('kEnd').get('sam').get('sak').get('sbk').get('scm');
+    code.get('n0').get('nEnd').get('kStart').get('kEnd').get('sam').get('sak').get('sbk').get('scm');
     code.op(OP.call, TAIL_INDEX);
   };
 
@@ -109,9 +132,7 @@ function matmulFunction(simd: SimdKind): Code {
             load(16);
             code.set(accs[2 * i + 1]!);
           }
-          code.get('a').get('m0').get('sam').op(OP.i32Mul, OP.i32Add).set('ap');
-          code.get('b').get('n0').i32(4).op(OP.i32Mul, OP.i32Add).set('bp');
-          code.get('kEnd').set('k');
+          kPointers(code);
           code.block((exitK) => {
             code.loop((nextK) => {
               code.get('k').op(OP.i32Eqz).brIf(exitK);
@@ -159,9 +180,7 @@ function matmulFunction(simd: SimdKind): Code {
           code.get('n0').i32(4).op(OP.i32Mul, OP.i32Add).tee('cp');
           load(0);
           code.set('acc0');
-          code.get('a').get('m0').get('sam').op(OP.i32Mul, OP.i32Add).set('ap');
-          code.get('b').get('n0').i32(4).op(OP.i32Mul, OP.i32Add).set('bp');
-          code.get('kEnd').set('k');
+          kPointers(code);
           code.block((exitK) => {
             code.loop((nextK) => {
               code.get('k').op(OP.i32Eqz).brIf(exitK);
@@ -189,7 +208,7 @@ function matmulFunction(simd: SimdKind): Code {
   return code;
 }
 
-/** Scalar C(m, n) += sum_k<K A(m, k) B(k, n) for m in [m0, m1), n in [n0, n1). */
+/** Scalar C(m, n) += sum over k in [k0, k1) of A(m, k) B(k, n) for m in [m0, m1), n in [n0, n1). */
 function tailFunction(): Code {
   const code = new Code(TAIL_PARAMS);
   for (const name of ['m', 'n', 'k', 'ap', 'bp', 'cp']) code.local(name, I32);
@@ -205,9 +224,11 @@ function tailFunction(): Code {
           code.get('c').get('m').get('scm').op(OP.i32Mul, OP.i32Add);
           code.get('n').i32(4).op(OP.i32Mul, OP.i32Add).tee('cp');
           code.op(OP.f32Load, 2, 0).set('sum');
-          code.get('a').get('m').get('sam').op(OP.i32Mul, OP.i32Add).set('ap');
-          code.get('b').get('n').i32(4).op(OP.i32Mul, OP.i32Add).set('bp');
-          code.get('K').set('k');
+          code.get('a').get('m').get('sam').op(OP.i32Mul, OP.i32Add);
+          code.get('k0').get('sak').op(OP.i32Mul, OP.i32Add).set('ap');
+          code.get('b').get('n').i32(4).op(OP.i32Mul, OP.i32Add);
+          code.get('k0').get('sbk').op(OP.i32Mul, OP.i32Add).set('bp');
+          code.get('k1').get('k0').op(OP.i32Sub).set('k');
           code.block((exitK) => {
             code.loop((nextK) => {
               code.get('k').op(OP.i32Eqz).brIf(exitK);
