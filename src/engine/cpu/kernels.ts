@@ -111,6 +111,45 @@ function matmulFunction(simd: SimdKind): Code {
     code.op(OP.call, TAIL_INDEX);
   };
 
+  /** C rows m0..m0 + 3, columns n0..n0 + 4 vectors - 1, += A B over k: 4 x vectors accumulators. */
+  const tile = (vectors: 1 | 2): void => {
+    const acc = (i: number, j: number): string => accs[2 * i + j]!;
+    const bv = ['b0', 'b1'];
+    code.get('c').get('m0').get('scm').op(OP.i32Mul, OP.i32Add);
+    code.get('n0').i32(4).op(OP.i32Mul, OP.i32Add).set('cp');
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < vectors; j++) {
+        cRow(i);
+        load(16 * j);
+        code.set(acc(i, j));
+      }
+    }
+    kPointers(code);
+    code.block((exitK) => {
+      code.loop((nextK) => {
+        code.get('k').op(OP.i32Eqz).brIf(exitK);
+        for (let j = 0; j < vectors; j++) {
+          code.get('bp');
+          load(16 * j);
+          code.set(bv[j]!);
+        }
+        for (let i = 0; i < 4; i++) {
+          aScalar(i);
+          for (let j = 0; j < vectors; j++) multiplyAdd(code, acc(i, j), 'av', bv[j]!, simd);
+        }
+        code.get('ap').get('sak').op(OP.i32Add).set('ap');
+        code.get('bp').get('sbk').op(OP.i32Add).set('bp');
+        code.get('k').i32(1).op(OP.i32Sub).set('k').br(nextK);
+      });
+    });
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < vectors; j++) {
+        cRow(i);
+        code.get(acc(i, j)).simd(SIMD.store, 2, 16 * j);
+      }
+    }
+  };
+
   code.get('sam').i32(2).op(OP.i32Mul).set('sam2');
   code.get('sam').i32(3).op(OP.i32Mul).set('sam3');
   code.i32(0).set('m0');
@@ -122,43 +161,15 @@ function matmulFunction(simd: SimdKind): Code {
       code.block((exitN) => {
         code.loop((nextN) => {
           code.get('n0').i32(8).op(OP.i32Add).get('nEnd').op(OP.i32GtS).brIf(exitN);
-          code.get('c').get('m0').get('scm').op(OP.i32Mul, OP.i32Add);
-          code.get('n0').i32(4).op(OP.i32Mul, OP.i32Add).set('cp');
-          for (let i = 0; i < 4; i++) {
-            cRow(i);
-            load(0);
-            code.set(accs[2 * i]!);
-            cRow(i);
-            load(16);
-            code.set(accs[2 * i + 1]!);
-          }
-          kPointers(code);
-          code.block((exitK) => {
-            code.loop((nextK) => {
-              code.get('k').op(OP.i32Eqz).brIf(exitK);
-              code.get('bp');
-              load(0);
-              code.set('b0').get('bp');
-              load(16);
-              code.set('b1');
-              for (let i = 0; i < 4; i++) {
-                aScalar(i);
-                multiplyAdd(code, accs[2 * i]!, 'av', 'b0', simd);
-                multiplyAdd(code, accs[2 * i + 1]!, 'av', 'b1', simd);
-              }
-              code.get('ap').get('sak').op(OP.i32Add).set('ap');
-              code.get('bp').get('sbk').op(OP.i32Add).set('bp');
-              code.get('k').i32(1).op(OP.i32Sub).set('k').br(nextK);
-            });
-          });
-          for (let i = 0; i < 4; i++) {
-            cRow(i);
-            code.get(accs[2 * i]!).simd(SIMD.store, 2, 0);
-            cRow(i);
-            code.get(accs[2 * i + 1]!).simd(SIMD.store, 2, 16);
-          }
+          tile(2);
           code.get('n0').i32(8).op(OP.i32Add).set('n0').br(nextN);
         });
+      });
+      // Four columns left (the causal scores' last block, a vocabulary of 4 n + 4): one vector wide.
+      code.get('n0').i32(4).op(OP.i32Add).get('nEnd').op(OP.i32GtS).op(OP.i32Eqz);
+      code.when(() => {
+        tile(1);
+        code.get('n0').i32(4).op(OP.i32Add).set('n0');
       });
       callTail(
         () => code.get('m0'),
