@@ -1,6 +1,7 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { crossOriginIsolationPlugin } from './src/cli/isolation-plugin.ts';
 import { officialMiniwobPlugin } from './src/cli/official-plugin.ts';
 
 /** Flags that make Debian's chromium expose WebGPU on SwiftShader and stay off the network. */
@@ -15,7 +16,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export default defineConfig({
-  plugins: [svelte(), officialMiniwobPlugin()],
+  plugins: [crossOriginIsolationPlugin(), svelte(), officialMiniwobPlugin()],
   server: { port: 5173, strictPort: false },
   build: {
     target: 'es2022',

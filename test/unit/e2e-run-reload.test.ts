@@ -135,6 +135,8 @@ describe('a run in the harness page', () => {
     expect(after.summary!.flops).toBeGreaterThan(0);
     expect(report.summary).toEqual(after.summary);
     expect(pageErrors).toEqual([]);
+    // The harness page is cross-origin isolated, so the engine's worker has shared memory for threads.
+    expect(report.adapter).not.toMatch(/SharedArrayBuffer is unavailable/);
     console.info(
       `e2e run with a reload at step ${resumeFrom}: ${((performance.now() - started) / 1000).toFixed(1)} s on ${report.adapter}`,
     );

@@ -111,6 +111,9 @@ describe('a sweep on the Sweeps page', () => {
     // The CPU engine: WebGPU on headless Chromium's software adapter is slower for the nano student.
     await page.evaluate(() => localStorage.setItem('web-agent-lab/engine-backend', 'cpu'));
     await page.goto(`${origin}/#sweeps`);
+    // Served cross-origin isolated (src/cli/isolation-plugin.ts), task iframes and all: the page's
+    // CPU engine may share memory between its threads.
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
     await page.getByLabel(/Sweep spec \(JSON/).fill(JSON.stringify(TINY_SPEC));
     await page.getByRole('button', { name: 'Start', exact: true }).click();
 

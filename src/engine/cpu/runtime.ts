@@ -9,7 +9,7 @@ import { detectSimd, kernelModuleBytes, ROW_KERNELS, type RowKernel, type SimdKi
  * (kernels-pointwise.ts) are split the same way, by ranges of elements.
  *
  * Threads need shared memory and a thread allowed to block (Atomics.wait): Node, or a Web Worker
- * in a cross-origin isolated page (COOP/COEP headers, vite.config.ts). Elsewhere the engine runs
+ * in a cross-origin isolated page (COOP/COEP headers, cli/isolation-plugin.ts). Elsewhere the engine runs
  * on one thread and `threadNote` says why.
  */
 
