@@ -22,8 +22,10 @@ export function analysedRunsOf(
       name: run.name,
       sweepId,
       strategy,
-      // RL from the base student belongs to amount 0 even when it was started by hand.
-      sftAmount: sftAmount ?? (strategy === 'rl' ? 0 : null),
+      // RL from the base student started by hand belongs to amount 0. A sweep's RL runs without an
+      // amount are its baselines (sweep/plan.ts): the recommended configuration trained to the
+      // largest compute, not samples of the search, so no amount's bootstrap may count them.
+      sftAmount: sftAmount ?? (strategy === 'rl' && sweepId === null ? 0 : null),
       hyperparameters: { ...hyperparameters },
       flops: reported?.flops ?? summary.flops,
       success: { goals: summary.heldout_goals_success, tasks: summary.heldout_tasks_success },
@@ -56,4 +58,9 @@ function curveOf(rows: readonly MetricRecord[], run: RunRecord): CurvePoint[] {
     });
   }
   return curve.sort((a, b) => a.step - b.step);
+}
+
+/** A sweep's RL baseline (sweep/plan.ts): RL alone, its recommended configuration, no SFT amount. */
+export function isSweepBaseline(run: Pick<AnalysedRun, 'strategy' | 'sftAmount'>): boolean {
+  return run.strategy === 'rl' && run.sftAmount === null;
 }

@@ -3,6 +3,7 @@ import { coverageFlags } from './coverage.ts';
 import { EXPECTED_BEST_METHOD } from './expected-best.ts';
 import { mainEffectImportance } from './importance.ts';
 import { computeToMatchSft, paretoByStrategy } from './pareto.ts';
+import { isSweepBaseline } from './runs.ts';
 import {
   HELD_OUT_SETS,
   type AmountAnalysis,
@@ -42,7 +43,9 @@ export function analyzeRuns(
   // The resamples are drawn by position, so the runs are put in one order first: a results file, a
   // store and a merge of shards list the same runs in different orders, and must agree.
   const ordered = [...runs].sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
-  const rlRuns = ordered.filter((run) => run.strategy !== 'sft');
+  // The RL runs of the search (a sweep's baselines are not samples of it: runs.ts), each at its SFT
+  // amount; an SFT+RL run of unknown amount is pooled but has no amount of its own.
+  const rlRuns = ordered.filter((run) => run.strategy !== 'sft' && !isSweepBaseline(run));
   const amounts = [...new Set(rlRuns.flatMap((run) => (run.sftAmount === null ? [] : [run.sftAmount])))].sort(
     (a, b) => a - b,
   );

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeEngine, type BackendChoice, type Engine } from '../engine/engine.ts';
+import { describeEngine, type BackendChoice, type Engine, type EngineInfo } from '../engine/engine.ts';
 import { DomEnvPool } from '../env/dom-pool.ts';
 import { duration, RunProgressLines } from '../harness/api.ts';
 import { FileStore } from '../store/file-store.ts';
@@ -12,7 +12,7 @@ import { shardRuns, type Shard } from '../sweep/shards.ts';
 import { createSweep, planOfSweep, runSweep } from '../sweep/sweeps.ts';
 import type { RunRecord } from '../store/records.ts';
 import { runConfigOf } from '../train/config.ts';
-import { exportResults } from '../train/results-file.ts';
+import { exportResults, type ResultsEnvironment } from '../train/results-file.ts';
 import { envOptionsOf, type RunEnvironment } from '../train/run-environment.ts';
 import { PAUSED_EXIT_CODE, pauseOnCtrlC } from './interrupt.ts';
 import type { CliIo } from './io.ts';
@@ -75,7 +75,7 @@ export async function runSweepShard(
   const writeFinished = async (): Promise<string[]> => {
     const finished: string[] = [];
     for (const id of ownIds) if ((await store.getRun(id))?.status === 'finished') finished.push(id);
-    await writeResults(store, outFile, finished);
+    await writeResults(store, outFile, finished, slots.environment());
     return finished;
   };
   const lines = new SweepLines((line) => io.err(line));
@@ -118,8 +118,13 @@ export async function runSweepShard(
 }
 
 /** Writes the file whole, then moves it into place, so a crash never leaves half a file. */
-async function writeResults(store: FileStore, file: string, runIds: string[]): Promise<void> {
-  const results = await exportResults(store, runIds);
+async function writeResults(
+  store: FileStore,
+  file: string,
+  runIds: string[],
+  environment: Partial<ResultsEnvironment>,
+): Promise<void> {
+  const results = await exportResults(store, runIds, environment);
   await writeFile(`${file}.partial`, JSON.stringify(results));
   await rename(`${file}.partial`, file);
 }
@@ -132,6 +137,8 @@ class NodeSlots implements SweepEnvironment {
   private readonly engines = new Map<number, Promise<Engine>>();
   private readonly pools = new Map<number, { key: string; pool: DomEnvPool }>();
   private readonly runLines = new Map<string, RunProgressLines>();
+  /** The engine the slots opened (each slot opens the same choice), for the results file. */
+  private opened: EngineInfo | null = null;
 
   constructor(
     readonly store: FileStore,
@@ -148,6 +155,7 @@ class NodeSlots implements SweepEnvironment {
     if (!engine) {
       engine = openNodeEngine(this.choice).then(({ engine: opened, info }) => {
         this.io.err(`Slot ${index}: ${describeEngine(info)}`);
+        this.opened ??= info;
         return opened;
       });
       this.engines.set(index, engine);
@@ -173,6 +181,11 @@ class NodeSlots implements SweepEnvironment {
           ? 'needs coordinates, which happy-dom has no layout for (leave such tasks out of the sweep in Node)'
           : null,
     };
+  }
+
+  /** Where this call's runs trained: the adapter and engine, once a slot has opened one. */
+  environment(): Partial<ResultsEnvironment> {
+    return this.opened === null ? {} : { adapter: this.opened.adapter, engine: this.opened.backend };
   }
 
   async dispose(): Promise<void> {

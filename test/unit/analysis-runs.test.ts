@@ -43,4 +43,23 @@ describe('the runs the analysis reads, from a real run and its branch', () => {
       });
     }
   }, 300_000);
+
+  it("keep a sweep's RL baselines out of every SFT amount, and put RL started by hand at amount 0", async () => {
+    const env = environment();
+    const run = await createRun(env.store, tiny);
+    await executeRun(run.id, env);
+    const record = (await env.store.getRun(run.id))!;
+    const metrics = new Map([[run.id, await env.store.metrics(run.id)]]);
+    const asRl = (sweepId: string | null): typeof record => ({
+      ...record,
+      lineage: { ...record.lineage, strategy: 'rl', sftAmount: null, sweepId },
+    });
+    // A baseline trains the recommended configuration to the largest compute: not a sampled run of
+    // the random search at any amount, so the bootstrap must not count it; the frontier still does.
+    const [baseline] = analysedRunsOf([asRl('sweep-1')], metrics);
+    expect(baseline!.sftAmount).toBeNull();
+    expect(baseline!.strategy).toBe('rl');
+    const [byHand] = analysedRunsOf([asRl(null)], metrics);
+    expect(byHand!.sftAmount).toBe(0);
+  }, 300_000);
 });

@@ -20,9 +20,10 @@ describe('the runs the analysis reads', () => {
       lineage: { hyperparameters: { discount: 0.9 } },
       rlEvaluations: [8],
     });
+    // RL from the base student, started by hand (no sweep): amount 0.
     const rlAlone = runRecord('rl-alone', {
       summary: summaryOf('rl-alone', null, selection(3, 7, 0.2, 0.1)),
-      lineage: { strategy: 'rl', sftAmount: null },
+      lineage: { strategy: 'rl', sftAmount: null, sweepId: null },
     });
     // A summary on a run that is not finished (resumed after it finished) is not its result yet.
     const running = runRecord('running', {
@@ -129,6 +130,20 @@ describe('the analysis of a sweep', () => {
     expect(summary.sft_amounts).toEqual([0, 100]);
     expect(summary.by_sft_amount.every((amount) => amount.runs === 30)).toBe(true);
     expect(summary.hyperparameters.goals.discount!.values['0.8']!.runs).toBe(1);
+  });
+
+  it("leaves a sweep's RL baselines out of the bootstrap, pooled and per amount, and on the frontier", () => {
+    const baseline = analysedRun('rl-baseline-0', {
+      strategy: 'rl',
+      sftAmount: null,
+      hyperparameters: { discount: 0.8 },
+      success: { goals: 1, tasks: 1 },
+      curve: [{ step: 60, phase: 'rl', flops: 1e20, goals: 1, tasks: 1 }],
+    });
+    const summary = analyzeRuns([...diagnosis(), baseline], { resamples: 50 });
+    expect(summary.by_sft_amount.every((amount) => amount.runs === 30)).toBe(true);
+    expect(summary.hyperparameters.goals.discount!.values['0.8']).toBeUndefined();
+    expect(summary.pareto.goals.rl!.at(-1)).toEqual([1e20, 1]);
   });
 
   it('gives the goals and the tasks entry of an amount the same coverage flags, read from the configurations', () => {

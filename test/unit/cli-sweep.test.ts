@@ -86,6 +86,13 @@ describe('sweep --out', () => {
     const files = [0, 1].map((index) =>
       parseResultsFile(readFileSync(join(out, `results-shard-${index}-of-2.json`), 'utf8')),
     );
+    // Each file says where its runs trained, as a single run's file does.
+    for (const file of files) {
+      expect(file.environment).toMatchObject({
+        engine: 'cpu',
+        adapter: expect.stringMatching(/^CPU engine/),
+      });
+    }
     const ids = files.flatMap((file) => file.runs.map((entry) => entry.run.id));
     expect([...ids].sort()).toEqual(plan.runs.map((run) => run.runId).sort());
     for (const file of files) {
