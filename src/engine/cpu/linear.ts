@@ -1,3 +1,4 @@
+import { columnSums } from './norm.ts';
 import type { CpuRuntime } from './runtime.ts';
 
 /**
@@ -54,10 +55,5 @@ export function linearBackward(
     const rows = Math.min(panel, N - n0);
     rt.matmul(dout, n0 * OC, inp, n0 * C, dweight, 0, OC, C, rows, 1, OC, C, C);
   }
-  if (dbias !== null) {
-    for (let n = 0; n < N; n++) {
-      const row = n * OC;
-      for (let o = 0; o < OC; o++) dbias[o] = dbias[o]! + dout[row + o]!;
-    }
-  }
+  if (dbias !== null) columnSums(rt, dbias, dout, N, OC);
 }

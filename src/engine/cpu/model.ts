@@ -12,8 +12,6 @@ import { tensorView, type BlockTensors, type ParameterLayout, type TensorSpec } 
 import {
   embeddingBackward,
   embeddingForward,
-  layerNormBackward,
-  layerNormForward,
   residualBackward,
   residualForward,
 } from '../../model/reference/ops.ts';
@@ -27,15 +25,16 @@ import {
 import { geluBackward, geluForward, rotary } from './pointwise.ts';
 import { linearBackward, linearForward, transpose } from './linear.ts';
 import { lossHead } from './loss.ts';
+import { layerNormBackward, layerNormForward } from './norm.ts';
 import type { CpuRuntime } from './runtime.ts';
 
 /**
  * The whole model on the fast CPU engine, in float32: the reference's forward and backward
  * (model/reference/model.ts, same activations and order) with the dense products and attention
- * on the WebAssembly kernels, and the pointwise ops (embedding, layer norm, GELU, residual,
- * rotary) shared with the reference, which runs them on float32 arrays as well. Parameters,
- * gradients, AdamW's moments and the transposed weights stay in the runtime's memory; each call's
- * activations are allocated after them and freed by the next call.
+ * on the WebAssembly kernels, layer norm, GELU and rotary positions too (norm.ts, pointwise.ts),
+ * and the rest (embedding, residual) shared with the reference, which runs them on float32 arrays
+ * as well. Parameters, gradients, AdamW's moments and the transposed weights stay in the
+ * runtime's memory; each call's activations are allocated after them and freed by the next call.
  */
 
 /** The model's arrays in the runtime's memory, re-viewed whenever the memory grows. */
@@ -179,7 +178,7 @@ export function modelForward(
     const ln1 = rt.alloc(N * C, false);
     const ln1Mean = rt.alloc(N, false);
     const ln1Rstd = rt.alloc(N, false);
-    layerNormForward(ln1, ln1Mean, ln1Rstd, residual, p(w.ln1Weight), p(w.ln1Bias), N, C, eps);
+    layerNormForward(rt, ln1, ln1Mean, ln1Rstd, residual, p(w.ln1Weight), p(w.ln1Bias), N, C, eps);
     const qkv = rt.alloc(N * 3 * C, false);
     linearForward(rt, qkv, ln1, pt(w.qkvWeight), p(w.qkvBias), N, C, 3 * C);
     let qkvRotated = qkv;
@@ -197,7 +196,7 @@ export function modelForward(
     const ln2 = rt.alloc(N * C, false);
     const ln2Mean = rt.alloc(N, false);
     const ln2Rstd = rt.alloc(N, false);
-    layerNormForward(ln2, ln2Mean, ln2Rstd, residual2, p(w.ln2Weight), p(w.ln2Bias), N, C, eps);
+    layerNormForward(rt, ln2, ln2Mean, ln2Rstd, residual2, p(w.ln2Weight), p(w.ln2Bias), N, C, eps);
     const fch = rt.alloc(N * F, false);
     linearForward(rt, fch, ln2, pt(w.fcWeight), p(w.fcBias), N, C, F);
     const fchGelu = rt.alloc(N * F, false);
@@ -227,7 +226,7 @@ export function modelForward(
   const lnf = rt.alloc(N * C, false);
   const lnfMean = rt.alloc(N, false);
   const lnfRstd = rt.alloc(N, false);
-  layerNormForward(lnf, lnfMean, lnfRstd, residual, p(layout.lnfWeight), p(layout.lnfBias), N, C, eps);
+  layerNormForward(rt, lnf, lnfMean, lnfRstd, residual, p(layout.lnfWeight), p(layout.lnfBias), N, C, eps);
   const logits = rt.alloc(N * V, false);
   linearForward(rt, logits, lnf, pt(layout.wte), null, N, C, V); // tied output embedding
 
@@ -271,6 +270,7 @@ export function modelBackward(
   const lastOutput = acts.blocks.at(-1)?.residual3 ?? acts.encoded;
   let dresidual = rt.alloc(N * C);
   layerNormBackward(
+    rt,
     dresidual,
     g(layout.lnfWeight),
     g(layout.lnfBias),
@@ -336,6 +336,7 @@ function blockBackward(
   const dln2 = rt.alloc(N * C);
   linearBackward(rt, dln2, g(w.fcWeight), g(w.fcBias), dfch, a.ln2, p(w.fcWeight), N, C, F);
   layerNormBackward(
+    rt,
     dresidual2,
     g(w.ln2Weight),
     g(w.ln2Bias),
@@ -373,6 +374,7 @@ function blockBackward(
   const dln1 = rt.alloc(N * C);
   linearBackward(rt, dln1, g(w.qkvWeight), g(w.qkvBias), dqkv, a.ln1, p(w.qkvWeight), N, C, 3 * C);
   layerNormBackward(
+    rt,
     dresidual1,
     g(w.ln1Weight),
     g(w.ln1Bias),

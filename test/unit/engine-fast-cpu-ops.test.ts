@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { columnSums, layerNormBackward, layerNormForward } from '../../src/engine/cpu/norm.ts';
+import { adamwStep, gradientNorm, optimizerFloats } from '../../src/engine/cpu/optim.ts';
+import { CpuRuntime } from '../../src/engine/cpu/runtime.ts';
+import { createRandom } from '../../src/core/random.ts';
+import { parameterLayout } from '../../src/model/layout.ts';
+import { relativeError } from '../../src/model/reference/check.ts';
+import * as ops from '../../src/model/reference/ops.ts';
+import * as optim from '../../src/model/reference/optim.ts';
+
+/**
+ * The fast CPU engine's layer norm, column sums, gradient norm and AdamW kernels against the
+ * float64 reference (model/reference) on random inputs: widths that leave a scalar tail (not a
+ * multiple of 4), row counts that are no multiple of a thread's chunk, on one thread and on three
+ * (sizes past the runtime's threshold for threads, so the rows or columns are really split).
+ */
+
+const random = createRandom('fast-cpu-ops');
+function randomArray(n: number, scale = 1, offset = 0): Float64Array {
+  return Float64Array.from({ length: n }, () => offset + scale * (2 * random.next() - 1));
+}
+
+let single: CpuRuntime;
+let threaded: CpuRuntime;
+beforeAll(async () => {
+  single = await CpuRuntime.create({ threads: 1 });
+  threaded = await CpuRuntime.create({ threads: 3 });
+});
+afterAll(() => {
+  single.dispose();
+  threaded.dispose();
+});
+
+function place(rt: CpuRuntime, values: ArrayLike<number>): Float32Array {
+  const view = rt.alloc(values.length);
+  view.set(values);
+  return view;
+}
+
+const RUNTIMES = ['single', 'threaded'] as const;
+const runtime = (which: (typeof RUNTIMES)[number]): CpuRuntime => (which === 'single' ? single : threaded);
+
+describe('layer norm on the kernels', () => {
+  // The last two are past the threads' threshold for the rows and for the columns.
+  const sizes: [number, number][] = [
+    [1, 3],
+    [7, 5],
+    [13, 64],
+    [301, 67],
+    [1030, 130],
+  ];
+  for (const which of RUNTIMES) {
+    it(`forward and backward match the reference, gradients added to what was there (${which})`, () => {
+      const rt = runtime(which);
+      for (const [N, C] of sizes) {
+        const inp = randomArray(N * C, 2, 0.5);
+        const [weight, bias, dout] = [randomArray(C, 1, 1), randomArray(C), randomArray(N * C)];
+        const [dinp, dweight, dbias] = [randomArray(N * C), randomArray(C), randomArray(C)];
+        rt.reset(0, 6 * N * C + 6 * C + 4 * N + 64);
+        const [inpF, weightF, biasF, doutF] = [inp, weight, bias, dout].map((x) => place(rt, x));
+        const [dinpF, dweightF, dbiasF] = [dinp, dweight, dbias].map((x) => place(rt, x));
+        const [outF, meanF, rstdF] = [rt.alloc(N * C), rt.alloc(N), rt.alloc(N)];
+        const [out, mean, rstd] = [new Float64Array(N * C), new Float64Array(N), new Float64Array(N)];
+        ops.layerNormForward(out, mean, rstd, inp, weight, bias, N, C, 1e-5);
+        ops.layerNormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C);
+        layerNormForward(rt, outF, meanF, rstdF, inpF!, weightF!, biasF!, N, C, 1e-5);
+        layerNormBackward(rt, dinpF!, dweightF!, dbiasF!, doutF!, inpF!, weightF!, meanF, rstdF, N, C);
+        const what = `${N} x ${C}`;
+        expect(relativeError(outF, out), what).toBeLessThan(1e-5);
+        expect(relativeError(meanF, mean), what).toBeLessThan(1e-5);
+        expect(relativeError(rstdF, rstd), what).toBeLessThan(1e-5);
+        expect(relativeError(dinpF!, dinp), what).toBeLessThan(1e-5);
+        expect(relativeError(dweightF!, dweight), what).toBeLessThan(1e-5);
+        expect(relativeError(dbiasF!, dbias), what).toBeLessThan(1e-5);
+      }
+    });
+  }
+
+  it('uses the epsilon it is given (a constant row normalises to bias exactly)', () => {
+    const [N, C] = [2, 6];
+    single.reset(0, 4 * N * C + 64);
+    const inp = place(single, new Array(N * C).fill(3));
+    const [weight, bias] = [place(single, new Array(C).fill(1)), place(single, new Array(C).fill(0.25))];
+    const [out, mean, rstd] = [single.alloc(N * C), single.alloc(N), single.alloc(N)];
+    layerNormForward(single, out, mean, rstd, inp, weight, bias, N, C, 0.01);
+    expect([...rstd]).toEqual([10, 10].map((x) => Math.fround(x)));
+    expect([...out]).toEqual(new Array(N * C).fill(0.25));
+  });
+});
+
+describe('column sums (a linear layer bias gradient)', () => {
+  for (const which of RUNTIMES) {
+    it(`add each column's sum over the rows (${which})`, () => {
+      const rt = runtime(which);
+      for (const [N, C] of [
+        [1, 1],
+        [9, 7],
+        [333, 130],
+      ] as const) {
+        const [inp, out] = [randomArray(N * C), randomArray(C)];
+        rt.reset(0, N * C + C + 64);
+        const [inpF, outF] = [place(rt, inp), place(rt, out)];
+        const expected = Float64Array.from(out, (x, c) => {
+          let sum = x;
+          for (let n = 0; n < N; n++) sum += inp[n * C + c]!;
+          return sum;
+        });
+        columnSums(rt, outF, inpF, N, C);
+        expect(relativeError(outF, expected), `${N} x ${C}`).toBeLessThan(1e-5);
+      }
+    });
+  }
+});
+
+describe('the optimizer on the kernels', () => {
+  // A layout with tensors that decay and tensors that do not, alignment gaps between them.
+  const layout = parameterLayout({
+    layers: 2,
+    width: 12,
+    heads: 2,
+    ffWidth: 20,
+    context: 8,
+    vocabSize: 2003,
+    positions: 'learned',
+  });
+  const options = { learningRate: 0.05, beta1: 0.8, beta2: 0.9, epsilon: 1e-3, weightDecay: 0.5 };
+
+  for (const which of RUNTIMES) {
+    it(`the gradient norm sums every block, the last one short (${which})`, () => {
+      const rt = runtime(which);
+      for (const length of [4, 4100, 50004]) {
+        const grads = randomArray(length, 3);
+        rt.reset(0, length + optimizerFloats(layout) + 64);
+        const gradsF = place(rt, grads);
+        expect(gradientNorm(rt, gradsF) / optim.gradientNorm(Float64Array.from(gradsF)) - 1).toBeCloseTo(
+          0,
+          6,
+        );
+      }
+    });
+
+    it(`AdamW matches the reference over two clipped steps, decay only where it applies (${which})`, () => {
+      const rt = runtime(which);
+      const floats = layout.totalFloats;
+      expect(floats * 8).toBeGreaterThan(1 << 14); // past the threads' threshold
+      const zeroGaps = (array: Float64Array): Float64Array => {
+        const kept = new Float64Array(floats);
+        for (const t of layout.tensors) kept.set(array.subarray(t.offset, t.offset + t.size), t.offset);
+        return kept;
+      };
+      const params = zeroGaps(randomArray(floats, 1));
+      const state = { m: new Float64Array(floats), v: new Float64Array(floats), step: 0 };
+      rt.reset(0, 4 * floats + optimizerFloats(layout) + 64);
+      const paramsF = place(rt, params);
+      const [gradsF, mF, vF] = [rt.alloc(floats), rt.alloc(floats), rt.alloc(floats)];
+      const mark = rt.mark;
+      for (let step = 1; step <= 2; step++) {
+        const grads = zeroGaps(randomArray(floats, 0.02 * step));
+        gradsF.set(grads);
+        const { norm, scale } = optim.clipGradients(grads, 1);
+        expect(scale).toBeLessThan(1); // clipping takes part
+        optim.adamwStep(layout, params, grads, state, options);
+        rt.reset(mark, optimizerFloats(layout));
+        const normF = gradientNorm(rt, gradsF);
+        expect(normF / norm - 1).toBeCloseTo(0, 6);
+        const arrays = { params: paramsF, grads: gradsF, m: mF, v: vF };
+        adamwStep(rt, layout, arrays, step, options, 1 / normF);
+      }
+      expect(relativeError(paramsF, params)).toBeLessThan(1e-6);
+      expect(relativeError(mF, state.m)).toBeLessThan(1e-6);
+      expect(relativeError(vF, state.v)).toBeLessThan(1e-6);
+    });
+  }
+});
