@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { broadcastRows, residualForward, transpose, transposeHeads } from '../../src/engine/cpu/copy.ts';
 import { columnSums, layerNormBackward, layerNormForward } from '../../src/engine/cpu/norm.ts';
 import { adamwStep, gradientNorm, optimizerFloats } from '../../src/engine/cpu/optim.ts';
 import { CpuRuntime } from '../../src/engine/cpu/runtime.ts';
@@ -9,8 +10,8 @@ import * as ops from '../../src/model/reference/ops.ts';
 import * as optim from '../../src/model/reference/optim.ts';
 
 /**
- * The fast CPU engine's layer norm, column sums, gradient norm and AdamW kernels against the
- * float64 reference (model/reference) on random inputs: widths that leave a scalar tail (not a
+ * The fast CPU engine's layer norm, column sums, gradient norm, AdamW and data movement kernels
+ * against the float64 reference (model/reference) or plain loops on random inputs: widths that leave a scalar tail (not a
  * multiple of 4), row counts that are no multiple of a thread's chunk, on one thread and on three
  * (sizes past the runtime's threshold for threads, so the rows or columns are really split).
  */
@@ -169,6 +170,83 @@ describe('the optimizer on the kernels', () => {
       expect(relativeError(paramsF, params)).toBeLessThan(1e-6);
       expect(relativeError(mF, state.m)).toBeLessThan(1e-6);
       expect(relativeError(vF, state.v)).toBeLessThan(1e-6);
+    });
+  }
+});
+
+describe('data movement on the kernels', () => {
+  for (const which of RUNTIMES) {
+    it(`residual sums, bias rows, zeroing and transposes are exact, and stay inside their arrays (${which})`, () => {
+      const rt = runtime(which);
+      for (const N of [7, 1001, 50003]) {
+        rt.reset(0, 3 * N + 64);
+        const [a, b] = [place(rt, randomArray(N)), place(rt, randomArray(N))];
+        const out = place(rt, new Array(N + 1).fill(9));
+        residualForward(rt, out, a, b, N);
+        expect([...out]).toEqual([...Float32Array.from(a, (x, i) => x + b[i]!), 9]);
+        rt.zero(out.subarray(1, N - 1));
+        expect([out[0], out[1], out[N - 2], out[N - 1], out[N]]).toEqual([
+          Math.fround(a[0]! + b[0]!),
+          0,
+          0,
+          out[N - 1],
+          9,
+        ]);
+        expect(out[N - 1]).toBe(Math.fround(a[N - 1]! + b[N - 1]!));
+        expect(out.subarray(1, N - 1).every((x) => x === 0)).toBe(true);
+      }
+      for (const [N, width] of [
+        [5, 3],
+        [2000, 13],
+      ] as const) {
+        rt.reset(0, N * width + width + 64);
+        const row = place(rt, randomArray(width));
+        const out = place(rt, new Array(N * width + 1).fill(9));
+        broadcastRows(rt, out, row, N, width);
+        expect(out[N * width]).toBe(9);
+        for (let n = 0; n < N; n++) expect(out.subarray(n * width, (n + 1) * width)).toEqual(row);
+      }
+      for (const [rows, cols] of [
+        [7, 5],
+        [300, 130],
+      ] as const) {
+        rt.reset(0, 2 * rows * cols + 64);
+        const src = place(rt, randomArray(rows * cols));
+        const dst = rt.alloc(rows * cols);
+        transpose(rt, dst, src, rows, cols);
+        const expected = new Float32Array(rows * cols);
+        for (let r = 0; r < rows; r++)
+          for (let c = 0; c < cols; c++) expected[c * rows + r] = src[r * cols + c]!;
+        expect(dst).toEqual(expected);
+      }
+    });
+
+    it(`gathers each head's keys or values transposed, [B, NH, hs, T] (${which})`, () => {
+      const rt = runtime(which);
+      for (const [B, T, C, NH] of [
+        [2, 13, 12, 3],
+        [3, 130, 64, 4],
+      ] as const) {
+        const hs = C / NH;
+        rt.reset(0, 4 * B * T * C + 64);
+        const qkv = place(rt, randomArray(B * T * 3 * C));
+        const transposed = rt.alloc(B * T * C);
+        for (const part of [0, 1, 2]) {
+          transposeHeads(rt, transposed, qkv, part, B, T, C);
+          const expected = new Float32Array(B * T * C);
+          for (let b = 0; b < B; b++) {
+            for (let h = 0; h < NH; h++) {
+              for (let t = 0; t < T; t++) {
+                for (let i = 0; i < hs; i++) {
+                  expected[((b * NH + h) * hs + i) * T + t] =
+                    qkv[(b * T + t) * 3 * C + part * C + h * hs + i]!;
+                }
+              }
+            }
+          }
+          expect(transposed, `${B} x ${T} x ${C}, part ${part}`).toEqual(expected);
+        }
+      }
     });
   }
 });

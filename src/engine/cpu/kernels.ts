@@ -1,3 +1,4 @@
+import { COPY_KERNELS } from './kernels-copy.ts';
 import { LOSS_KERNELS } from './kernels-loss.ts';
 import { NORM_KERNELS } from './kernels-norm.ts';
 import { OPTIM_KERNELS } from './kernels-optim.ts';
@@ -237,6 +238,7 @@ export const ROW_KERNELS = {
   rotary: rotaryFunction,
   ...NORM_KERNELS,
   ...OPTIM_KERNELS,
+  ...COPY_KERNELS,
 };
 export type RowKernel = keyof typeof ROW_KERNELS;
 

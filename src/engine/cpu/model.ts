@@ -9,12 +9,7 @@ import {
 } from '../../model/batch.ts';
 import { LAYER_NORM_EPSILON, ROTARY_BASE } from '../../model/config.ts';
 import { tensorView, type BlockTensors, type ParameterLayout, type TensorSpec } from '../../model/layout.ts';
-import {
-  embeddingBackward,
-  embeddingForward,
-  residualBackward,
-  residualForward,
-} from '../../model/reference/ops.ts';
+import { embeddingBackward, embeddingForward } from '../../model/reference/ops.ts';
 import {
   attentionBackward,
   attentionFloats,
@@ -22,8 +17,9 @@ import {
   attentionScratchSizes,
   type AttentionScratch,
 } from './attention.ts';
+import { residualForward, transpose } from './copy.ts';
 import { geluBackward, geluForward, rotary } from './pointwise.ts';
-import { linearBackward, linearForward, transpose } from './linear.ts';
+import { linearBackward, linearForward } from './linear.ts';
 import { lossHead } from './loss.ts';
 import { layerNormBackward, layerNormForward } from './norm.ts';
 import type { CpuRuntime } from './runtime.ts';
@@ -85,7 +81,7 @@ export class CpuModelMemory {
     for (const tensor of this.layout.tensors) {
       if (tensor.shape.length !== 2 || tensor === this.layout.wpe) continue;
       const [rows, cols] = tensor.shape as [number, number];
-      transpose(tensorView(transposed, tensor), tensorView(params, tensor), rows, cols);
+      transpose(this.rt, tensorView(transposed, tensor), tensorView(params, tensor), rows, cols);
     }
   }
 }
@@ -99,7 +95,7 @@ export function activationFloats(layout: ParameterLayout, B: number, T: number):
     4 * N +
     2 * N * V +
     L * (12 * N * C + 2 * N * F + 4 * N + (N * C) / NH + attentionFloats(B, T, NH));
-  const backward = 2 * N * C + L * (14 * N * C + 2 * N * F + (N * C) / NH + 4);
+  const backward = 2 * N * C + L * (10 * N * C + 2 * N * F + (N * C) / NH + 4);
   return forward + backward + attentionScratchSizes(B, T, C, NH).reduce((x, y) => x + y) + 4 * (40 * L + 40);
 }
 
@@ -192,7 +188,7 @@ export function modelForward(
     const attproj = rt.alloc(N * C, false);
     linearForward(rt, attproj, atty, pt(w.attnProjWeight), p(w.attnProjBias), N, C, C);
     const residual2 = rt.alloc(N * C, false);
-    residualForward(residual2, residual, attproj, N * C);
+    residualForward(rt, residual2, residual, attproj, N * C);
     const ln2 = rt.alloc(N * C, false);
     const ln2Mean = rt.alloc(N, false);
     const ln2Rstd = rt.alloc(N, false);
@@ -204,7 +200,7 @@ export function modelForward(
     const fcproj = rt.alloc(N * C, false);
     linearForward(rt, fcproj, fchGelu, pt(w.fcProjWeight), p(w.fcProjBias), N, F, C);
     const residual3 = rt.alloc(N * C, false);
-    residualForward(residual3, residual2, fcproj, N * C);
+    residualForward(rt, residual3, residual2, fcproj, N * C);
     blocks.push({
       residual,
       ln1,
@@ -315,9 +311,11 @@ function blockBackward(
 ): Float32Array {
   const { B, T, C, NH } = shape;
   const N = B * T;
-  const dresidual2 = rt.alloc(N * C);
-  const dfcproj = rt.alloc(N * C);
-  residualBackward(dresidual2, dfcproj, dresidual, N * C);
+  // A residual add hands its gradient to both inputs unchanged (the reference's residualBackward
+  // into zeros): each branch's copy is read by its linear backward before the layer norm backward
+  // adds into the stream's, so all three can be the one array.
+  const dresidual2 = dresidual;
+  const dfcproj = dresidual;
   const dfchGelu = rt.alloc(N * F);
   linearBackward(
     rt,
@@ -348,9 +346,8 @@ function blockBackward(
     N,
     C,
   );
-  const dresidual1 = rt.alloc(N * C);
-  const dattproj = rt.alloc(N * C);
-  residualBackward(dresidual1, dattproj, dresidual2, N * C);
+  const dresidual1 = dresidual2;
+  const dattproj = dresidual2;
   const datty = rt.alloc(N * C);
   linearBackward(
     rt,

@@ -96,6 +96,15 @@ export class Code {
     return this.op(0xfd, ...unsignedLeb(opcode), ...immediates);
   }
 
+  /** Bulk memory's memory.fill: bytes [d, d + n) = the byte value, from (d, value, n) on the stack. */
+  memoryFill(): this {
+    return this.op(0xfc, 11, 0);
+  }
+  /** Bulk memory's memory.copy: n bytes from s to d (overlap allowed), from (d, s, n) on the stack. */
+  memoryCopy(): this {
+    return this.op(0xfc, 10, 0, 0);
+  }
+
   /** A block: branching to its label (passed to the body) leaves it. */
   block(body: (label: number) => void): this {
     this.op(0x02, 0x40);
