@@ -55,7 +55,7 @@ export class FastCpuEngine implements Engine {
     if (list.some((batch) => batch.targets === undefined)) {
       throw new Error('A training step needs batches with targets (the token each position should predict).');
     }
-    model.grads.fill(0);
+    this.rt.zero(model.grads);
     let loss = 0;
     for (const batch of list) {
       this.rt.reset(model.mark, activationFloats(model.layout, batch.batchSize, batch.seqLen));

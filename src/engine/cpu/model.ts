@@ -18,7 +18,7 @@ import {
   type AttentionScratch,
 } from './attention.ts';
 import { residualForward, transpose } from './copy.ts';
-import { geluBackward, geluForward, rotary } from './pointwise.ts';
+import { geluBackward, geluForward, rotary, rotaryTable } from './pointwise.ts';
 import { linearBackward, linearForward } from './linear.ts';
 import { lossHead } from './loss.ts';
 import { layerNormBackward, layerNormForward } from './norm.ts';
@@ -132,6 +132,11 @@ export interface CpuActivations {
     readonly dlogits: Float32Array | null;
   } | null;
   readonly scratch: AttentionScratch;
+  /** With rotary positions, rotaryTable's angles for the forward and (when training) the backward. */
+  readonly rotaryTables: {
+    readonly forward: Float32Array | null;
+    readonly backward: Float32Array | null;
+  } | null;
 }
 
 /**
@@ -165,6 +170,10 @@ export function modelForward(
     segments: rt.alloc(scratchSizes[2]),
   };
   const shape = { B, T, C, NH };
+  const table = (direction: 1 | -1): Float32Array | null =>
+    rotaryTable(rt, positions, N, C, NH, ROTARY_BASE, direction);
+  const rotaryTables =
+    config.positions === 'rotary' ? { forward: table(1), backward: train ? table(-1) : null } : null;
 
   const encoded = rt.alloc(N * C, false);
   embeddingForward(encoded, batch.tokens, positions, p(layout.wte), layout.wpe && p(layout.wpe), N, C);
@@ -178,9 +187,9 @@ export function modelForward(
     const qkv = rt.alloc(N * 3 * C, false);
     linearForward(rt, qkv, ln1, pt(w.qkvWeight), p(w.qkvBias), N, C, 3 * C);
     let qkvRotated = qkv;
-    if (config.positions === 'rotary') {
+    if (rotaryTables !== null) {
       qkvRotated = rt.alloc(N * 3 * C, false);
-      rotary(rt, qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1);
+      rotary(rt, qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1, rotaryTables.forward);
     }
     const att = rt.alloc(attentionFloats(B, T, NH), false);
     const atty = rt.alloc(N * C);
@@ -234,7 +243,7 @@ export function modelForward(
     const head = lossHead(rt, logits, batch.targets, weights, tokenLossOf(batch), normaliser, N, V, dlogits);
     loss = { ...head, dlogits };
   }
-  return { positions, segments, encoded, blocks, lnf, lnfMean, lnfRstd, logits, loss, scratch };
+  return { positions, segments, encoded, blocks, lnf, lnfMean, lnfRstd, logits, loss, scratch, rotaryTables };
 }
 
 /** Adds the gradients of the batch's loss to model.grads (the runtime's arena continues after the forward's). */
@@ -279,18 +288,7 @@ export function modelBackward(
     C,
   );
   for (let l = layout.blocks.length - 1; l >= 0; l--) {
-    dresidual = blockBackward(
-      rt,
-      layout.blocks[l]!,
-      acts.blocks[l]!,
-      dresidual,
-      p,
-      g,
-      acts,
-      shape,
-      F,
-      config.positions === 'rotary',
-    );
+    dresidual = blockBackward(rt, layout.blocks[l]!, acts.blocks[l]!, dresidual, p, g, acts, shape, F);
   }
   const dwpe = layout.wpe === null ? null : g(layout.wpe);
   embeddingBackward(g(layout.wte), dwpe, dresidual, batch.tokens, acts.positions, N, C);
@@ -307,7 +305,6 @@ function blockBackward(
   acts: CpuActivations,
   shape: { B: number; T: number; C: number; NH: number },
   F: number,
-  rotaryPositions: boolean,
 ): Float32Array {
   const { B, T, C, NH } = shape;
   const N = B * T;
@@ -364,9 +361,9 @@ function blockBackward(
   const dqkvRotated = rt.alloc(N * 3 * C);
   attentionBackward(rt, dqkvRotated, datty, a.qkvRotated, a.att, shape, acts.scratch);
   let dqkv = dqkvRotated;
-  if (rotaryPositions) {
+  if (acts.rotaryTables !== null) {
     dqkv = rt.alloc(N * 3 * C);
-    rotary(rt, dqkv, dqkvRotated, acts.positions, N, C, NH, ROTARY_BASE, -1);
+    rotary(rt, dqkv, dqkvRotated, acts.positions, N, C, NH, ROTARY_BASE, -1, acts.rotaryTables.backward);
   }
   const dln1 = rt.alloc(N * C);
   linearBackward(rt, dln1, g(w.qkvWeight), g(w.qkvBias), dqkv, a.ln1, p(w.qkvWeight), N, C, 3 * C);
