@@ -46,6 +46,7 @@ describe('layer norm on the kernels', () => {
   const sizes: [number, number][] = [
     [1, 3],
     [7, 5],
+    [13, 27],
     [13, 64],
     [301, 67],
     [1030, 130],
@@ -96,7 +97,9 @@ describe('column sums (a linear layer bias gradient)', () => {
       for (const [N, C] of [
         [1, 1],
         [9, 7],
+        [9, 27],
         [333, 130],
+        [333, 128],
       ] as const) {
         const [inp, out] = [randomArray(N * C), randomArray(C)];
         rt.reset(0, N * C + C + 64);

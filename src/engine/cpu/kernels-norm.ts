@@ -193,69 +193,105 @@ function layerNormBackwardFunction(): Code {
   return code;
 }
 
+/** Column vectors summed side by side: a cache line's worth, since the rows are read down the columns. */
+const GROUP = 4;
+
 /**
- * The loop over whole column vectors [from, to) and, inside, over the rows n in [0, N): `c` the
- * column's byte offset in a row, `off` the element's in the array.
+ * The loop over whole column vectors [from, to), GROUP at a time while they last and then one at
+ * a time, and inside over the rows n in [0, N): `c` the group's byte offset in a row, `off` its
+ * offset in the array, and perRow(j) / after(j) run for its j-th vector (16 j bytes further).
+ * `accumulators` (v128 locals, a number appended per vector) start each group at zero.
  */
 function columnVectors(
   code: Code,
   width: string,
   height: string,
-  perRow: () => void,
-  after: () => void,
+  accumulators: readonly string[],
+  perRow: (j: number) => void,
+  after: (j: number) => void,
 ): void {
   for (const name of ['i', 'n', 'c', 'off', 'rowBytes']) code.local(name, I32);
+  for (const name of accumulators) for (let j = 0; j < GROUP; j++) code.local(`${name}${j}`, V128);
   code.get(width).i32(4).op(OP.i32Mul).set('rowBytes');
   code.get('from').set('i');
-  code.block((exitColumns) => {
-    code.loop((nextColumn) => {
-      code.get('i').get('to').op(OP.i32GeS).brIf(exitColumns);
-      code.get('i').i32(4).op(OP.i32Mul).tee('c').set('off');
-      splat(code, 0);
-      code.set('acc1');
-      splat(code, 0);
-      code.set('acc2');
-      code.i32(0).set('n');
-      code.block((exitRows) => {
-        code.loop((nextRow) => {
-          code.get('n').get(height).op(OP.i32GeS).brIf(exitRows);
-          perRow();
-          code.get('off').get('rowBytes').op(OP.i32Add).set('off');
-          code.get('n').i32(1).op(OP.i32Add).set('n').br(nextRow);
+  for (const group of [GROUP, 1]) {
+    const vectors = Array.from({ length: group }, (_, j) => j);
+    code.block((exitColumns) => {
+      code.loop((nextColumn) => {
+        code
+          .get('i')
+          .i32(4 * group)
+          .op(OP.i32Add)
+          .get('to')
+          .op(OP.i32GtS)
+          .brIf(exitColumns);
+        code.get('i').i32(4).op(OP.i32Mul).tee('c').set('off');
+        for (const name of accumulators) {
+          for (const j of vectors) {
+            splat(code, 0);
+            code.set(`${name}${j}`);
+          }
+        }
+        code.i32(0).set('n');
+        code.block((exitRows) => {
+          code.loop((nextRow) => {
+            code.get('n').get(height).op(OP.i32GeS).brIf(exitRows);
+            vectors.forEach(perRow);
+            code.get('off').get('rowBytes').op(OP.i32Add).set('off');
+            code.get('n').i32(1).op(OP.i32Add).set('n').br(nextRow);
+          });
         });
+        vectors.forEach(after);
+        code
+          .get('i')
+          .i32(4 * group)
+          .op(OP.i32Add)
+          .set('i')
+          .br(nextColumn);
       });
-      after();
-      code.get('i').i32(4).op(OP.i32Add).set('i').br(nextColumn);
     });
-  });
+  }
 }
 
-/** Adds vector `acc` into the floats at base + c. */
-function addInto(code: Code, base: string, acc: string): void {
-  vload(at(code, base), base).get(acc).simd(SIMD.f32x4Add).simd(SIMD.store, 2, 0);
+/** Pushes the j-th vector of the group in row n of the array at base. */
+function element(code: Code, base: string, j: number): Code {
+  return code
+    .get(base)
+    .get('off')
+    .op(OP.i32Add)
+    .simd(SIMD.load, 2, 16 * j);
+}
+
+/** Adds accumulator `acc` into the j-th vector of the group at base + c. */
+function addInto(code: Code, base: string, acc: string, j: number): void {
+  at(code, base);
+  at(code, base)
+    .simd(SIMD.load, 2, 16 * j)
+    .get(acc)
+    .simd(SIMD.f32x4Add)
+    .simd(SIMD.store, 2, 16 * j);
 }
 
 function layerNormParamGradsFunction(): Code {
   const code = new Code(POINTWISE_PARAMS);
-  for (const name of ['acc1', 'acc2', 'd']) code.local(name, V128);
-  const element = (base: string): void => {
-    code.get(base).get('off').op(OP.i32Add).simd(SIMD.load, 2, 0);
-  };
+  for (const name of ['d', 'mv', 'sv']) code.local(name, V128);
   columnVectors(
     code,
     'p6',
     'p7',
-    () => {
-      element('p2');
-      code.tee('d').get('acc1').simd(SIMD.f32x4Add).set('acc1');
-      element('p3');
-      rowScalar(code, 'p4', 'n').simd(SIMD.f32x4Splat).simd(SIMD.f32x4Sub);
-      rowScalar(code, 'p5', 'n').simd(SIMD.f32x4Splat).simd(SIMD.f32x4Mul);
-      code.get('d').simd(SIMD.f32x4Mul).get('acc2').simd(SIMD.f32x4Add).set('acc2');
+    ['bias', 'weight'],
+    (j) => {
+      if (j === 0) {
+        rowScalar(code, 'p4', 'n').simd(SIMD.f32x4Splat).set('mv');
+        rowScalar(code, 'p5', 'n').simd(SIMD.f32x4Splat).set('sv');
+      }
+      element(code, 'p2', j).tee('d').get(`bias${j}`).simd(SIMD.f32x4Add).set(`bias${j}`);
+      element(code, 'p3', j).get('mv').simd(SIMD.f32x4Sub).get('sv').simd(SIMD.f32x4Mul);
+      code.get('d').simd(SIMD.f32x4Mul).get(`weight${j}`).simd(SIMD.f32x4Add).set(`weight${j}`);
     },
-    () => {
-      addInto(code, 'p1', 'acc1');
-      addInto(code, 'p0', 'acc2');
+    (j) => {
+      addInto(code, 'p1', `bias${j}`, j);
+      addInto(code, 'p0', `weight${j}`, j);
     },
   );
   return code;
@@ -263,16 +299,13 @@ function layerNormParamGradsFunction(): Code {
 
 function columnSumsFunction(): Code {
   const code = new Code(POINTWISE_PARAMS);
-  for (const name of ['acc1', 'acc2']) code.local(name, V128);
   columnVectors(
     code,
     'p2',
     'p3',
-    () => {
-      code.get('p1').get('off').op(OP.i32Add).simd(SIMD.load, 2, 0);
-      code.get('acc1').simd(SIMD.f32x4Add).set('acc1');
-    },
-    () => addInto(code, 'p0', 'acc1'),
+    ['sum'],
+    (j) => element(code, 'p1', j).get(`sum${j}`).simd(SIMD.f32x4Add).set(`sum${j}`),
+    (j) => addInto(code, 'p0', `sum${j}`, j),
   );
   return code;
 }

@@ -5,9 +5,10 @@ import type { CpuRuntime } from './runtime.ts';
 /**
  * The linear layer (out = inp weight^T + bias, weight [OC, C] as PyTorch stores it) as the
  * runtime's matrix products. The forward reads the weight transposed, [C, OC], so that the
- * kernel's B rows are contiguous: the engine keeps those copies (`transpose`, copy.ts) and refreshes them
- * after each optimizer step. Backward products are cut along the summed dimension into panels
- * whose rows of B fit in L2, so a long batch does not stream B from memory once per row block.
+ * kernel's B rows are contiguous: the engine keeps those copies (`transpose`, copy.ts) and
+ * refreshes them after each optimizer step. Backward products are cut along the summed dimension
+ * into panels whose rows of B fit in L2, so a long batch does not stream B from memory once per
+ * row block. The bias's broadcast and gradient run on kernels too (copy.ts, norm.ts).
  */
 
 /** out [N, OC] = inp [N, C] weightT [C, OC] + bias (out is overwritten). */

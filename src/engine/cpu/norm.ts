@@ -8,6 +8,11 @@ import { floatBits } from './runtime.ts';
  * whole vector (C mod 4) are summed here. The tests hold them to model/reference/ops.ts.
  */
 
+/** Threads take columns in whole groups of 4 vectors where the width allows (kernels-norm.ts, GROUP). */
+function columnUnit(vectors: number): number {
+  return vectors % 16 === 0 ? 16 : 4;
+}
+
 /** out [N, C] = (inp - mean) rstd weight + bias per row; mean, rstd [N] kept for the backward. */
 export function layerNormForward(
   rt: CpuRuntime,
@@ -43,7 +48,7 @@ export function layerNormBackward(
   rt.pointwise('layer_norm_backward', [...rows, C], N, 1, 6 * C);
   const vectors = C - (C % 4);
   const columns = [dweight, dbias, dout, inp, mean, rstd].map((array) => array.byteOffset);
-  rt.pointwise('layer_norm_param_grads', [...columns, C, N], vectors, 4, 2 * N);
+  rt.pointwise('layer_norm_param_grads', [...columns, C, N], vectors, columnUnit(vectors), 2 * N);
   for (let n = 0; n < N; n++) {
     for (let c = vectors; c < C; c++) {
       const d = dout[n * C + c]!;
@@ -56,7 +61,7 @@ export function layerNormBackward(
 /** out [C] += the column sums of inp [N, C]. */
 export function columnSums(rt: CpuRuntime, out: Float32Array, inp: Float32Array, N: number, C: number): void {
   const vectors = C - (C % 4);
-  rt.pointwise('column_sums', [out.byteOffset, inp.byteOffset, C, N], vectors, 4, N);
+  rt.pointwise('column_sums', [out.byteOffset, inp.byteOffset, C, N], vectors, columnUnit(vectors), N);
   for (let n = 0; n < N; n++) {
     for (let c = vectors; c < C; c++) out[c] = out[c]! + inp[n * C + c]!;
   }
