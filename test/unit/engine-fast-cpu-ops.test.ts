@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { broadcastRows, residualForward, transpose, transposeHeads } from '../../src/engine/cpu/copy.ts';
+import {
+  broadcastRows,
+  embeddingBackward,
+  embeddingForward,
+  placeTokens,
+  residualForward,
+  transpose,
+  transposeHeads,
+} from '../../src/engine/cpu/copy.ts';
 import { columnSums, layerNormBackward, layerNormForward } from '../../src/engine/cpu/norm.ts';
 import { adamwStep, gradientNorm, optimizerFloats } from '../../src/engine/cpu/optim.ts';
 import { CpuRuntime } from '../../src/engine/cpu/runtime.ts';
@@ -249,6 +257,34 @@ describe('data movement on the kernels', () => {
           }
           expect(transposed, `${B} x ${T} x ${C}, part ${part}`).toEqual(expected);
         }
+      }
+    });
+
+    it(`looks up and scatter-adds embeddings, tokens repeated, with and without positions (${which})`, () => {
+      const rt = runtime(which);
+      // 301 x 67 is past the threads' threshold; a vocabulary of 5 makes rows collide.
+      for (const [N, C, V, learned] of [
+        [9, 7, 5, true],
+        [301, 67, 5, true],
+        [301, 67, 5, false],
+      ] as const) {
+        const tokens = Int32Array.from({ length: N }, () => Math.floor(random.next() * V));
+        const positions = Int32Array.from({ length: N }, (_, n) => n % 11);
+        const [wte, wpe, dout] = [randomArray(V * C), randomArray(11 * C), randomArray(N * C)];
+        const [dwte, dwpe] = [randomArray(V * C), randomArray(11 * C)];
+        rt.reset(0, 2 * (V + 11) * C + 2 * N * C + 2 * N + 64);
+        const [wteF, wpeF, doutF, dwteF, dwpeF] = [wte, wpe, dout, dwte, dwpe].map((x) => place(rt, x));
+        const out = new Float64Array(N * C);
+        const outF = place(rt, new Array(N * C).fill(9));
+        const ids = placeTokens(rt, tokens, positions, N);
+        ops.embeddingForward(out, tokens, positions, wte, learned ? wpe : null, N, C);
+        ops.embeddingBackward(dwte, learned ? dwpe : null, dout, tokens, positions, N, C);
+        embeddingForward(rt, outF, ids, wteF!, learned ? wpeF! : null, N, C);
+        embeddingBackward(rt, dwteF!, learned ? dwpeF! : null, doutF!, ids, N, C);
+        const what = `${N} x ${C}, ${learned ? 'learned' : 'no'} positions`;
+        expect(relativeError(outF, out), what).toBeLessThan(1e-6);
+        expect(relativeError(dwteF!, dwte), what).toBeLessThan(1e-5);
+        expect(relativeError(dwpeF!, dwpe), what).toBeLessThan(1e-5);
       }
     });
   }

@@ -2,8 +2,8 @@ import type { CpuRuntime } from './runtime.ts';
 
 /**
  * Data movement on the CPU engine's kernels (kernels-copy.ts), for arrays in the runtime's memory:
- * the residual stream's sum, a bias copied to every row, and transposes. The tests hold them to
- * the plain loops they replace.
+ * the residual stream's sum, a bias copied to every row, transposes, and the embedding's lookup
+ * and scatter-add. The tests hold them to the plain loops they replace.
  */
 
 /** out [N] = a + b, the last N mod 4 here. */
@@ -56,4 +56,61 @@ export function transposeHeads(
 ): void {
   const args = [transposed.byteOffset, qkv.byteOffset + 4 * part * C, T, 3 * C, C];
   rt.pointwise('gather_columns', args, B * C, 1, T);
+}
+
+/** Tokens, then positions: int32 [2, N] in the runtime's memory, where the embedding kernels read them. */
+export function placeTokens(
+  rt: CpuRuntime,
+  tokens: Int32Array,
+  positions: Int32Array,
+  N: number,
+): Int32Array {
+  const floats = rt.alloc(2 * N, false);
+  const ids = new Int32Array(floats.buffer, floats.byteOffset, 2 * N);
+  ids.set(tokens.subarray(0, N));
+  ids.set(positions.subarray(0, N), N);
+  return ids;
+}
+
+/** out [N, C] = wte[tokens[n]] + wpe[positions[n]] (wpe null with rotary positions); ids from placeTokens. */
+export function embeddingForward(
+  rt: CpuRuntime,
+  out: Float32Array,
+  ids: Int32Array,
+  wte: Float32Array,
+  wpe: Float32Array | null,
+  N: number,
+  C: number,
+): void {
+  const tables = [wte.byteOffset, wpe?.byteOffset ?? 0];
+  const args = [out.byteOffset, ...tables, ids.byteOffset, ids.byteOffset + 4 * N, C, wpe === null ? 0 : 1];
+  rt.pointwise('embedding_forward', args, N, 1, C);
+}
+
+/** Every row of dout [N, C] added to its token's row of dwte and its position's row of dwpe. */
+export function embeddingBackward(
+  rt: CpuRuntime,
+  dwte: Float32Array,
+  dwpe: Float32Array | null,
+  dout: Float32Array,
+  ids: Int32Array,
+  N: number,
+  C: number,
+): void {
+  const vectors = C - (C % 4);
+  const args = [
+    dwte.byteOffset,
+    dwpe?.byteOffset ?? 0,
+    dout.byteOffset,
+    ids.byteOffset,
+    ids.byteOffset + 4 * N,
+  ];
+  rt.pointwise('embedding_backward', [...args, C, N, dwpe === null ? 0 : 1], vectors, 4, N);
+  for (let n = 0; n < N; n++) {
+    for (let c = vectors; c < C; c++) {
+      const d = dout[n * C + c]!;
+      dwte[ids[n]! * C + c] = dwte[ids[n]! * C + c]! + d;
+      if (dwpe !== null) dwpe[ids[N + n]! * C + c] = dwpe[ids[N + n]! * C + c]! + d;
+    }
+  }
 }

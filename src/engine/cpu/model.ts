@@ -9,7 +9,6 @@ import {
 } from '../../model/batch.ts';
 import { LAYER_NORM_EPSILON, ROTARY_BASE } from '../../model/config.ts';
 import { tensorView, type BlockTensors, type ParameterLayout, type TensorSpec } from '../../model/layout.ts';
-import { embeddingBackward, embeddingForward } from '../../model/reference/ops.ts';
 import {
   attentionBackward,
   attentionFloats,
@@ -17,7 +16,7 @@ import {
   attentionScratchSizes,
   type AttentionScratch,
 } from './attention.ts';
-import { residualForward, transpose } from './copy.ts';
+import { embeddingBackward, embeddingForward, placeTokens, residualForward, transpose } from './copy.ts';
 import { geluBackward, geluForward, rotary, rotaryTable } from './pointwise.ts';
 import { linearBackward, linearForward } from './linear.ts';
 import { lossHead } from './loss.ts';
@@ -26,11 +25,11 @@ import type { CpuRuntime } from './runtime.ts';
 
 /**
  * The whole model on the fast CPU engine, in float32: the reference's forward and backward
- * (model/reference/model.ts, same activations and order) with the dense products and attention
- * on the WebAssembly kernels, layer norm, GELU and rotary positions too (norm.ts, pointwise.ts),
- * and the rest (embedding, residual) shared with the reference, which runs them on float32 arrays
- * as well. Parameters, gradients, AdamW's moments and the transposed weights stay in the
- * runtime's memory; each call's activations are allocated after them and freed by the next call.
+ * (model/reference/model.ts, same activations and order) with every op on the WebAssembly
+ * kernels: the dense products and attention, and the pointwise ops (layer norm, GELU, rotary
+ * positions, residual sums, embedding: norm.ts, pointwise.ts, copy.ts). Parameters, gradients,
+ * AdamW's moments and the transposed weights stay in the runtime's memory; each call's
+ * activations are allocated after them and freed by the next call.
  */
 
 /** The model's arrays in the runtime's memory, re-viewed whenever the memory grows. */
@@ -92,7 +91,7 @@ export function activationFloats(layout: ParameterLayout, B: number, T: number):
   const N = B * T;
   const forward =
     2 * N * C +
-    4 * N +
+    6 * N +
     2 * N * V +
     L * (12 * N * C + 2 * N * F + 4 * N + (N * C) / NH + attentionFloats(B, T, NH));
   const backward = 2 * N * C + L * (10 * N * C + 2 * N * F + (N * C) / NH + 4);
@@ -119,6 +118,8 @@ interface BlockActivations {
 export interface CpuActivations {
   readonly positions: Int32Array;
   readonly segments: Int32Array;
+  /** The tokens and positions in the runtime's memory (placeTokens), for the embedding's kernels. */
+  readonly ids: Int32Array;
   readonly encoded: Float32Array;
   readonly blocks: readonly BlockActivations[];
   readonly lnf: Float32Array;
@@ -176,7 +177,8 @@ export function modelForward(
     config.positions === 'rotary' ? { forward: table(1), backward: train ? table(-1) : null } : null;
 
   const encoded = rt.alloc(N * C, false);
-  embeddingForward(encoded, batch.tokens, positions, p(layout.wte), layout.wpe && p(layout.wpe), N, C);
+  const ids = placeTokens(rt, batch.tokens, positions, N);
+  embeddingForward(rt, encoded, ids, p(layout.wte), layout.wpe && p(layout.wpe), N, C);
   const blocks: BlockActivations[] = [];
   let residual = encoded;
   for (const w of layout.blocks) {
@@ -243,7 +245,20 @@ export function modelForward(
     const head = lossHead(rt, logits, batch.targets, weights, tokenLossOf(batch), normaliser, N, V, dlogits);
     loss = { ...head, dlogits };
   }
-  return { positions, segments, encoded, blocks, lnf, lnfMean, lnfRstd, logits, loss, scratch, rotaryTables };
+  return {
+    positions,
+    segments,
+    ids,
+    encoded,
+    blocks,
+    lnf,
+    lnfMean,
+    lnfRstd,
+    logits,
+    loss,
+    scratch,
+    rotaryTables,
+  };
 }
 
 /** Adds the gradients of the batch's loss to model.grads (the runtime's arena continues after the forward's). */
@@ -291,7 +306,7 @@ export function modelBackward(
     dresidual = blockBackward(rt, layout.blocks[l]!, acts.blocks[l]!, dresidual, p, g, acts, shape, F);
   }
   const dwpe = layout.wpe === null ? null : g(layout.wpe);
-  embeddingBackward(g(layout.wte), dwpe, dresidual, batch.tokens, acts.positions, N, C);
+  embeddingBackward(rt, g(layout.wte), dwpe, dresidual, acts.ids, N, C);
 }
 
 /** One block's backward: returns the gradient of its input. */
