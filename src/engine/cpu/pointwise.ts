@@ -48,6 +48,22 @@ function rotaryFrequencies(hs: number, base: number): Float64Array {
   return Float64Array.from({ length: hs / 2 }, (_, i) => Math.pow(base, (-2 * i) / hs));
 }
 
+/** One position's angles at `at`: half cosines, then half sines times the direction. */
+function fillAngles(
+  angles: Float32Array | Float64Array,
+  at: number,
+  position: number,
+  frequencies: Float64Array,
+  direction: 1 | -1,
+): void {
+  const half = frequencies.length;
+  for (let i = 0; i < half; i++) {
+    const angle = position * frequencies[i]!;
+    angles[at + i] = Math.cos(angle);
+    angles[at + half + i] = direction * Math.sin(angle);
+  }
+}
+
 /**
  * The rotary kernel's angles, [N, 2, hs/2] in the runtime's memory (N hs floats of room left
  * there): each token's cos, then its sin times the direction; null where half a head is not
@@ -76,11 +92,7 @@ export function rotaryTable(
       continue;
     }
     rowOf.set(positions[n]!, n);
-    for (let i = 0; i < half; i++) {
-      const angle = positions[n]! * frequencies[i]!;
-      table[n * hs + i] = Math.cos(angle);
-      table[n * hs + half + i] = direction * Math.sin(angle);
-    }
+    fillAngles(table, n * hs, positions[n]!, frequencies, direction);
   }
   return table;
 }
@@ -113,15 +125,10 @@ export function rotary(
     return;
   }
   const frequencies = rotaryFrequencies(hs, base);
-  const cos = new Float64Array(half);
-  const sin = new Float64Array(half);
+  const angles = new Float64Array(hs);
   for (let n = 0; n < N; n++) {
     const row = n * 3 * C;
-    for (let i = 0; i < half; i++) {
-      const angle = positions[n]! * frequencies[i]!;
-      cos[i] = Math.cos(angle);
-      sin[i] = direction * Math.sin(angle);
-    }
+    fillAngles(angles, 0, positions[n]!, frequencies, direction);
     for (let c = 2 * C; c < 3 * C; c++) out[row + c] = (add ? out[row + c]! : 0) + inp[row + c]!;
     for (let part = 0; part < 2; part++) {
       for (let h = 0; h < NH; h++) {
@@ -129,8 +136,10 @@ export function rotary(
         for (let i = 0; i < half; i++) {
           const x1 = inp[first + i]!;
           const x2 = inp[first + i + half]!;
-          const y1 = x1 * cos[i]! - x2 * sin[i]!;
-          const y2 = x1 * sin[i]! + x2 * cos[i]!;
+          const cos = angles[i]!;
+          const sin = angles[half + i]!;
+          const y1 = x1 * cos - x2 * sin;
+          const y2 = x1 * sin + x2 * cos;
           out[first + i] = (add ? out[first + i]! : 0) + y1;
           out[first + i + half] = (add ? out[first + i + half]! : 0) + y2;
         }
