@@ -7,7 +7,8 @@ import {
   attentionStride,
 } from '../../src/engine/cpu/attention.ts';
 import { detectSimd, kernelModuleBytes } from '../../src/engine/cpu/kernels.ts';
-import { linearBackward, linearForward, transpose } from '../../src/engine/cpu/linear.ts';
+import { transpose } from '../../src/engine/cpu/copy.ts';
+import { linearBackward, linearForward } from '../../src/engine/cpu/linear.ts';
 import { lossHead } from '../../src/engine/cpu/loss.ts';
 import { geluBackward, geluForward, rotary } from '../../src/engine/cpu/pointwise.ts';
 import { CpuRuntime } from '../../src/engine/cpu/runtime.ts';
@@ -175,7 +176,7 @@ describe('the linear layer', () => {
         place(rt, dout),
       ];
       const weightT = rt.alloc(C * OC);
-      transpose(weightT, weightF, OC, C);
+      transpose(rt, weightT, weightF, OC, C);
       const outF = rt.alloc(N * OC);
       linearForward(rt, outF, inpF, weightT, biasF, N, C, OC);
       expect(relativeError(outF, out)).toBeLessThan(1e-6);

@@ -1,3 +1,4 @@
+import { transposeHeads } from './copy.ts';
 import { floatBits, type CpuRuntime } from './runtime.ts';
 
 /**
@@ -43,26 +44,6 @@ export function attentionScratchSizes(B: number, T: number, C: number, NH: numbe
   return [attentionFloats(B, T, NH), B * T * C, B * attentionStride(T)];
 }
 
-/** transposed [B, NH, hs, T] = the part `part` (1 keys, 2 values) of qkv, head by head. */
-function transposeHeads(
-  transposed: Float32Array,
-  qkv: Float32Array,
-  part: number,
-  shape: AttentionShape,
-): void {
-  const { B, T, C, NH } = shape;
-  const hs = C / NH;
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < NH; h++) {
-      const dst = (b * NH + h) * hs * T;
-      for (let t = 0; t < T; t++) {
-        const row = (b * T + t) * 3 * C + part * C + h * hs;
-        for (let i = 0; i < hs; i++) transposed[dst + i * T + t] = qkv[row + i]!;
-      }
-    }
-  }
-}
-
 /** A batch of one product per (batch row, head), with each operand's [per row, per head] strides. */
 function heads(
   shape: AttentionShape,
@@ -91,8 +72,8 @@ export function attentionForward(
   const segmentRows = new Int32Array(scratch.segments.buffer, scratch.segments.byteOffset, B * Tp);
   for (let b = 0; b < B; b++) segmentRows.set(segments.subarray(b * T, (b + 1) * T), b * Tp);
   // The scores of every head into att (the product adds; it writes only s <= t), ...
-  att.fill(0, 0, B * NH * T * Tp);
-  transposeHeads(transposed, qkv, 1, shape);
+  rt.zero(att, B * NH * T * Tp);
+  transposeHeads(rt, transposed, qkv, 1, B, T, C);
   const query = [T * C3, hs] as const;
   const probs = [NH * T * Tp, T * Tp] as const;
   const keysT = [NH * hs * T, hs * T] as const;
@@ -125,8 +106,8 @@ export function attentionBackward(
   const output = [T * C, hs] as const;
   const probs = [NH * T * Tp, T * Tp] as const;
   // datt = dout V^T, then through the softmax: dscore = P (datt - sum_r P datt) scale.
-  transposeHeads(transposed, qkv, 2, shape);
-  dscores.fill(0, 0, B * NH * T * Tp);
+  transposeHeads(rt, transposed, qkv, 2, B, T, C);
+  rt.zero(dscores, B * NH * T * Tp);
   const valuesT = [NH * hs * T, hs * T] as const;
   const batch = heads(shape, output, valuesT, probs);
   rt.matmulBatch(batch, dout, 0, transposed, 0, dscores, 0, T, T, hs, C, 1, T, Tp, 2);

@@ -1,8 +1,10 @@
 import { LAYER_NORM_EPSILON, ROTARY_BASE, type ModelConfig } from '../../model/config.ts';
 import { tensorView, type TensorSpec } from '../../model/layout.ts';
-import { embeddingForward, layerNormForward, residualForward } from '../../model/reference/ops.ts';
+import { embeddingForward } from '../../model/reference/ops.ts';
+import { residualForward } from './copy.ts';
+import { layerNormForward } from './norm.ts';
 import { linearForward } from './linear.ts';
-import { geluForward, rotary } from './pointwise.ts';
+import { geluForward, rotary, rotaryTable } from './pointwise.ts';
 import type { CpuModelMemory } from './model.ts';
 import type { CpuRuntime } from './runtime.ts';
 
@@ -72,8 +74,8 @@ export function forwardCached(
     }
   }
   const longest = Math.max(...caches.map((cache) => cache.capacity));
-  const rotaryTables = config.layers * (N * (C / NH) + 4);
-  rt.reset(base, N * (12 * C + 2 * F + 2) + K * (2 * C + V) + longest + rotaryTables + 68);
+  const tableFloats = N * (C / NH) + 4;
+  rt.reset(base, N * (12 * C + 2 * F + 2) + K * (2 * C + V) + longest + tableFloats + 68);
   const params = model.params;
   const weightsT = model.transposed;
   const p = (tensor: TensorSpec): Float32Array => tensorView(params, tensor);
@@ -86,20 +88,20 @@ export function forwardCached(
   const ln = rt.alloc(N * C);
   const qkv = rt.alloc(N * 3 * C);
   const qkvRotated = config.positions === 'rotary' ? rt.alloc(N * 3 * C) : qkv;
+  const table = qkvRotated === qkv ? null : rotaryTable(rt, positions, N, C, NH, ROTARY_BASE, 1);
   const atty = rt.alloc(N * C);
   const proj = rt.alloc(N * C);
   const fch = rt.alloc(N * F);
   const fchGelu = rt.alloc(N * F);
   const residual2 = rt.alloc(N * C);
-  const next = rt.alloc(N * C);
   const scores = rt.alloc(longest, false);
   // No allocation below grows the memory, so this view of it stays valid for the whole call.
   const memory = new Float32Array(rt.memory.buffer);
   for (const [l, w] of layout.blocks.entries()) {
-    layerNormForward(ln, mean, rstd, residual, p(w.ln1Weight), p(w.ln1Bias), N, C, eps);
+    layerNormForward(rt, ln, mean, rstd, residual, p(w.ln1Weight), p(w.ln1Bias), N, C, eps);
     linearForward(rt, qkv, ln, pt(w.qkvWeight), p(w.qkvBias), N, C, 3 * C);
-    if (qkvRotated !== qkv) rotary(rt, qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1);
-    atty.fill(0);
+    if (qkvRotated !== qkv) rotary(rt, qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1, table);
+    rt.zero(atty);
     for (const [k, cache] of caches.entries()) {
       const first = firstRow[k]!;
       const T = firstRow[k + 1]! - first;
@@ -115,13 +117,12 @@ export function forwardCached(
       cachedAttention(rt, atty, qkvRotated, first, at, T, C, NH, scores);
     }
     linearForward(rt, proj, atty, pt(w.attnProjWeight), p(w.attnProjBias), N, C, C);
-    residualForward(residual2, residual, proj, N * C);
-    layerNormForward(ln, mean, rstd, residual2, p(w.ln2Weight), p(w.ln2Bias), N, C, eps);
+    residualForward(rt, residual2, residual, proj, N * C);
+    layerNormForward(rt, ln, mean, rstd, residual2, p(w.ln2Weight), p(w.ln2Bias), N, C, eps);
     linearForward(rt, fch, ln, pt(w.fcWeight), p(w.fcBias), N, C, F);
     geluForward(rt, fchGelu, fch, N * F);
     linearForward(rt, proj, fchGelu, pt(w.fcProjWeight), p(w.fcProjBias), N, F, C);
-    residualForward(next, residual2, proj, N * C);
-    residual.set(next);
+    residualForward(rt, residual, residual2, proj, N * C);
   }
   for (const [k, cache] of caches.entries()) cache.length += firstRow[k + 1]! - firstRow[k]!;
 
@@ -129,7 +130,7 @@ export function forwardCached(
   for (let k = 0; k < K; k++)
     last.set(residual.subarray((firstRow[k + 1]! - 1) * C, firstRow[k + 1]! * C), k * C);
   const lnf = rt.alloc(K * C);
-  layerNormForward(lnf, mean, rstd, last, p(layout.lnfWeight), p(layout.lnfBias), K, C, eps);
+  layerNormForward(rt, lnf, mean, rstd, last, p(layout.lnfWeight), p(layout.lnfBias), K, C, eps);
   const logits = rt.alloc(K * V);
   linearForward(rt, logits, lnf, pt(layout.wte), null, K, C, V);
   return Float64Array.from(logits);

@@ -2,7 +2,6 @@ import type { TokenBatch } from '../../model/batch.ts';
 import { validateModelConfig, type ModelConfig } from '../../model/config.ts';
 import { initParameters, parameterLayout } from '../../model/layout.ts';
 import { microBatches, type StepBatches, type TrainStepOptions } from '../../model/reference/model.ts';
-import { adamwStep, clipGradients } from '../../model/reference/optim.ts';
 import { generateRows } from '../cached-generation.ts';
 import { readCheckpoint, writeCheckpoint, type EngineCheckpoint } from '../checkpoint.ts';
 import type {
@@ -15,6 +14,7 @@ import type {
 } from '../engine.ts';
 import { createFloat32Cache, forwardCached, type Float32Cache } from './decode.ts';
 import { activationFloats, CpuModelMemory, modelBackward, modelForward } from './model.ts';
+import { adamwStep, gradientNorm, optimizerFloats } from './optim.ts';
 import { CpuRuntime, type CpuRuntimeOptions } from './runtime.ts';
 
 /**
@@ -55,7 +55,7 @@ export class FastCpuEngine implements Engine {
     if (list.some((batch) => batch.targets === undefined)) {
       throw new Error('A training step needs batches with targets (the token each position should predict).');
     }
-    model.grads.fill(0);
+    this.rt.zero(model.grads);
     let loss = 0;
     for (const batch of list) {
       this.rt.reset(model.mark, activationFloats(model.layout, batch.batchSize, batch.seqLen));
@@ -63,12 +63,16 @@ export class FastCpuEngine implements Engine {
       modelBackward(this.rt, model, batch, acts);
       loss += acts.loss!.loss;
     }
-    const grads = model.grads;
-    const { norm } = clipGradients(grads, options.maxGradNorm ?? Infinity);
+    // The activations are spent: the optimizer's scratch goes where they were.
+    this.rt.reset(model.mark, optimizerFloats(model.layout));
+    const norm = gradientNorm(this.rt, model.grads);
     if (!Number.isFinite(norm)) return { loss, gradNorm: norm, skipped: true };
-    const state = { m: model.m, v: model.v, step: this.optimizerStep };
-    adamwStep(model.layout, model.params, grads, state, options);
-    this.optimizerStep = state.step;
+    // Clipping as the reference's clipGradients: scaled to maxGradNorm when the norm exceeds it.
+    const maxNorm = options.maxGradNorm ?? Infinity;
+    const gradScale = norm > maxNorm ? maxNorm / norm : 1;
+    this.optimizerStep += 1;
+    const arrays = { params: model.params, grads: model.grads, m: model.m, v: model.v };
+    adamwStep(this.rt, model.layout, arrays, this.optimizerStep, options, gradScale);
     model.transposeWeights();
     return { loss, gradNorm: norm, skipped: false };
   }

@@ -1,4 +1,7 @@
+import { COPY_KERNELS } from './kernels-copy.ts';
 import { LOSS_KERNELS } from './kernels-loss.ts';
+import { NORM_KERNELS } from './kernels-norm.ts';
+import { OPTIM_KERNELS } from './kernels-optim.ts';
 import { POINTWISE_KERNELS, POINTWISE_PARAMS } from './kernels-pointwise.ts';
 import { rotaryFunction } from './kernels-rotary.ts';
 import { assembleModule, Code, F32, I32, OP, SIMD, V128, type ValueType } from './wasm.ts';
@@ -261,7 +264,14 @@ function tailFunction(): Code {
 }
 
 /** The kernels the runtime runs over ranges of elements or rows, by export name. */
-export const ROW_KERNELS = { ...POINTWISE_KERNELS, ...LOSS_KERNELS, rotary: rotaryFunction };
+export const ROW_KERNELS = {
+  ...POINTWISE_KERNELS,
+  ...LOSS_KERNELS,
+  rotary: rotaryFunction,
+  ...NORM_KERNELS,
+  ...OPTIM_KERNELS,
+  ...COPY_KERNELS,
+};
 export type RowKernel = keyof typeof ROW_KERNELS;
 
 /** The kernel module's bytes, for a shared or unshared memory of at most maximumPages pages. */

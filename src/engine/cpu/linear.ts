@@ -1,20 +1,15 @@
+import { broadcastRows } from './copy.ts';
+import { columnSums } from './norm.ts';
 import type { CpuRuntime } from './runtime.ts';
 
 /**
  * The linear layer (out = inp weight^T + bias, weight [OC, C] as PyTorch stores it) as the
  * runtime's matrix products. The forward reads the weight transposed, [C, OC], so that the
- * kernel's B rows are contiguous: the engine keeps those copies (`transpose`) and refreshes them
- * after each optimizer step. Backward products are cut along the summed dimension into panels
- * whose rows of B fit in L2, so a long batch does not stream B from memory once per row block.
+ * kernel's B rows are contiguous: the engine keeps those copies (`transpose`, copy.ts) and
+ * refreshes them after each optimizer step. Backward products are cut along the summed dimension
+ * into panels whose rows of B fit in L2, so a long batch does not stream B from memory once per
+ * row block. The bias's broadcast and gradient run on kernels too (copy.ts, norm.ts).
  */
-
-/** dst [cols, rows] = src [rows, cols] transposed. */
-export function transpose(dst: Float32Array, src: Float32Array, rows: number, cols: number): void {
-  for (let r = 0; r < rows; r++) {
-    const row = r * cols;
-    for (let c = 0; c < cols; c++) dst[c * rows + r] = src[row + c]!;
-  }
-}
 
 /** out [N, OC] = inp [N, C] weightT [C, OC] + bias (out is overwritten). */
 export function linearForward(
@@ -27,8 +22,8 @@ export function linearForward(
   C: number,
   OC: number,
 ): void {
-  if (bias === null) out.fill(0, 0, N * OC);
-  else for (let n = 0; n < N; n++) out.set(bias, n * OC);
+  if (bias === null) rt.zero(out, N * OC);
+  else broadcastRows(rt, out, bias, N, OC);
   rt.matmul(inp, 0, weightT, 0, out, 0, N, OC, C, C, 1, OC, OC);
 }
 
@@ -54,10 +49,5 @@ export function linearBackward(
     const rows = Math.min(panel, N - n0);
     rt.matmul(dout, n0 * OC, inp, n0 * C, dweight, 0, OC, C, rows, 1, OC, C, C);
   }
-  if (dbias !== null) {
-    for (let n = 0; n < N; n++) {
-      const row = n * OC;
-      for (let o = 0; o < OC; o++) dbias[o] = dbias[o]! + dout[row + o]!;
-    }
-  }
+  if (dbias !== null) columnSums(rt, dbias, dout, N, OC);
 }

@@ -10,31 +10,25 @@ import {
 import { LAYER_NORM_EPSILON, ROTARY_BASE } from '../../model/config.ts';
 import { tensorView, type BlockTensors, type ParameterLayout, type TensorSpec } from '../../model/layout.ts';
 import {
-  embeddingBackward,
-  embeddingForward,
-  layerNormBackward,
-  layerNormForward,
-  residualBackward,
-  residualForward,
-} from '../../model/reference/ops.ts';
-import {
   attentionBackward,
   attentionFloats,
   attentionForward,
   attentionScratchSizes,
   type AttentionScratch,
 } from './attention.ts';
-import { geluBackward, geluForward, rotary } from './pointwise.ts';
-import { linearBackward, linearForward, transpose } from './linear.ts';
+import { embeddingBackward, embeddingForward, placeTokens, residualForward, transpose } from './copy.ts';
+import { geluBackward, geluForward, rotary, rotaryTable } from './pointwise.ts';
+import { linearBackward, linearForward } from './linear.ts';
 import { lossHead } from './loss.ts';
+import { layerNormBackward, layerNormForward } from './norm.ts';
 import type { CpuRuntime } from './runtime.ts';
 
 /**
  * The whole model on the fast CPU engine, in float32: the reference's forward and backward
- * (model/reference/model.ts, same activations and order) with the dense products and attention
- * on the WebAssembly kernels, and the pointwise ops (embedding, layer norm, GELU, residual,
- * rotary) shared with the reference, which runs them on float32 arrays as well. Parameters,
- * gradients, AdamW's moments and the transposed weights stay in the runtime's memory; each call's
+ * (model/reference/model.ts, same activations and order) with every op on the WebAssembly
+ * kernels: the dense products and attention, and the pointwise ops (layer norm, GELU, rotary
+ * positions, residual sums, embedding: norm.ts, pointwise.ts, copy.ts). Parameters, gradients,
+ * AdamW's moments and the transposed weights stay in the runtime's memory; each call's
  * activations are allocated after them and freed by the next call.
  */
 
@@ -86,7 +80,7 @@ export class CpuModelMemory {
     for (const tensor of this.layout.tensors) {
       if (tensor.shape.length !== 2 || tensor === this.layout.wpe) continue;
       const [rows, cols] = tensor.shape as [number, number];
-      transpose(tensorView(transposed, tensor), tensorView(params, tensor), rows, cols);
+      transpose(this.rt, tensorView(transposed, tensor), tensorView(params, tensor), rows, cols);
     }
   }
 }
@@ -97,10 +91,10 @@ export function activationFloats(layout: ParameterLayout, B: number, T: number):
   const N = B * T;
   const forward =
     2 * N * C +
-    4 * N +
+    6 * N +
     2 * N * V +
     L * (12 * N * C + 2 * N * F + 4 * N + (N * C) / NH + attentionFloats(B, T, NH));
-  const backward = 2 * N * C + L * (14 * N * C + 2 * N * F + (N * C) / NH + 4);
+  const backward = 2 * N * C + L * (10 * N * C + 2 * N * F + (N * C) / NH + 4);
   return forward + backward + attentionScratchSizes(B, T, C, NH).reduce((x, y) => x + y) + 4 * (40 * L + 40);
 }
 
@@ -124,6 +118,8 @@ interface BlockActivations {
 export interface CpuActivations {
   readonly positions: Int32Array;
   readonly segments: Int32Array;
+  /** The tokens and positions in the runtime's memory (placeTokens), for the embedding's kernels. */
+  readonly ids: Int32Array;
   readonly encoded: Float32Array;
   readonly blocks: readonly BlockActivations[];
   readonly lnf: Float32Array;
@@ -137,6 +133,11 @@ export interface CpuActivations {
     readonly dlogits: Float32Array | null;
   } | null;
   readonly scratch: AttentionScratch;
+  /** With rotary positions, rotaryTable's angles for the forward and (when training) the backward. */
+  readonly rotaryTables: {
+    readonly forward: Float32Array | null;
+    readonly backward: Float32Array | null;
+  } | null;
 }
 
 /**
@@ -170,22 +171,27 @@ export function modelForward(
     segments: rt.alloc(scratchSizes[2]),
   };
   const shape = { B, T, C, NH };
+  const table = (direction: 1 | -1): Float32Array | null =>
+    rotaryTable(rt, positions, N, C, NH, ROTARY_BASE, direction);
+  const rotaryTables =
+    config.positions === 'rotary' ? { forward: table(1), backward: train ? table(-1) : null } : null;
 
   const encoded = rt.alloc(N * C, false);
-  embeddingForward(encoded, batch.tokens, positions, p(layout.wte), layout.wpe && p(layout.wpe), N, C);
+  const ids = placeTokens(rt, batch.tokens, positions, N);
+  embeddingForward(rt, encoded, ids, p(layout.wte), layout.wpe && p(layout.wpe), N, C);
   const blocks: BlockActivations[] = [];
   let residual = encoded;
   for (const w of layout.blocks) {
     const ln1 = rt.alloc(N * C, false);
     const ln1Mean = rt.alloc(N, false);
     const ln1Rstd = rt.alloc(N, false);
-    layerNormForward(ln1, ln1Mean, ln1Rstd, residual, p(w.ln1Weight), p(w.ln1Bias), N, C, eps);
+    layerNormForward(rt, ln1, ln1Mean, ln1Rstd, residual, p(w.ln1Weight), p(w.ln1Bias), N, C, eps);
     const qkv = rt.alloc(N * 3 * C, false);
     linearForward(rt, qkv, ln1, pt(w.qkvWeight), p(w.qkvBias), N, C, 3 * C);
     let qkvRotated = qkv;
-    if (config.positions === 'rotary') {
+    if (rotaryTables !== null) {
       qkvRotated = rt.alloc(N * 3 * C, false);
-      rotary(rt, qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1);
+      rotary(rt, qkvRotated, qkv, positions, N, C, NH, ROTARY_BASE, 1, rotaryTables.forward);
     }
     const att = rt.alloc(attentionFloats(B, T, NH), false);
     const atty = rt.alloc(N * C);
@@ -193,11 +199,11 @@ export function modelForward(
     const attproj = rt.alloc(N * C, false);
     linearForward(rt, attproj, atty, pt(w.attnProjWeight), p(w.attnProjBias), N, C, C);
     const residual2 = rt.alloc(N * C, false);
-    residualForward(residual2, residual, attproj, N * C);
+    residualForward(rt, residual2, residual, attproj, N * C);
     const ln2 = rt.alloc(N * C, false);
     const ln2Mean = rt.alloc(N, false);
     const ln2Rstd = rt.alloc(N, false);
-    layerNormForward(ln2, ln2Mean, ln2Rstd, residual2, p(w.ln2Weight), p(w.ln2Bias), N, C, eps);
+    layerNormForward(rt, ln2, ln2Mean, ln2Rstd, residual2, p(w.ln2Weight), p(w.ln2Bias), N, C, eps);
     const fch = rt.alloc(N * F, false);
     linearForward(rt, fch, ln2, pt(w.fcWeight), p(w.fcBias), N, C, F);
     const fchGelu = rt.alloc(N * F, false);
@@ -205,7 +211,7 @@ export function modelForward(
     const fcproj = rt.alloc(N * C, false);
     linearForward(rt, fcproj, fchGelu, pt(w.fcProjWeight), p(w.fcProjBias), N, F, C);
     const residual3 = rt.alloc(N * C, false);
-    residualForward(residual3, residual2, fcproj, N * C);
+    residualForward(rt, residual3, residual2, fcproj, N * C);
     blocks.push({
       residual,
       ln1,
@@ -227,7 +233,7 @@ export function modelForward(
   const lnf = rt.alloc(N * C, false);
   const lnfMean = rt.alloc(N, false);
   const lnfRstd = rt.alloc(N, false);
-  layerNormForward(lnf, lnfMean, lnfRstd, residual, p(layout.lnfWeight), p(layout.lnfBias), N, C, eps);
+  layerNormForward(rt, lnf, lnfMean, lnfRstd, residual, p(layout.lnfWeight), p(layout.lnfBias), N, C, eps);
   const logits = rt.alloc(N * V, false);
   linearForward(rt, logits, lnf, pt(layout.wte), null, N, C, V); // tied output embedding
 
@@ -239,7 +245,20 @@ export function modelForward(
     const head = lossHead(rt, logits, batch.targets, weights, tokenLossOf(batch), normaliser, N, V, dlogits);
     loss = { ...head, dlogits };
   }
-  return { positions, segments, encoded, blocks, lnf, lnfMean, lnfRstd, logits, loss, scratch };
+  return {
+    positions,
+    segments,
+    ids,
+    encoded,
+    blocks,
+    lnf,
+    lnfMean,
+    lnfRstd,
+    logits,
+    loss,
+    scratch,
+    rotaryTables,
+  };
 }
 
 /** Adds the gradients of the batch's loss to model.grads (the runtime's arena continues after the forward's). */
@@ -271,6 +290,7 @@ export function modelBackward(
   const lastOutput = acts.blocks.at(-1)?.residual3 ?? acts.encoded;
   let dresidual = rt.alloc(N * C);
   layerNormBackward(
+    rt,
     dresidual,
     g(layout.lnfWeight),
     g(layout.lnfBias),
@@ -283,21 +303,10 @@ export function modelBackward(
     C,
   );
   for (let l = layout.blocks.length - 1; l >= 0; l--) {
-    dresidual = blockBackward(
-      rt,
-      layout.blocks[l]!,
-      acts.blocks[l]!,
-      dresidual,
-      p,
-      g,
-      acts,
-      shape,
-      F,
-      config.positions === 'rotary',
-    );
+    dresidual = blockBackward(rt, layout.blocks[l]!, acts.blocks[l]!, dresidual, p, g, acts, shape, F);
   }
   const dwpe = layout.wpe === null ? null : g(layout.wpe);
-  embeddingBackward(g(layout.wte), dwpe, dresidual, batch.tokens, acts.positions, N, C);
+  embeddingBackward(rt, g(layout.wte), dwpe, dresidual, acts.ids, N, C);
 }
 
 /** One block's backward: returns the gradient of its input. */
@@ -311,13 +320,14 @@ function blockBackward(
   acts: CpuActivations,
   shape: { B: number; T: number; C: number; NH: number },
   F: number,
-  rotaryPositions: boolean,
 ): Float32Array {
   const { B, T, C, NH } = shape;
   const N = B * T;
-  const dresidual2 = rt.alloc(N * C);
-  const dfcproj = rt.alloc(N * C);
-  residualBackward(dresidual2, dfcproj, dresidual, N * C);
+  // A residual add hands its gradient to both inputs unchanged (the reference's residualBackward
+  // into zeros): each branch's copy is read by its linear backward before the layer norm backward
+  // adds into the stream's, so all three can be the one array.
+  const dresidual2 = dresidual;
+  const dfcproj = dresidual;
   const dfchGelu = rt.alloc(N * F);
   linearBackward(
     rt,
@@ -336,6 +346,7 @@ function blockBackward(
   const dln2 = rt.alloc(N * C);
   linearBackward(rt, dln2, g(w.fcWeight), g(w.fcBias), dfch, a.ln2, p(w.fcWeight), N, C, F);
   layerNormBackward(
+    rt,
     dresidual2,
     g(w.ln2Weight),
     g(w.ln2Bias),
@@ -347,9 +358,8 @@ function blockBackward(
     N,
     C,
   );
-  const dresidual1 = rt.alloc(N * C);
-  const dattproj = rt.alloc(N * C);
-  residualBackward(dresidual1, dattproj, dresidual2, N * C);
+  const dresidual1 = dresidual2;
+  const dattproj = dresidual2;
   const datty = rt.alloc(N * C);
   linearBackward(
     rt,
@@ -366,13 +376,14 @@ function blockBackward(
   const dqkvRotated = rt.alloc(N * 3 * C);
   attentionBackward(rt, dqkvRotated, datty, a.qkvRotated, a.att, shape, acts.scratch);
   let dqkv = dqkvRotated;
-  if (rotaryPositions) {
+  if (acts.rotaryTables !== null) {
     dqkv = rt.alloc(N * 3 * C);
-    rotary(rt, dqkv, dqkvRotated, acts.positions, N, C, NH, ROTARY_BASE, -1);
+    rotary(rt, dqkv, dqkvRotated, acts.positions, N, C, NH, ROTARY_BASE, -1, acts.rotaryTables.backward);
   }
   const dln1 = rt.alloc(N * C);
   linearBackward(rt, dln1, g(w.qkvWeight), g(w.qkvBias), dqkv, a.ln1, p(w.qkvWeight), N, C, 3 * C);
   layerNormBackward(
+    rt,
     dresidual1,
     g(w.ln1Weight),
     g(w.ln1Bias),

@@ -44,12 +44,65 @@ export function geluBackward(
   }
 }
 
+function rotaryFrequencies(hs: number, base: number): Float64Array {
+  return Float64Array.from({ length: hs / 2 }, (_, i) => Math.pow(base, (-2 * i) / hs));
+}
+
+/** One position's angles at `at`: half cosines, then half sines times the direction. */
+function fillAngles(
+  angles: Float32Array | Float64Array,
+  at: number,
+  position: number,
+  frequencies: Float64Array,
+  direction: 1 | -1,
+): void {
+  const half = frequencies.length;
+  for (let i = 0; i < half; i++) {
+    const angle = position * frequencies[i]!;
+    angles[at + i] = Math.cos(angle);
+    angles[at + half + i] = direction * Math.sin(angle);
+  }
+}
+
+/**
+ * The rotary kernel's angles, [N, 2, hs/2] in the runtime's memory (N hs floats of room left
+ * there): each token's cos, then its sin times the direction; null where half a head is not
+ * whole vectors (rotary then works them out itself). One table serves every layer; a position
+ * met before (the same t in each batch row) copies its row rather than computing it again.
+ */
+export function rotaryTable(
+  rt: CpuRuntime,
+  positions: Int32Array,
+  N: number,
+  C: number,
+  NH: number,
+  base: number,
+  direction: 1 | -1,
+): Float32Array | null {
+  const hs = C / NH;
+  const half = hs / 2;
+  if (half % 4 !== 0) return null;
+  const frequencies = rotaryFrequencies(hs, base);
+  const table = rt.alloc(N * hs, false);
+  const rowOf = new Map<number, number>();
+  for (let n = 0; n < N; n++) {
+    const seen = rowOf.get(positions[n]!);
+    if (seen !== undefined) {
+      table.copyWithin(n * hs, seen * hs, (seen + 1) * hs);
+      continue;
+    }
+    rowOf.set(positions[n]!, n);
+    fillAngles(table, n * hs, positions[n]!, frequencies, direction);
+  }
+  return table;
+}
+
 /**
  * Rotary positions (the reference's rotate): channel i of each query and key head pairs with
  * i + hs/2 and turns by position * base^(-2i / hs); direction -1 turns back (the backward, which
- * adds into out). inp, out [N, 3C] in the runtime's memory (with N hs floats of room left there);
- * values pass through (forward) or add through (backward). On the kernel (kernels-rotary.ts)
- * where hs/2 is a multiple of 4, here otherwise.
+ * adds into out). inp, out [N, 3C] in the runtime's memory; values pass through (forward) or add
+ * through (backward). On the kernel (kernels-rotary.ts) with `table` (rotaryTable's, for the same
+ * positions and direction), here where there is none.
  */
 export function rotary(
   rt: CpuRuntime,
@@ -61,34 +114,21 @@ export function rotary(
   NH: number,
   base: number,
   direction: 1 | -1,
+  table = rotaryTable(rt, positions, N, C, NH, base, direction),
 ): void {
   const hs = C / NH;
   const half = hs / 2;
-  const frequencies = Float64Array.from({ length: half }, (_, i) => Math.pow(base, (-2 * i) / hs));
   const add = direction === -1;
-  if (half % 4 === 0) {
-    // Whole vectors per half head: the kernel, with each position's angles in a table [N, 2, half].
-    const table = rt.alloc(N * hs, false);
-    for (let n = 0; n < N; n++) {
-      for (let i = 0; i < half; i++) {
-        const angle = positions[n]! * frequencies[i]!;
-        table[n * hs + i] = Math.cos(angle);
-        table[n * hs + half + i] = direction * Math.sin(angle);
-      }
-    }
+  if (table !== null) {
     const args = [out.byteOffset, inp.byteOffset, table.byteOffset, C, NH, half, add ? 1 : 0];
     rt.pointwise('rotary', args, N, 1, 3 * C);
     return;
   }
-  const cos = new Float64Array(half);
-  const sin = new Float64Array(half);
+  const frequencies = rotaryFrequencies(hs, base);
+  const angles = new Float64Array(hs);
   for (let n = 0; n < N; n++) {
     const row = n * 3 * C;
-    for (let i = 0; i < half; i++) {
-      const angle = positions[n]! * frequencies[i]!;
-      cos[i] = Math.cos(angle);
-      sin[i] = direction * Math.sin(angle);
-    }
+    fillAngles(angles, 0, positions[n]!, frequencies, direction);
     for (let c = 2 * C; c < 3 * C; c++) out[row + c] = (add ? out[row + c]! : 0) + inp[row + c]!;
     for (let part = 0; part < 2; part++) {
       for (let h = 0; h < NH; h++) {
@@ -96,8 +136,10 @@ export function rotary(
         for (let i = 0; i < half; i++) {
           const x1 = inp[first + i]!;
           const x2 = inp[first + i + half]!;
-          const y1 = x1 * cos[i]! - x2 * sin[i]!;
-          const y2 = x1 * sin[i]! + x2 * cos[i]!;
+          const cos = angles[i]!;
+          const sin = angles[half + i]!;
+          const y1 = x1 * cos - x2 * sin;
+          const y2 = x1 * sin + x2 * cos;
           out[first + i] = (add ? out[first + i]! : 0) + y1;
           out[first + i + half] = (add ? out[first + i + half]! : 0) + y2;
         }

@@ -96,6 +96,15 @@ export class Code {
     return this.op(0xfd, ...unsignedLeb(opcode), ...immediates);
   }
 
+  /** Bulk memory's memory.fill: bytes [d, d + n) = the byte value, from (d, value, n) on the stack. */
+  memoryFill(): this {
+    return this.op(0xfc, 11, 0);
+  }
+  /** Bulk memory's memory.copy: n bytes from s to d (overlap allowed), from (d, s, n) on the stack. */
+  memoryCopy(): this {
+    return this.op(0xfc, 10, 0, 0);
+  }
+
   /** A block: branching to its label (passed to the body) leaves it. */
   block(body: (label: number) => void): this {
     this.op(0x02, 0x40);
@@ -151,10 +160,13 @@ export const OP = {
   i32DivU: 0x6e,
   i32RemU: 0x70,
   i32And: 0x71,
+  f32Sqrt: 0x91,
   f32Add: 0x92,
+  f32Sub: 0x93,
   f32Mul: 0x94,
   f32Div: 0x95,
   f32Max: 0x97,
+  f32ConvertI32S: 0xb2,
   f32ReinterpretI32: 0xbe,
   select: 0x1b,
   call: 0x10,
@@ -178,6 +190,7 @@ export const SIMD = {
   f32x4Nearest: 0x6a,
   i32x4Shl: 0xab,
   i32x4Add: 0xae,
+  f32x4Sqrt: 0xe3,
   f32x4Add: 0xe4,
   f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
