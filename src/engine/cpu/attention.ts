@@ -111,7 +111,7 @@ export function attentionBackward(
   const valuesT = [NH * hs * T, hs * T] as const;
   const batch = heads(shape, output, valuesT, probs);
   rt.matmulBatch(batch, dout, 0, transposed, 0, dscores, 0, T, T, hs, C, 1, T, Tp, 2);
-  const args = [att.byteOffset, dscores.byteOffset, 0, Tp, 0, floatBits(scale)];
+  const args = [att.byteOffset, dscores.byteOffset, T, Tp, 0, floatBits(scale)];
   rt.pointwise('attention_softmax_backward', args, B * NH * T, 1, Tp);
   // dq += dscore K; dk += dscore^T Q; dv += P^T dout. Key s meets queries t >= s only (causal 3).
   rt.matmulBatch(heads(shape, probs, query, query), dscores, 0, qkv, C, dqkv, 0, T, hs, T, Tp, 1, C3, C3, 1);

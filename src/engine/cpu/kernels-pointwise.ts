@@ -144,9 +144,24 @@ export function lanes(code: Code, v: string, op: number): void {
  * On entry the masked entries may hold anything (the scores' product skips them), even NaN:
  * the mask is applied by bit selection, never by arithmetic.
  */
+/**
+ * stop = the byte offset past the vector that holds column t (t in local `s`), at most `end`: the
+ * causal mask zeroes every column after it, and the products around the softmax neither write nor
+ * read there (kernels.ts: a block of 4 query rows ends at the block's last column), so those
+ * columns keep the zeros the caller filled them with.
+ */
+function causalStop(code: Code): void {
+  code.get('s').i32(-4).op(OP.i32And).i32(4).op(OP.i32Add).i32(4).op(OP.i32Mul).set('stop');
+  code
+    .get('stop')
+    .get('end')
+    .op(OP.i32GtS)
+    .when(() => code.get('end').set('stop'));
+}
+
 function attentionSoftmaxFunction(): Code {
   const code = new Code(POINTWISE_PARAMS);
-  for (const name of ['r', 's', 'end', 'row', 'segments']) code.local(name, I32);
+  for (const name of ['r', 's', 'end', 'stop', 'row', 'segments']) code.local(name, I32);
   code.local('scale', F32);
   for (const name of ['t', 'segment', 'index', 'mask', 'm', 'x', 'n', 'v']) code.local(name, V128);
   const firstIndices = (): void => {
@@ -158,7 +173,7 @@ function attentionSoftmaxFunction(): Code {
     code.i32(0).set('s');
     code.block((exit) => {
       code.loop((next) => {
-        code.get('s').get('end').op(OP.i32GeS).brIf(exit);
+        code.get('s').get('stop').op(OP.i32GeS).brIf(exit);
         code.get('index').get('t').simd(SIMD.i32x4LeS);
         code.get('segments').get('s').op(OP.i32Add).simd(SIMD.load, 2, 0).get('segment');
         code.simd(SIMD.i32x4Eq).simd(SIMD.and).set('mask');
@@ -184,6 +199,7 @@ function attentionSoftmaxFunction(): Code {
       code.get('r').get('p2').op(OP.i32RemU).tee('s').simd(SIMD.i32x4Splat).set('t');
       code.get('segments').get('s').i32(4).op(OP.i32Mul, OP.i32Add).op(OP.i32Load, 2, 0);
       code.simd(SIMD.i32x4Splat).set('segment');
+      causalStop(code);
       splat(code, -Infinity);
       code.set('m');
       columns(() => {
@@ -223,21 +239,21 @@ function attentionSoftmaxFunction(): Code {
 
 /**
  * The softmax's backward over rows r in [from, to) of att and dscores [B, NH, T, Tp], in place in
- * dscores: p0 att, p1 dscores, p3 Tp, p5 the scale's float bits. dscore_s = att_s (datt_s -
+ * dscores: p0 att, p1 dscores, p2 T, p3 Tp, p5 the scale's float bits. dscore_s = att_s (datt_s -
  * sum_s' att_s' datt_s') scale: att is 0 wherever the mask was (past t, other segments, the
  * padding columns), so whole rows go through with no mask, given finite dscores (the caller
  * zeroes them before the product that fills them).
  */
 function attentionSoftmaxBackwardFunction(): Code {
   const code = new Code(POINTWISE_PARAMS);
-  for (const name of ['r', 's', 'end', 'probs', 'grads']) code.local(name, I32);
+  for (const name of ['r', 's', 'end', 'stop', 'probs', 'grads']) code.local(name, I32);
   code.local('acc', V128);
   /** Runs body over the row's vectors, `s` the byte offset of each. */
   const columns = (body: () => void): void => {
     code.i32(0).set('s');
     code.block((exit) => {
       code.loop((next) => {
-        code.get('s').get('end').op(OP.i32GeS).brIf(exit);
+        code.get('s').get('stop').op(OP.i32GeS).brIf(exit);
         body();
         code.get('s').i32(16).op(OP.i32Add).set('s').br(next);
       });
@@ -253,6 +269,8 @@ function attentionSoftmaxBackwardFunction(): Code {
       code.get('r').get('to').op(OP.i32GeS).brIf(exitRows);
       code.get('p0').get('r').get('end').op(OP.i32Mul, OP.i32Add).set('probs');
       code.get('p1').get('r').get('end').op(OP.i32Mul, OP.i32Add).set('grads');
+      code.get('r').get('p2').op(OP.i32RemU).set('s');
+      causalStop(code);
       splat(code, 0);
       code.set('acc');
       columns(() => {
