@@ -123,7 +123,7 @@ export const BENCH_CPU_USAGE = `npm run lab -- bench cpu [options]
   with as many threads (bench/pytorch_engine.py, when python3 has torch), else beside the float64
   reference engine, with the ratios. Last line: JSON.
   --threads N         threads of the lab's engine and of PyTorch (default: every core)
-  --runs N            timed runs per measurement, after one warm-up (default 3)
+  --runs N            timed runs per measurement, after 3 warm-ups as PyTorch's (default 5)
   --no-pytorch        compare with the reference engine even where PyTorch is installed
   --json              print the report as one JSON line`;
 
@@ -413,7 +413,7 @@ export function parseArgs(argv: readonly string[]): Command {
       return {
         kind: 'bench-cpu',
         threads: count('threads', null),
-        runs: count('runs', 3)!,
+        runs: count('runs', 5)!,
         pytorch: !options.has('no-pytorch'),
         json: options.has('json'),
       };

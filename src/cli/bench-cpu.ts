@@ -35,8 +35,11 @@ const ADAMW = {
   maxGradNorm: 1,
 };
 
+/** Untimed runs first, as many as bench/pytorch_engine.py's: JIT tiers, memory growth, worker start. */
+const WARMUP_RUNS = 3;
+
 async function median(runs: number, run: () => Promise<void>): Promise<number> {
-  await run(); // warm-up: JIT, memory growth, worker start
+  for (let i = 0; i < WARMUP_RUNS; i++) await run();
   const seconds: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();

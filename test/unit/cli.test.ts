@@ -109,7 +109,7 @@ describe('parseArgs', () => {
     expect(parseArgs(['bench', 'cpu', '--json'])).toEqual({
       kind: 'bench-cpu',
       threads: null,
-      runs: 3,
+      runs: 5,
       pytorch: true,
       json: true,
     });
