@@ -11,7 +11,7 @@ import { transpose } from '../../src/engine/cpu/copy.ts';
 import { linearBackward, linearForward } from '../../src/engine/cpu/linear.ts';
 import { lossHead } from '../../src/engine/cpu/loss.ts';
 import { geluBackward, geluForward, rotary } from '../../src/engine/cpu/pointwise.ts';
-import { CpuRuntime } from '../../src/engine/cpu/runtime.ts';
+import { CpuRuntime, PARALLEL_WORK } from '../../src/engine/cpu/runtime.ts';
 import { createRandom } from '../../src/core/random.ts';
 import * as reference from '../../src/model/reference/attention.ts';
 import { logProbsForward, tokenLossBackward, tokenLossForward } from '../../src/model/reference/loss.ts';
@@ -66,10 +66,14 @@ describe('the strided matrix product C += A B', () => {
     [70, 9, 130],
     [5, 130, 70],
     [5, 200, 80],
-    // Past the runtime's threshold for threads: split by rows, then by columns.
-    [141, 75, 33],
-    [6, 301, 150],
+    // Past the runtime's threshold for threads (checked below): split by rows, then by columns.
+    [141, 75, 133],
+    [6, 301, 650],
   ];
+  it('has its last two sizes past the threads threshold, so that the split is tested', () => {
+    for (const [M, N, K] of sizes.slice(-2)) expect(M * N * K).toBeGreaterThanOrEqual(PARALLEL_WORK);
+    expect(6 * 37 * 29 * 165).toBeGreaterThanOrEqual(PARALLEL_WORK); // the batch test's second size
+  });
   for (const threads of ['single', 'threaded'] as const) {
     for (const causal of [0, 1, 2, 3]) {
       it(`matches float64 sums (${threads}, causal ${causal})`, () => {
@@ -113,7 +117,7 @@ describe('a batch of products (one per batch row and head)', () => {
   // 6 groups, 2 outer steps of 3: the second size is past the threads' threshold.
   for (const [M, N, K] of [
     [5, 7, 9],
-    [37, 29, 45],
+    [37, 29, 165],
   ] as const) {
     it(`gives each group's own product (${M} x ${N} x ${K}, on one thread and on three)`, () => {
       const strides = {
