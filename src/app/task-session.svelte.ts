@@ -1,4 +1,5 @@
 import { TaskEnv, type EnvOptions, type StepResult } from '../env/env.ts';
+import { PageClosedError } from '../env/host.ts';
 import { findTask } from '../tasks/registry.ts';
 import { IframePageHost, taskPageUrl } from '../env/iframe-host.ts';
 import { renderObservation } from '../env/observation.ts';
@@ -108,8 +109,8 @@ export class TaskSession {
     this.env = env;
     // The budget shown is the episode's, which a task that needs more steps raises.
     this.options = { ...env.options, maxSteps: env.maxSteps };
-    const result = await env.reset(seed);
-    if (generation !== this.generation) return;
+    const result = await unlessClosed(env.reset(seed));
+    if (result === null || generation !== this.generation) return;
     this.result = result;
     this.notice = result.pageError;
     this.busy = false;
@@ -128,8 +129,8 @@ export class TaskSession {
     this.busy = true;
     this.notice = null;
     this.showTarget(null);
-    const result = await env.step(actionText);
-    if (generation !== this.generation) return;
+    const result = await unlessClosed(env.step(actionText));
+    if (result === null || generation !== this.generation) return;
     this.actions.push(actionText);
     this.result = result;
     this.notice = result.pageError;
@@ -238,5 +239,15 @@ export class TaskSession {
   private stopClock(): void {
     if (this.clock !== null) clearInterval(this.clock);
     this.clock = null;
+  }
+}
+
+/** What `work` gives, or null when its page was closed under it (another task was opened, or the page left). */
+async function unlessClosed<T>(work: Promise<T>): Promise<T | null> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof PageClosedError) return null;
+    throw error;
   }
 }

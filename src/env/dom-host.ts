@@ -14,6 +14,7 @@ export class DomPageHost implements PageHost {
   private readonly win: Window;
   private readonly page: MiniWobWindow;
   private readonly errors: string[] = [];
+  private disposed = false;
 
   constructor(spec: TaskSpec) {
     this.label = spec.name;
@@ -36,11 +37,17 @@ export class DomPageHost implements PageHost {
     return this.page;
   }
 
+  /** Disposed: happy-dom closes its window asynchronously, and the page counts as gone from dispose() on. */
+  get closed(): boolean {
+    return this.disposed || this.win.closed;
+  }
+
   takePageErrors(): string[] {
     return this.errors.splice(0);
   }
 
   dispose(): void {
+    this.disposed = true;
     void this.win.happyDOM.close();
   }
 }

@@ -2,6 +2,7 @@ import type { EpisodeResult, StepPolicy } from './episode.ts';
 import { findTask } from '../tasks/registry.ts';
 import { DomPageHost } from './dom-host.ts';
 import { TaskEnv, type EnvOptions } from './env.ts';
+import { PageClosedError } from './host.ts';
 import { runEpisodeGuarded } from './pool.ts';
 import { runInSlots, type EpisodeRunner, type PoolEpisode, type PoolProgress } from './runner.ts';
 
@@ -23,6 +24,7 @@ export class DomEnvPool implements EpisodeRunner {
   readonly envOptions: Partial<EnvOptions>;
   /** Pages built so far, over all runs. */
   pageLoads = 0;
+  private disposed = false;
 
   get size(): number {
     return this.slots.length;
@@ -56,14 +58,16 @@ export class DomEnvPool implements EpisodeRunner {
     return runInSlots(this.slots, episodes.length, (slot) => pending.take(slot.task), play, onResult, signal);
   }
 
-  /** Frees every page. */
+  /** Frees every page; a run still under way rejects with PageClosedError. */
   dispose(): void {
+    this.disposed = true;
     for (const slot of this.slots) this.close(slot);
   }
 
   private open(slot: Slot, task: string): TaskEnv {
     if (slot.task === task && slot.env) return slot.env;
     this.close(slot);
+    if (this.disposed) throw new PageClosedError(task);
     const registered = findTask(task)!;
     slot.env = new TaskEnv(new DomPageHost(registered), this.envOptions, registered);
     slot.task = task;

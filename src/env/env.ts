@@ -3,7 +3,7 @@ import type { TaskMeta } from '../tasks/core/task.ts';
 import { parseAction } from './actions.ts';
 import { assignBids, resetBids } from './bids.ts';
 import { executeAction } from './execute.ts';
-import type { PageHost } from './host.ts';
+import { PageClosedError, pageDelay, type PageHost } from './host.ts';
 import { observeTree, renderObservation, type ObsElement, type ObservationFormat } from './observation.ts';
 
 export interface EnvOptions {
@@ -93,6 +93,7 @@ export class TaskEnv {
   }
 
   async reset(seed: number | string): Promise<StepResult> {
+    this.checkOpen();
     this.steps = 0;
     this.done = false;
     this.lastError = null;
@@ -106,14 +107,17 @@ export class TaskEnv {
       resetBids(win.document);
       win.core.startEpisodeReal();
       hideHumanDisplay(win.document);
-      await settle(win);
+      await this.settle(win);
+      this.checkOpen();
     } catch (error) {
+      this.throwIfClosed(error);
       return this.pageFailure(`Task page ${this.host.label} failed to start an episode: ${message(error)}`);
     }
     return this.result(null);
   }
 
   async step(actionText: string): Promise<StepResult> {
+    this.checkOpen();
     const win = this.win;
     if (!win || this.done) return this.overFailure();
     this.steps++;
@@ -125,9 +129,10 @@ export class TaskEnv {
       try {
         error = await executeAction(win.document, parsed.action, { hasLayout: this.host.hasLayout });
       } catch (thrown) {
+        this.throwIfClosed(thrown);
         error = `The action threw: ${message(thrown)}`;
       }
-      await settle(win);
+      await this.settle(win);
     }
     return this.conclude(win, error);
   }
@@ -137,14 +142,16 @@ export class TaskEnv {
    * BrowserGym acts: the env benchmark's baseline) and reports what came of it, like `step`.
    */
   async recordStep(error: string | null): Promise<StepResult> {
+    this.checkOpen();
     const win = this.win;
     if (!win || this.done) return this.overFailure();
     this.steps++;
-    await settle(win);
+    await this.settle(win);
     return this.conclude(win, error);
   }
 
   private conclude(win: MiniWobWindow, error: string | null): StepResult {
+    this.checkOpen();
     const pageErrors = this.host.takePageErrors();
     if (pageErrors.length && !win.WOB_DONE_GLOBAL) {
       return this.pageFailure(
@@ -153,6 +160,29 @@ export class TaskEnv {
     }
     this.lastError = error;
     return this.result(error);
+  }
+
+  /**
+   * A closed page (its iframe left the document, or the env was disposed) is no failure of the page
+   * or the agent: it is thrown on as PageClosedError, never recorded as an episode's outcome.
+   */
+  private checkOpen(): void {
+    if (this.host.closed) throw new PageClosedError(this.host.label);
+  }
+
+  /** An error met while the page was or got closed is that closing (named with this page), else nothing. */
+  private throwIfClosed(error: unknown): void {
+    if (error instanceof PageClosedError || this.host.closed) throw new PageClosedError(this.host.label);
+  }
+
+  /** Lets the page's own timers and handlers that an action scheduled run before we look. */
+  private async settle(win: Window): Promise<void> {
+    try {
+      await pageDelay(win, 0);
+    } catch (error) {
+      this.throwIfClosed(error);
+      throw error;
+    }
   }
 
   private overFailure(): StepResult {
@@ -249,11 +279,6 @@ function finishAnimations(win: Window): void {
     win as Window & { jQuery?: (selector: string) => { stop(clearQueue: boolean, jumpToEnd: boolean): void } }
   ).jQuery;
   jQuery?.(':animated').stop(true, true);
-}
-
-/** Lets the page's own timers and handlers that an action scheduled run before we look. */
-function settle(win: Window): Promise<void> {
-  return new Promise((resolve) => win.setTimeout(resolve, 0));
 }
 
 /** An error's message; errors from a task page's iframe are another realm's Error, so no instanceof. */

@@ -1,5 +1,6 @@
 import type { Action } from './actions.ts';
 import { findByBid } from './bids.ts';
+import { pageDelay } from './host.ts';
 import { dispatch, focus, pointerTarget } from './dom-events.ts';
 import { selectText } from './select-text.ts';
 import { isVisible } from './observation.ts';
@@ -19,7 +20,7 @@ export async function executeAction(
   if (!win) return 'The task page has no window: it was closed or never loaded.';
   switch (action.kind) {
     case 'noop':
-      if (action.waitMs > 0) await sleep(win, Math.min(action.waitMs, 5000));
+      if (action.waitMs > 0) await pageDelay(win, Math.min(action.waitMs, 5000));
       return null;
     case 'keyboard_press':
       return pressKey(win, (doc.activeElement as HTMLElement | null) ?? doc.body, action.key);
@@ -322,8 +323,4 @@ function isScrollable(win: Window, element: Element): boolean {
   }
   const style = win.getComputedStyle(element);
   return /(auto|scroll)/.test(`${style.overflow} ${style.overflowY} ${style.overflowX}`);
-}
-
-function sleep(win: Window, ms: number): Promise<void> {
-  return new Promise((resolve) => win.setTimeout(resolve, ms));
 }

@@ -1,6 +1,6 @@
 import { speaksProtocol, type MiniWobWindow } from '../tasks/core/protocol.ts';
 import { keepFocusAcrossFrames } from './dom-events.ts';
-import { watchPageErrors, type PageHost } from './host.ts';
+import { PageClosedError, watchPageErrors, type PageHost } from './host.ts';
 
 /** The address of a task page: a built-in task, or an official page served from the user's folder. */
 export function taskPageUrl(task: string, source: 'built-in' | 'official' = 'built-in'): string {
@@ -8,6 +8,12 @@ export function taskPageUrl(task: string, source: 'built-in' | 'official' = 'bui
     ? `/miniwob-official/miniwob/${task}.html`
     : `/task.html?task=${encodeURIComponent(task)}`;
 }
+
+/** How often ready() looks for the core's readiness once the page has loaded, and for a closed page before. */
+const READY_POLL_MS = 20;
+const LOAD_POLL_MS = 100;
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A task page in a same-origin iframe. The driver reaches into the frame directly (no message
@@ -38,29 +44,25 @@ export class IframePageHost implements PageHost {
   }
 
   async ready(timeoutMs: number): Promise<MiniWobWindow> {
-    const now = this.readyWindow();
-    if (now) return now;
     const deadline = Date.now() + timeoutMs;
-    const late = (): Error =>
-      new Error(
-        `it did not become ready within ${timeoutMs} ms (no MiniWob++ core, or WOB_TASK_READY stayed false)` +
-          (this.errors.length ? `; the page reported: ${this.errors.join('; ')}` : ''),
-      );
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(late()), timeoutMs);
-    });
-    try {
-      await Promise.race([this.loaded, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
     for (;;) {
+      if (this.closed) throw new PageClosedError(this.label);
       const win = this.readyWindow();
       if (win) return win;
-      if (Date.now() > deadline) throw late();
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (Date.now() > deadline) {
+        throw new Error(
+          `it did not become ready within ${timeoutMs} ms (no MiniWob++ core, or WOB_TASK_READY stayed false)` +
+            (this.errors.length ? `; the page reported: ${this.errors.join('; ')}` : ''),
+        );
+      }
+      // Until the page loads (at once when it does), then until its core says it is ready.
+      await (this.isLoaded ? delay(READY_POLL_MS) : Promise.race([this.loaded, delay(LOAD_POLL_MS)]));
     }
+  }
+
+  /** Its iframe has left the document: its page is gone, and a load never comes. */
+  get closed(): boolean {
+    return !this.iframe.isConnected;
   }
 
   /** The page's window once it has loaded and is ready; null before (or while a reload is on its way). */

@@ -1,6 +1,7 @@
 import { runEpisode, type EpisodeResult, type StepPolicy } from './episode.ts';
 import { findTask } from '../tasks/registry.ts';
 import { TaskEnv, type EnvOptions } from './env.ts';
+import { PageClosedError } from './host.ts';
 import { IframePageHost, taskPageUrl } from './iframe-host.ts';
 import { runInSlots, type EpisodeRunner, type PoolEpisode, type PoolProgress } from './runner.ts';
 
@@ -25,12 +26,14 @@ interface Slot {
  * K task pages in iframes side by side, running a list of episodes: K episodes wait on the policy
  * at once (a model can batch their steps, and a page's delays overlap with the others' work), and a
  * slot keeps its page while its task stays the same. A page that throws or never becomes ready
- * fails only its own episode; its slot is reloaded and the pool runs on.
+ * fails only its own episode; its slot is reloaded and the pool runs on. Pages closed under it (the
+ * container left the document) end the whole run with PageClosedError.
  */
 export class EnvPool implements EpisodeRunner {
   private readonly slots: Slot[];
   private readonly options: EnvPoolOptions;
   private readonly hop = taskHop();
+  private disposed = false;
   /** Pages loaded (and reloaded) so far, over all runs. */
   pageLoads = 0;
 
@@ -91,8 +94,9 @@ export class EnvPool implements EpisodeRunner {
     return runInSlots(this.slots, episodes.length, (slot) => queue.take(slot.url), play, onResult, signal);
   }
 
-  /** Frees every iframe. */
+  /** Frees every iframe; a run still under way rejects with PageClosedError. */
   dispose(): void {
+    this.disposed = true;
     for (const slot of this.slots) this.close(slot);
     this.hop.close();
   }
@@ -105,6 +109,7 @@ export class EnvPool implements EpisodeRunner {
     if (slot.url === url && slot.env) return slot.env;
     this.close(slot);
     const label = episode.source === 'official' ? `official ${episode.task}` : episode.task;
+    if (this.disposed) throw new PageClosedError(label);
     const host = new IframePageHost(url, this.container, label);
     slot.url = url;
     slot.host = host;
@@ -151,7 +156,10 @@ export class EnvPool implements EpisodeRunner {
   }
 }
 
-/** runEpisode, with a policy that throws ending its episode with a failure instead of stopping the run. */
+/**
+ * runEpisode, with a policy that throws ending its episode with a failure instead of stopping the
+ * run. A closed page (PageClosedError) is thrown on: it is no verdict of the task or the policy.
+ */
 export async function runEpisodeGuarded(
   env: TaskEnv,
   policy: StepPolicy,
@@ -160,6 +168,7 @@ export async function runEpisodeGuarded(
   try {
     return await runEpisode(env, policy, episode.seed, episode.task);
   } catch (error) {
+    if (error instanceof PageClosedError) throw error;
     return {
       task: episode.task,
       seed: episode.seed,
@@ -258,11 +267,19 @@ class EpisodeQueue {
 function taskHop(): (() => Promise<void>) & { close(): void } {
   const channel = new MessageChannel();
   const waiting: (() => void)[] = [];
+  let closed = false;
   channel.port1.onmessage = () => waiting.shift()?.();
   const hop = (): Promise<void> =>
     new Promise<void>((resolve) => {
+      if (closed) return resolve();
       waiting.push(resolve);
       channel.port2.postMessage(null);
     });
-  return Object.assign(hop, { close: () => channel.port1.close() });
+  // Closed: the hops still waiting go on at once (to find their pages closed), as do later ones.
+  const close = (): void => {
+    closed = true;
+    channel.port1.close();
+    for (const resolve of waiting.splice(0)) resolve();
+  };
+  return Object.assign(hop, { close });
 }

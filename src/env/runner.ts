@@ -23,7 +23,8 @@ export interface PoolProgress {
  * EnvPool (iframes, in the page) and DomEnvPool (happy-dom, in Node) both are one. Results come in
  * the order of `episodes`; a page or policy failure ends only its own episode. An aborted `signal`
  * stops it: no episode starts after it, those under way end at their policy's next step and are
- * dropped unreported, and it resolves with the episodes that had ended, in order.
+ * dropped unreported, and it resolves with the episodes that had ended, in order. Pages closed under
+ * it (PageClosedError) stop it too, and it rejects with that error.
  */
 export interface EpisodeRunner {
   /** K: episodes in flight at once. */
@@ -64,7 +65,9 @@ export class ProgressTally {
  * (`take` lets a slot keep its page while its task has episodes left), plays it, and reports it as
  * it ends. Results come in the order of the episodes. Once `signal` aborts, no slot takes another
  * episode and an episode still under way is dropped when it ends (the caller's policy ends it at its
- * next step; its failure is no verdict of the task). The slots are left idle, so the pool can be reused.
+ * next step; its failure is no verdict of the task). An episode that throws (its page was closed)
+ * stops the slots the same way, and the run rejects with its error once every slot is idle. The
+ * slots are left idle, so the pool can be reused.
  */
 export async function runInSlots<Slot>(
   slots: readonly Slot[],
@@ -76,15 +79,24 @@ export async function runInSlots<Slot>(
 ): Promise<EpisodeResult[]> {
   const results: (EpisodeResult | undefined)[] = new Array(count);
   const tally = new ProgressTally(count);
-  const nextUnlessStopped = (slot: Slot): number | undefined => (signal?.aborted ? undefined : take(slot));
+  const thrown: { error?: unknown } = {};
+  const stopped = (): boolean => signal?.aborted === true || 'error' in thrown;
+  const nextUnlessStopped = (slot: Slot): number | undefined => (stopped() ? undefined : take(slot));
   const work = async (slot: Slot): Promise<void> => {
     for (let index = nextUnlessStopped(slot); index !== undefined; index = nextUnlessStopped(slot)) {
-      const result = await play(slot, index);
-      if (signal?.aborted) return;
+      let result: EpisodeResult;
+      try {
+        result = await play(slot, index);
+      } catch (error) {
+        if (!('error' in thrown)) thrown.error = error;
+        return;
+      }
+      if (stopped()) return;
       results[index] = result;
       onResult?.(result, tally.record(result));
     }
   };
   await Promise.all(slots.map(work));
+  if ('error' in thrown) throw thrown.error;
   return signal?.aborted ? results.filter((r) => r !== undefined) : (results as EpisodeResult[]);
 }

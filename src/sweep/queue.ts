@@ -239,6 +239,8 @@ class SweepQueue {
     }
     this.tracker.fromRecord(run);
     this.report();
+    // A run paused that nobody asked to pause (its pages were closed): the sweep pauses with it.
+    if (run.status === 'paused') this.stop();
     if (run.status !== 'finished' || !this.own.has(planned.key)) return;
     try {
       await this.options.onRunFinished?.(run);

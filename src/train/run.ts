@@ -2,6 +2,7 @@ import type { PromptOptions } from '../agent/prompt.ts';
 import { createRandom } from '../core/random.ts';
 import { DEFAULT_ENV_OPTIONS } from '../env/env.ts';
 import type { EpisodeResult } from '../env/episode.ts';
+import { PageClosedError } from '../env/host.ts';
 import type { PoolProgress } from '../env/runner.ts';
 import type { Example } from '../model/packing.ts';
 import type { MetricRecord, PhaseSelection, RunLineage, RunRecord, RunState } from '../store/records.ts';
@@ -334,6 +335,17 @@ class RunDriver {
       return this.book.run;
     }
     const step = this.book.lastCheckpointStep;
+    if (error instanceof PageClosedError) {
+      // Nothing half-done is saved: the stored state is the last checkpoint's, and a resume drops the rows after it.
+      await this.book.setStatus(
+        'paused',
+        `Paused: ${error.message} ` +
+          (step >= 0
+            ? `Resuming goes on from the last checkpoint (step ${step}).`
+            : 'Resuming starts the run again.'),
+      );
+      return this.book.run;
+    }
     const message = isDeviceLost(error)
       ? `${messageOf(error)} The run can be resumed from its last checkpoint` +
         `${step >= 0 ? ` (step ${step})` : ''}: reopen the engine and resume the run.`

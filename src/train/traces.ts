@@ -3,6 +3,7 @@ import { promptText, recordedContext, targetText, type PromptOptions } from '../
 import { expertTeacher } from '../agent/teacher.ts';
 import type { PoolEpisode } from '../env/runner.ts';
 import type { EpisodeRunner } from '../env/runner.ts';
+import { PageClosedError } from '../env/host.ts';
 import type { EpisodeResult, EpisodeStep, StepPolicy } from '../env/episode.ts';
 import { findExpert } from '../experts/registry.ts';
 import type { FlopsShape } from '../model/flops.ts';
@@ -241,13 +242,20 @@ export async function collectTraces(
         etaMs: progress.done > 0 ? (elapsed / progress.done) * (progress.total - progress.done) : null,
       });
     };
-    await runner.run(episodes, teacherFor, onResult, options.signal);
+    // Pages closed under the pool (the page that held them was closed) stop the collection as Stop does.
+    const closed = await runner.run(episodes, teacherFor, onResult, options.signal).then(
+      () => false,
+      (error: unknown) => {
+        if (error instanceof PageClosedError) return true;
+        throw error;
+      },
+    );
     flush();
     await writes;
-    if (options.signal?.aborted) {
+    if (options.signal?.aborted || closed) {
       throw new CollectionStoppedError(
-        `Stopped after ${stats.episodes} of ${episodes.length} episodes; the ${stats.kept} kept are stored ` +
-          'and can train a run.',
+        `${closed ? 'The task pages were closed' : 'Stopped'} after ${stats.episodes} of ${episodes.length} ` +
+          `episodes; the ${stats.kept} kept are stored and can train a run.`,
       );
     }
     dataset.status = 'complete';

@@ -96,4 +96,47 @@ describe('Sweeps page', () => {
     }
     expect(await store.metrics(sftId)).toHaveLength(4);
   });
+
+  it('closed while an episode plays, pauses the sweep at the last checkpoint, and resumes to every row once', async () => {
+    // The page goes with its iframes while a task page is mid-episode: that episode can never end (a
+    // detached page's timers never fire), so the run must pause from its last checkpoint, not wait.
+    open();
+    await userEvent.fill(specBox(), JSON.stringify(TINY_SPEC));
+    await startButton().click();
+    await expect.poll(async () => (await store.listSweeps()).length, { timeout: 30_000 }).toBe(1);
+    const [sweep] = await store.listSweeps();
+    const midEpisode = (): boolean =>
+      [...target.querySelectorAll<HTMLIFrameElement>('iframe')].some(
+        (frame) => (frame.contentWindow as { WOB_DONE_GLOBAL?: boolean } | null)?.WOB_DONE_GLOBAL === false,
+      );
+    const checkpointSteps = async (): Promise<Record<string, number[]>> =>
+      Object.fromEntries(
+        await Promise.all(
+          (await store.listRuns()).map(async (run) => [
+            run.id,
+            (await store.listCheckpoints(run.id)).map((checkpoint) => checkpoint.step),
+          ]),
+        ),
+      );
+    await expect.poll(midEpisode, { timeout: 120_000, interval: 5 }).toBe(true);
+    await close();
+    const atClose = await checkpointSteps();
+    await expect
+      .poll(async () => (await store.getSweep(sweep!.id))?.status, { timeout: 60_000 })
+      .toBe('paused');
+    expect((await store.listRuns()).map((run) => run.status)).not.toContain('running');
+    // The episode cut off is no verdict: nothing was evaluated or checkpointed on it (one run at a time).
+    expect(await checkpointSteps()).toEqual(atClose);
+
+    open();
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect.element(sweepRow(), { timeout: 240_000 }).toHaveTextContent('finished');
+    const runs = await store.listRuns();
+    expect(runs.map((run) => run.status)).toEqual(['finished', 'finished', 'finished']);
+    for (const run of runs) {
+      const keys = (await store.metrics(run.id)).map((row) => `${row.kind}@${row.step}`);
+      expect(new Set(keys).size).toBe(keys.length);
+    }
+    expect(await store.metrics(`${sweep!.id}--sft`)).toHaveLength(4);
+  });
 });

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { EpisodeResult } from '../../src/env/episode.ts';
+import { PageClosedError } from '../../src/env/host.ts';
 import { taskPageUrl } from '../../src/env/iframe-host.ts';
 import { EnvPool } from '../../src/env/pool.ts';
 import type { PoolEpisode } from '../../src/env/runner.ts';
@@ -110,5 +112,36 @@ describe('the env pool', { timeout: 30_000 }, () => {
     );
     expect(results[0]!.failure).toMatch(/The policy for click-test \(seed 0\) threw: the policy broke/);
     expect(results[1]!.success).toBe(true);
+  });
+
+  it('stops with PageClosedError when its pages leave the document mid-wait, and reports no failed episode', async () => {
+    // The pool's container goes (its page was closed) while an episode waits on a page timer, which
+    // a detached page never fires: the run must end, and nothing cut off may count as a verdict.
+    const container = document.createElement('div');
+    document.body.append(container);
+    const pool = openPool(2, { container });
+    const waiting = new Set<number>();
+    const reported: EpisodeResult[] = [];
+    const list = episodes('click-test', 'built-in', [0, 1, 2, 3, 4, 5]);
+    const run = pool.run(
+      list,
+      (e) => (view) => {
+        if (e.seed < 2) return clickTest(view);
+        if (waiting.size === 0) setTimeout(() => container.remove(), 300);
+        waiting.add(e.seed);
+        return { thought: 'wait', action: 'noop(4000)' };
+      },
+      (result) => reported.push(result),
+    );
+    const started = performance.now();
+    await expect(run).rejects.toThrow(PageClosedError);
+    await expect(run).rejects.toThrow(/The task page click-test was closed while an episode ran on it/);
+    expect(waiting.has(2)).toBe(true);
+    // Well before the 4 s wait would have ended on an open page.
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(reported.map((r) => [r.seed, r.success])).toEqual([
+      [0, true],
+      [1, true],
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.ts';
+import { DomEnvPool } from '../../src/env/dom-pool.ts';
 import { StoreFullError, type LabStore } from '../../src/store/store.ts';
 import type { SweepProgress } from '../../src/sweep/progress.ts';
 import { oneSlot, runSweepPlan, type SweepEnvironment } from '../../src/sweep/queue.ts';
@@ -7,7 +8,7 @@ import { shardRuns } from '../../src/sweep/shards.ts';
 import type { PlannedRun, SweepPlan } from '../../src/sweep/types.ts';
 import type { RunConfigInput } from '../../src/train/config.ts';
 import type { RunEnvironment } from '../../src/train/run-environment.ts';
-import { cleanup, cpuEngine, crashingAt, environment, tiny } from './train-fixtures.ts';
+import { cleanup, cpuEngine, crashingAt, environment, onCleanup, tiny } from './train-fixtures.ts';
 
 /** The sweep's queue on a tiny plan: an SFT run, two RL runs branched from it, and RL alone. */
 
@@ -147,6 +148,31 @@ describe('running a sweep', () => {
     expect((await env.store.getSweep(SWEEP))?.error).toBeNull();
     expect(await rowsByRun(env.store, RUN_IDS)).toEqual(EXPECTED_ROWS);
     expect(await statuses()).toEqual(RUN_IDS.map(() => 'finished'));
+  });
+
+  it('pauses, starting no other run, when its pages are closed under a run, and finishes on resume', async () => {
+    // Nobody asked to pause: the pages went (the page holding them was closed) during the SFT run.
+    const env = await sweepEnvironment();
+    const outcome = await runSweepPlan(PLAN, oneSlot(env), new AbortController(), {
+      onRunEvent: (runId, event) => {
+        if (runId === `${SWEEP}-sft` && event.type === 'metric' && event.metric.step === 1) {
+          (env.runner as DomEnvPool).dispose();
+        }
+      },
+    });
+    expect(outcome.status).toBe('paused');
+    expect(outcome.message).toMatch(/^Paused with 0 of 4 runs finished/);
+    expect((await env.store.getSweep(SWEEP))?.status).toBe('paused');
+    const sft = await env.store.getRun(`${SWEEP}-sft`);
+    expect(sft?.status).toBe('paused');
+    // No other run ran on the closed pages.
+    for (const id of RUN_IDS.slice(1)) expect(await env.store.metrics(id)).toEqual([]);
+
+    const runner = new DomEnvPool(2, env.runner.envOptions);
+    onCleanup(() => runner.dispose());
+    const resumed = await runSweepPlan(PLAN, oneSlot({ ...env, runner }));
+    expect(resumed.status).toBe('finished');
+    expect(await rowsByRun(env.store, RUN_IDS)).toEqual(EXPECTED_ROWS);
   });
 
   it('pauses on a full store with its message, losing nothing, and finishes once there is room', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Engine } from '../../src/engine/engine.ts';
 import { DomEnvPool } from '../../src/env/dom-pool.ts';
 import type { EpisodeResult } from '../../src/env/episode.ts';
 import type { MetricRecord } from '../../src/store/records.ts';
@@ -219,6 +220,57 @@ describe('a run', () => {
     const resumed = await executeRun(run.id, { ...env, engine: await cpuEngine() });
     expect(resumed.status).toBe('finished');
     expect(resumed.error).toBeNull();
+    expect(await storedRows(env, run.id)).toEqual(EXPECTED_ROWS);
+    expect((await env.store.listCheckpoints(run.id)).map((c) => c.step)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('pauses when its pages are closed mid-evaluation, keeps nothing of that evaluation, and resumes', async () => {
+    // The pages go while the student writes its first action of the evaluation after step 2: the
+    // episode then acts on a closed page, which can never end (its timers never fire).
+    const env = environment();
+    let closeAtNextGenerate = false;
+    const engine = new Proxy(env.engine, {
+      get(target, key, receiver) {
+        if (key === 'generate') {
+          return (...args: Parameters<Engine['generate']>) => {
+            if (closeAtNextGenerate) {
+              closeAtNextGenerate = false;
+              (env.runner as DomEnvPool).dispose();
+            }
+            return target.generate(...args);
+          };
+        }
+        const value = Reflect.get(target, key, receiver) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const run = await createRun(env.store, tiny);
+    const statuses: string[] = [];
+    const paused = await executeRun(
+      run.id,
+      { ...env, engine },
+      {
+        onEvent: (event) => {
+          if (event.type === 'metric' && event.metric.kind === 'train' && event.metric.step === 2) {
+            closeAtNextGenerate = true;
+          }
+          if (event.type === 'status') statuses.push(`${event.status}: ${event.message}`);
+        },
+      },
+    );
+    expect(paused.status).toBe('paused');
+    expect(statuses.at(-1)).toMatch(
+      /^paused: Paused: The task page .* was closed while an episode ran on it.*from the last checkpoint \(step 1\)\.$/,
+    );
+    // No evaluation of step 2 from episodes cut off by the closed pages, and no checkpoint after it.
+    expect(await storedRows(env, run.id)).toEqual(['eval@0', 'train@1', 'train@2']);
+    expect((await env.store.listCheckpoints(run.id)).map((c) => c.step)).toEqual([0, 1]);
+    expect((await env.store.getRun(run.id))?.state.step).toBe(1);
+
+    const runner = new DomEnvPool(2, env.runner.envOptions);
+    onCleanup(() => runner.dispose());
+    const resumed = await executeRun(run.id, { ...env, runner });
+    expect(resumed.status).toBe('finished');
     expect(await storedRows(env, run.id)).toEqual(EXPECTED_ROWS);
     expect((await env.store.listCheckpoints(run.id)).map((c) => c.step)).toEqual([0, 1, 2, 3]);
   });

@@ -235,6 +235,26 @@ describe('collectTraces', () => {
     expect(isUsableDataset(dataset!)).toBe(true);
   });
 
+  it('stops, keeping what it counted, when its pages are closed mid-collection', async () => {
+    // The pages go (the Data page was closed) with episodes under way: those are no verdict of the
+    // teacher, and what was collected stays usable.
+    const store = newStore();
+    const pool = new DomEnvPool(2, { maxSteps: 3, format: 'axtree' });
+    const collection = collectTraces(store, settings({ seeds: '3-60', errorRate: 0 }), pool, {
+      onProgress: (p) => {
+        if (p.done === 4) pool.dispose();
+      },
+    });
+    await expect(collection).rejects.toThrow(
+      /The task pages were closed after 4 of 58 episodes; the 4 kept are stored/,
+    );
+    const [dataset] = await store.listDatasets();
+    expect(dataset?.status).toBe('stopped');
+    expect(dataset?.stats).toMatchObject({ episodes: 4, kept: 4 });
+    expect(await store.traces(dataset!.id)).toHaveLength(4);
+    expect(isUsableDataset(dataset!)).toBe(true);
+  });
+
   it('stores its counts as it goes, so a dataset cut off by a reload is marked stopped with them', async () => {
     const store = newStore();
     const inner = new DomEnvPool(1, { maxSteps: 3, format: 'axtree' });
