@@ -9,7 +9,9 @@ import { runConfigOf, teacherOf } from '../train/config.ts';
 export function runSettingsLabel(run: RunRecord): string {
   try {
     const config = runConfigOf(run);
-    return `${config.model.preset} · ${config.env.split} · SFT ${config.sft.steps} · RL ${config.rl.iterations}`;
+    // A branched run starts RL from its parent's checkpoint: its own SFT settings are never used.
+    const sft = config.branch ? `branched at step ${config.branch.step}` : `SFT ${config.sft.steps}`;
+    return `${config.model.preset} · ${config.env.split} · ${sft} · RL ${config.rl.iterations}`;
   } catch {
     return 'settings not readable (stored by another version of the lab)';
   }
