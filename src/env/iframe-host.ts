@@ -12,6 +12,9 @@ export function taskPageUrl(task: string, source: 'built-in' | 'official' = 'bui
 /** How often ready() looks for the core's readiness once the page has loaded, and for a closed page before. */
 const READY_POLL_MS = 20;
 const LOAD_POLL_MS = 100;
+/** A load that ends on the browser's error page is tried again this many times, after 0.5 s, then 1 s. */
+const LOAD_RETRIES = 2;
+const LOAD_RETRY_MS = 500;
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -25,6 +28,10 @@ export class IframePageHost implements PageHost {
   private readonly errors: string[] = [];
   private loaded: Promise<void>;
   private isLoaded = false;
+  /** The last load ended on the browser's error page (another origin) instead of the task page. */
+  private loadFailed = false;
+  /** Counts watchLoad()s: a load watched by an older one is left to the newer. */
+  private loadGeneration = 0;
   /** The page's window once it was found ready, until the next load: checked once, not at every reset. */
   private readyWin: MiniWobWindow | null = null;
 
@@ -47,6 +54,11 @@ export class IframePageHost implements PageHost {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.closed) throw new PageClosedError(this.label);
+      if (this.loadFailed) {
+        throw new Error(
+          `the browser could not load ${this.url} and shows its error page instead (a network error, or a response without the lab's cross-origin isolation headers)`,
+        );
+      }
       const win = this.readyWindow();
       if (win) return win;
       if (Date.now() > deadline) {
@@ -73,25 +85,46 @@ export class IframePageHost implements PageHost {
     return this.readyWin;
   }
 
-  /** Resolves at the page's next load, from when its errors are collected. */
+  /**
+   * Resolves at the page's next load, from when its errors are collected. A load that ends on the
+   * browser's error page is tried again (LOAD_RETRIES): a browser short of resources for a moment
+   * (net::ERR_INSUFFICIENT_RESOURCES, seen when thousands of loads follow each other in one page)
+   * loads it on the next try. After that, ready() says the page could not load.
+   */
   private watchLoad(): Promise<void> {
+    const generation = ++this.loadGeneration;
     this.isLoaded = false;
+    this.loadFailed = false;
     this.readyWin = null;
-    return new Promise((resolve) =>
-      this.iframe.addEventListener(
-        'load',
-        () => {
-          this.isLoaded = true;
-          const win = this.iframe.contentWindow;
+    let retries = 0;
+    return new Promise((resolve) => {
+      const onLoad = (): void => {
+        // A reload() since: that load is watched by its own listener.
+        if (generation !== this.loadGeneration) return resolve();
+        const win = this.iframe.contentWindow;
+        try {
           if (win) {
             watchPageErrors(win, this.errors);
             keepFocusAcrossFrames(win);
           }
-          resolve();
-        },
-        { once: true },
-      ),
-    );
+        } catch {
+          // The error page is of another origin.
+          if (retries < LOAD_RETRIES) {
+            retries++;
+            setTimeout(() => {
+              if (generation !== this.loadGeneration || this.closed) return resolve();
+              this.iframe.addEventListener('load', onLoad, { once: true });
+              this.iframe.src = this.url;
+            }, LOAD_RETRY_MS * retries);
+            return;
+          }
+          this.loadFailed = true;
+        }
+        this.isLoaded = true;
+        resolve();
+      };
+      this.iframe.addEventListener('load', onLoad, { once: true });
+    });
   }
 
   takePageErrors(): string[] {

@@ -144,4 +144,21 @@ describe('the env pool', { timeout: 30_000 }, () => {
       [1, true],
     ]);
   });
+
+  it('says a page the browser could not load, after trying it again, without waiting out the ready timeout', async () => {
+    // Nothing listens on port 9: the iframe ends on the browser's error page, of another origin.
+    const pool = new EnvPool(document.body, {
+      size: 1,
+      pageUrl: () => 'http://127.0.0.1:9/task.html',
+      env: { readyTimeoutMs: 20_000 },
+    });
+    pools.push(pool);
+    const started = performance.now();
+    const [result] = await pool.run(episodes('click-test', 'built-in', [0]), () => clickTest);
+    expect(result!.failure).toMatch(
+      /failed to start an episode: the browser could not load http:\/\/127\.0\.0\.1:9\/task\.html and shows its error page/,
+    );
+    // It was tried twice more (after 0.5 s, then 1 s) before it was given up: no sooner than that.
+    expect((performance.now() - started) / 1000).toBeGreaterThan(1.4);
+  });
 });
