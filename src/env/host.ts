@@ -37,8 +37,10 @@ export function watchPageErrors(win: Window, sink: string[]): void {
  * task or the policy, and a run that meets it pauses at its last checkpoint.
  */
 export class PageClosedError extends Error {
-  constructor(label = 'a task page') {
-    super(`The task page ${label} was closed while an episode ran on it (its iframe left the document).`);
+  constructor(label?: string) {
+    super(
+      `The task page${label ? ` ${label}` : ''} was closed while an episode ran on it (its iframe left the document).`,
+    );
     this.name = 'PageClosedError';
   }
 }

@@ -4,6 +4,7 @@ import { page, userEvent } from 'vitest/browser';
 import '../../src/app/app.css';
 import SweepsPage from '../../src/app/SweepsPage.svelte';
 import { DexieStore } from '../../src/store/db.ts';
+import type { SweepRecord } from '../../src/store/records.ts';
 import { TINY_SPEC } from '../unit/sweep-fixtures.ts';
 
 let target: HTMLElement;
@@ -36,6 +37,16 @@ const specBox = () => page.getByLabelText(/Sweep spec \(JSON/);
 const startButton = () => page.getByRole('button', { name: 'Start', exact: true });
 const sweepRow = () => page.getByRole('region', { name: 'Sweeps' }).getByRole('row').first();
 
+/** Opens the page, starts TINY_SPEC from it and gives the sweep's record once it is stored. */
+async function startTinySweep(): Promise<SweepRecord> {
+  open();
+  await userEvent.fill(specBox(), JSON.stringify(TINY_SPEC));
+  await startButton().click();
+  await expect.poll(async () => (await store.listSweeps()).length, { timeout: 30_000 }).toBe(1);
+  const [sweep] = await store.listSweeps();
+  return sweep!;
+}
+
 describe('Sweeps page', () => {
   it('names the field of a malformed spec as it is typed, and Start stores nothing', async () => {
     open();
@@ -58,12 +69,8 @@ describe('Sweeps page', () => {
   });
 
   it('runs a tiny sweep, is reloaded mid-run, resumes and finishes every run once', async () => {
-    open();
-    await userEvent.fill(specBox(), JSON.stringify(TINY_SPEC));
-    await startButton().click();
-    await expect.poll(async () => (await store.listSweeps()).length, { timeout: 30_000 }).toBe(1);
-    const [sweep] = await store.listSweeps();
-    const sftId = `${sweep!.id}--sft`;
+    const sweep = await startTinySweep();
+    const sftId = `${sweep.id}--sft`;
     // Mid-run: the SFT run has saved a checkpoint.
     await expect
       .poll(async () => (await store.listCheckpoints(sftId)).length, { timeout: 120_000, interval: 200 })
@@ -75,9 +82,9 @@ describe('Sweeps page', () => {
     // The reload: the old page stops at its step's end; a page killed there leaves its sweep 'running'.
     await close();
     await expect
-      .poll(async () => (await store.getSweep(sweep!.id))?.status, { timeout: 60_000 })
+      .poll(async () => (await store.getSweep(sweep.id))?.status, { timeout: 60_000 })
       .toBe('paused');
-    await store.putSweep({ ...(await store.getSweep(sweep!.id))!, status: 'running' });
+    await store.putSweep({ ...(await store.getSweep(sweep.id))!, status: 'running' });
     open();
     await expect.element(sweepRow()).toHaveTextContent('interrupted');
     const resume = page.getByRole('button', { name: 'Resume' });
@@ -100,11 +107,7 @@ describe('Sweeps page', () => {
   it('closed while an episode plays, pauses the sweep at the last checkpoint, and resumes to every row once', async () => {
     // The page goes with its iframes while a task page is mid-episode: that episode can never end (a
     // detached page's timers never fire), so the run must pause from its last checkpoint, not wait.
-    open();
-    await userEvent.fill(specBox(), JSON.stringify(TINY_SPEC));
-    await startButton().click();
-    await expect.poll(async () => (await store.listSweeps()).length, { timeout: 30_000 }).toBe(1);
-    const [sweep] = await store.listSweeps();
+    const sweep = await startTinySweep();
     const midEpisode = (): boolean =>
       [...target.querySelectorAll<HTMLIFrameElement>('iframe')].some(
         (frame) => (frame.contentWindow as { WOB_DONE_GLOBAL?: boolean } | null)?.WOB_DONE_GLOBAL === false,
@@ -122,7 +125,7 @@ describe('Sweeps page', () => {
     await close();
     const atClose = await checkpointSteps();
     await expect
-      .poll(async () => (await store.getSweep(sweep!.id))?.status, { timeout: 60_000 })
+      .poll(async () => (await store.getSweep(sweep.id))?.status, { timeout: 60_000 })
       .toBe('paused');
     expect((await store.listRuns()).map((run) => run.status)).not.toContain('running');
     // The episode cut off is no verdict: nothing was evaluated or checkpointed on it (one run at a time).
@@ -137,6 +140,6 @@ describe('Sweeps page', () => {
       const keys = (await store.metrics(run.id)).map((row) => `${row.kind}@${row.step}`);
       expect(new Set(keys).size).toBe(keys.length);
     }
-    expect(await store.metrics(`${sweep!.id}--sft`)).toHaveLength(4);
+    expect(await store.metrics(`${sweep.id}--sft`)).toHaveLength(4);
   });
 });
